@@ -1,0 +1,1 @@
+"""The web layer: app factory, Flask-Admin views, pages, JSON API, CLI, templates."""

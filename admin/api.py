@@ -1,0 +1,117 @@
+"""JSON API /api/v1: session cookie or `Authorization: Bearer TOKEN`; errors are JSON."""
+from __future__ import annotations
+
+from functools import wraps
+
+import peewee as pw
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from network.models import LEVELS, STATUSES, Organization, OrgKind
+from network.tree import children_counts, subtree
+
+from .views.base import current_scope
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PAGE = 1000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str):
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+@api_bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(error=exc.error, message=exc.message), exc.status
+
+
+@api_bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+
+
+def login_required_json(view):
+    @wraps(view)
+    def inner(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError(401, "unauthorized", "需要登录或有效的 API 令牌")
+        return view(*args, **kwargs)
+
+    return inner
+
+
+def org_json(org: Organization, children: int) -> dict:
+    return {
+        "code": org.code,
+        "name": org.name,
+        "level": org.level,
+        "level_name": LEVELS.get(org.level),
+        "parent": org.parent.code if org.parent_id else None,
+        "kind": org.kind.name,
+        "division": org.division_code,
+        "status": org.status,
+        "status_name": STATUSES.get(org.status),
+        "address": org.address,
+        "phone": org.phone,
+        "longitude": float(org.longitude) if org.longitude is not None else None,
+        "latitude": float(org.latitude) if org.latitude is not None else None,
+        "children": children,
+    }
+
+
+def visible_org(code: str) -> Organization:
+    """The organisation with `code`: 404 when unknown, 403 when outside the caller's scope."""
+    org = Organization.get_or_none(Organization.code == code)
+    if org is None:
+        raise ApiError(404, "not_found", f"机构编码「{code}」不存在")
+    scope = current_scope()
+    if scope is not None and not scope.contains(org):
+        raise ApiError(403, "forbidden", f"机构「{code}」超出您的管辖范围")
+    return org
+
+
+@api_bp.route("/stations/<code>")
+@login_required_json
+def station(code: str):
+    org = visible_org(code)
+    return jsonify(org_json(org, children_counts([org.id]).get(org.id, 0)))
+
+
+@api_bp.route("/stations")
+@login_required_json
+def stations():
+    under = request.args.get("under")
+    root = visible_org(under) if under else current_scope()
+    try:
+        limit = min(int(request.args.get("limit", MAX_PAGE)), MAX_PAGE)
+        offset = max(int(request.args.get("offset", 0)), 0)
+        if limit < 1:
+            raise ValueError
+    except ValueError:
+        raise ApiError(400, "bad_request", "limit/offset 应为正整数") from None
+    Parent = Organization.alias()
+    query = (subtree(root).select(Organization, OrgKind, Parent).join(OrgKind)
+             .switch(Organization)
+             .join(Parent, on=(Organization.parent == Parent.id), join_type=pw.JOIN.LEFT_OUTER,
+                   attr="parent"))
+    total = query.count()
+    rows = list(query.order_by(Organization.path).offset(offset).limit(limit))
+    counts = children_counts([o.id for o in rows])
+    return jsonify(total=total, offset=offset, limit=limit,
+                   items=[org_json(o, counts.get(o.id, 0)) for o in rows])
+
+
+@api_bp.route("/openapi.json")
+def openapi():
+    from .openapi import spec
+
+    return jsonify(spec())
+
+
+@api_bp.route("/<path:anything>")
+def unknown(anything: str):
+    raise ApiError(404, "not_found", "接口不存在")

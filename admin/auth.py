@@ -1,0 +1,107 @@
+"""Log-in, log-out, the login manager, API token look-up, and role checks for pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
+from flask_login import LoginManager, current_user, login_user, logout_user
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from network import audit
+from network.db import db
+from network.errors import DomainError
+from org.accounts import User, authenticate, scope_of, user_for_token
+
+from .forms import CSRFForm, tr
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("请先登录")
+login_manager.login_message_category = "warning"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    if not str(user_id).isdigit():
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    return user if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def _load_from_token(req):
+    """`Authorization: Bearer TOKEN` authenticates API calls without a session."""
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return user_for_token(header[7:].strip())
+    return None
+
+
+class LoginForm(CSRFForm):
+    username = StringField(lazy_gettext("用户名"), validators=[DataRequired()])
+    password = PasswordField(lazy_gettext("密码"), validators=[DataRequired()])
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("pages.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm(request.form)
+    error = None
+    if request.method == "POST" and form.validate():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except DomainError as exc:
+            error = tr(exc.message)
+        else:
+            login_user(user)
+            with db.atomic():
+                audit.record(user.username, "login", "user", user.id, user.username,
+                             org_path=user.organization.path if user.organization else "")
+            flash(gettext("欢迎，%(name)s", name=user.display_name or user.username), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST" and form.csrf_token.errors:
+        error = gettext("页面已过期，请重新提交")
+    return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+def current_scope():
+    """The organisation whose subtree the current user may see; None for the whole network."""
+    return scope_of(current_user)
+
+
+def roles_required(*roles: str):
+    """Page decorator: log-in required, and the role must be one of `roles` (else 403)."""
+
+    def wrap(view):
+        @wraps(view)
+        def inner(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,41 @@
+"""Settings read from the environment, with safe defaults for the embedded SQLite set-up."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def instance_dir() -> Path:
+    return Path(os.environ.get("PORTAL_INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+def secret_key(folder: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    def __init__(self) -> None:
+        folder = instance_dir()
+        self.INSTANCE_DIR = str(folder)
+        self.DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'portal.db'}"
+        self.SECRET_KEY = secret_key(folder)
+        self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+        self.MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.FLASK_ADMIN_SWATCH = "cerulean"
+        self.PAGE_SIZE = 20
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,81 @@
+"""The OpenAPI 3 description of /api/v1; kept beside the routes it describes."""
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "参数错误", 401: "未登录或令牌无效", 403: "超出管辖范围", 404: "不存在"}
+    return {str(c): {"description": text[c], "content": {"application/json": {"schema": ERROR}}}
+            for c in codes}
+
+
+def spec() -> dict:
+    station = {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"}, "name": {"type": "string"},
+            "level": {"type": "integer", "description": "0 省级, 1 市级, 2 县级, 3 社区级"},
+            "level_name": {"type": "string"}, "parent": {"type": "string", "nullable": True},
+            "kind": {"type": "string"}, "division": {"type": "string", "nullable": True},
+            "status": {"type": "string", "enum": ["active", "suspended", "closed"]},
+            "status_name": {"type": "string"},
+            "address": {"type": "string", "nullable": True},
+            "phone": {"type": "string", "nullable": True},
+            "longitude": {"type": "number", "nullable": True},
+            "latitude": {"type": "number", "nullable": True},
+            "children": {"type": "integer", "description": "直接下级机构数"},
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "金融纠纷调解网络管理平台 API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "flask --app wsgi users token USERNAME"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"],
+                          "properties": {"error": {"type": "string"},
+                                         "message": {"type": "string"}}},
+                "Station": station,
+            },
+        },
+        "paths": {
+            "/stations/{code}": {
+                "get": {
+                    "summary": "一个机构",
+                    "parameters": [{"name": "code", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "机构", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Station"}}}},
+                        **_errors(401, 403, 404)},
+                }
+            },
+            "/stations": {
+                "get": {
+                    "summary": "调用者可见的机构子树",
+                    "parameters": [
+                        {"name": "under", "in": "query", "schema": {"type": "string"},
+                         "description": "子树根机构编码；缺省为调用者的管辖范围"},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer",
+                                                                    "maximum": 1000}},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {"200": {"description": "机构列表", "content": {
+                        "application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "total": {"type": "integer"}, "offset": {"type": "integer"},
+                                "limit": {"type": "integer"},
+                                "items": {"type": "array", "items": {
+                                    "$ref": "#/components/schemas/Station"}}}}}}},
+                        **_errors(400, 401, 403, 404)},
+                }
+            },
+        },
+    }

@@ -1,0 +1,26 @@
+"""Registers every Flask-Admin view and portal page with one Admin instance."""
+from __future__ import annotations
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext
+
+from network.models import Organization, OrgKind
+
+from .home import HomeView
+from .stations import KindView, StationView
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name=lazy_gettext("金融纠纷调解网络管理平台"),
+        theme=Bootstrap4Theme(swatch=app.config["FLASK_ADMIN_SWATCH"], base_template="admin/portal_master.html"),
+        index_view=HomeView(name=lazy_gettext("首页"), url="/admin"),
+    )
+    network = lazy_gettext("调解网络")
+    admin.add_view(StationView(Organization, name=lazy_gettext("机构"), category=network,
+                               endpoint="stations"))
+    admin.add_view(KindView(OrgKind, name=lazy_gettext("机构类型"), category=network,
+                            endpoint="kinds"))
+    return admin

@@ -1,0 +1,222 @@
+"""One base view for every model: access by role, jurisdiction on every path, audit, export.
+
+Flask-Admin routes list/count/search/export through `get_query`, but edit/details by id, bulk
+delete, ajax look-ups and the foreign-key dropdowns of forms do not: each is overridden here
+so that no view can forget one.
+"""
+from __future__ import annotations
+
+import itertools
+from urllib.parse import quote
+
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask_admin.contrib.peewee import ModelView
+from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
+from flask_babel import gettext
+from flask_login import current_user
+
+from network.errors import DomainError, ValidationError
+from org.accounts import ADMIN, MANAGER, scope_of
+
+from ..forms import CSRFForm, apply_errors, tr
+
+
+def current_scope():
+    """Cached per request: the organisation whose subtree the user may see (None: all)."""
+    if "scope" not in g:
+        g.scope = scope_of(current_user)
+    return g.scope
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Ajax look-up that offers and accepts only rows the view's scope allows."""
+
+    def __init__(self, name, model, restrict, **options):
+        super().__init__(name, model, **options)
+        self.restrict = restrict
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self.restrict(self.model.select()).where(self.model._meta.primary_key == pk).first()
+
+    def get_list(self, term, offset=0, limit=10):
+        query = self.restrict(self.model.select())
+        if term:
+            cond = None
+            for field in self._cached_fields:
+                part = field ** f"%{term}%"
+                cond = part if cond is None else (cond | part)
+            query = query.where(cond)
+        return list(query.order_by(self.model._meta.primary_key).offset(offset or 0)
+                    .limit(min(limit or 10, 50)))
+
+
+class ScopedView(ModelView):
+    form_base_class = CSRFForm
+    can_view_details = True
+    can_export = True
+    export_types = ["xlsx", "csv"]
+    export_max_rows = 100000
+    page_size = 20
+    can_set_page_size = True
+    list_template = "admin/portal_list.html"
+    # Roles that may open the view at all; scoping then narrows what they see.
+    roles: tuple[str, ...] = (ADMIN, MANAGER)
+    # Roles that may change rows (others get a read-only view).
+    write_roles: tuple[str, ...] = (ADMIN, MANAGER)
+    # {form field: Model} for foreign keys whose choices must follow the scope.
+    scoped_refs: dict = {}
+    audit_table = ""
+
+    # --- access -----------------------------------------------------------------------------
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.role in self.roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    def _writable(self) -> bool:
+        if not has_request_context():  # Flask-Admin builds its action list at start-up
+            return True
+        return current_user.is_authenticated and current_user.role in self.write_roles
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._writable() and self.allow_create
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._writable() and self.allow_edit
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._writable() and self.allow_delete
+
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+
+    # --- scope ------------------------------------------------------------------------------
+    def scope_query(self, query, scope):
+        """Narrow `query` to rows under `scope` (never called with None)."""
+        raise TypeError(f"{type(self).__name__} must say how its rows are scoped")
+
+    def restrict(self, query):
+        scope = current_scope()
+        return query if scope is None else self.scope_query(query, scope)
+
+    def restrict_ref(self, model, query):
+        """Scope for a foreign-key target; views with several kinds of refs override this."""
+        return query
+
+    def get_query(self):
+        return self.restrict(self.model.select())
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().where(self.model._meta.primary_key == pk).first()
+
+    def _create_ajax_loader(self, name, options):
+        model = self.scoped_refs.get(name) or getattr(self.model, name).rel_model
+        return ScopedAjaxLoader(name, model, lambda q: self.restrict_ref(model, q), **options)
+
+    def _scope_form(self, form):
+        for name, model in self.scoped_refs.items():
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "query"):
+                field.query = self.restrict_ref(model, model.select())
+        return form
+
+    def create_form(self, obj=None):
+        return self._scope_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._scope_form(super().edit_form(obj))
+
+    def _get_filter_groups(self):
+        """Rebuild filter options on each request: they depend on the data and on the user."""
+        if has_request_context():
+            self._refresh_filters_cache()
+        return super()._get_filter_groups()
+
+    # --- writes through the domain services ----------------------------------------------------
+    def form_data(self, form) -> dict:
+        """The submitted values of the fields the form shows (csrf token left out)."""
+        return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+    def create_record(self, data: dict):
+        raise DomainError(gettext("不允许新增"))
+
+    def update_record(self, model, data: dict):
+        raise DomainError(gettext("不允许修改"))
+
+    def delete_record(self, model) -> None:
+        raise DomainError(gettext("不允许删除"))
+
+    def _service_call(self, form, call):
+        try:
+            return call()
+        except ValidationError as exc:
+            leftover = apply_errors(form, exc.errors) if form is not None else []
+            flash(gettext("保存失败，请更正标出的错误") + ("：" + "；".join(leftover) if leftover else ""),
+                  "error")
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+        return None
+
+    def create_model(self, form):
+        return self._service_call(form, lambda: self.create_record(self.form_data(form))) or False
+
+    def update_model(self, form, model):
+        return bool(self._service_call(form, lambda: self.update_record(model,
+                                                                        self.form_data(form))))
+
+    def delete_model(self, model):
+        if self.get_one(model.id) is None:
+            flash(gettext("超出您的管辖范围"), "error")
+            return False
+        return self._service_call(None, lambda: self.delete_record(model) or True) or False
+
+    def action_delete(self, ids):
+        count = 0
+        for row in self.get_query().where(self.model._meta.primary_key.in_(
+                [int(i) for i in ids if str(i).isdigit()])):
+            if self.delete_model(row):
+                count += 1
+        if count:
+            flash(gettext("已删除%(n)d条记录", n=count), "success")
+
+    # --- export -----------------------------------------------------------------------------
+    def get_export_name(self, export_type="csv"):
+        import datetime as dt
+
+        return f"{self.name}_{dt.datetime.now():%Y%m%d_%H%M%S}.{export_type}"
+
+    def _attachment(self, response, export_type):
+        name = self.get_export_name(export_type)
+        ascii_name = f"export.{export_type}"
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}")
+        return response
+
+    def _export_csv(self, return_url):
+        """CSV with a BOM, so Excel on Windows reads the Chinese correctly."""
+        response = super()._export_csv(return_url)
+        response.response = itertools.chain(["\ufeff"], response.response)
+        response.mimetype = "text/csv"
+        response.charset = "utf-8"
+        return self._attachment(response, "csv")
+
+    def _export_tablib(self, export_type, return_url):
+        return self._attachment(super()._export_tablib(export_type, return_url), export_type)

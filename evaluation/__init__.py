@@ -1,0 +1,1 @@
+"""Evaluation: the case ledger, KPIs, rollups, warnings and awards (later issues)."""

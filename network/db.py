@@ -1,0 +1,56 @@
+"""One database object for every model, bound at start-up from DATABASE_URL.
+
+SQLite (WAL, foreign keys on) is the embedded default; PostgreSQL is production. Both go
+through the same models and the same migrations.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import peewee
+from playhouse.db_url import connect
+
+db = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+
+
+def N_(text: str) -> str:
+    """Mark a domain label for translation without importing Babel here.
+
+    The web layer passes these labels through gettext; `pybabel extract -k N_` finds them.
+    """
+    return text
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def open_database(url: str) -> peewee.Database:
+    """Connect the proxy to the database named by `url` and return the real database."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        database = connect(url, pragmas=SQLITE_PRAGMAS)
+    else:
+        database = connect(url)
+    db.initialize(database)
+    return database
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+def prefix_match(field: peewee.Field, prefix: str) -> peewee.Expression:
+    """`field` starts with `prefix`, written so that each backend can use a plain index.
+
+    SQLite uses its index for GLOB (case-sensitive) but not for LIKE; PostgreSQL uses a
+    `text_pattern_ops` index for LIKE. peewee renders its LIKE operator as GLOB on SQLite, so
+    only the wildcard differs. Prefixes here are digits and slashes: nothing to escape.
+    """
+    return field % (prefix + ("*" if not is_postgres() else "%"))

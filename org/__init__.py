@@ -1,0 +1,1 @@
+"""People of the network: mediators, their station assignments, and portal accounts."""

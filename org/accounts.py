@@ -1,0 +1,280 @@
+"""Portal accounts, roles, jurisdiction of an account, lockout and API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from typing import Any
+
+import peewee as pw
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from network import audit
+from network.db import N_, BaseModel, db
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.models import Organization, now
+
+from .models import Mediator
+
+ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
+ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
+         MEDIATOR: N_("调解员")}
+RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
+MIN_PASSWORD = 8
+
+
+class User(BaseModel):
+    class Meta:
+        table_name = "account"
+
+    username = pw.CharField(max_length=40, unique=True, verbose_name=N_("用户名"))
+    display_name = pw.CharField(max_length=50, default="", verbose_name=N_("姓名"))
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=10, choices=list(ROLES.items()), verbose_name=N_("角色"))
+    organization = pw.ForeignKeyField(Organization, null=True, backref="users",
+                                      on_delete="RESTRICT", verbose_name=N_("所属机构"))
+    mediator = pw.ForeignKeyField(Mediator, null=True, backref="users", on_delete="RESTRICT",
+                                  verbose_name=N_("调解员"))
+    active = pw.BooleanField(default=True, verbose_name=N_("启用"))
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True, verbose_name=N_("锁定至"))
+    locale = pw.CharField(max_length=10, null=True)
+    last_login = pw.DateTimeField(null=True, verbose_name=N_("最近登录"))
+    created_at = pw.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return self.username
+
+    # flask-login reads these four; they are plain attributes, nothing web-specific.
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+
+class ApiToken(BaseModel):
+    """Only a hash is stored: a leaked database does not leak working tokens."""
+
+    user = pw.ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
+    token_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=now)
+    last_used = pw.DateTimeField(null=True)
+
+
+def scope_of(user: User) -> Organization | None:
+    """The root of the subtree an account may see; None means the whole network.
+
+    A scoped role with no organisation gets an impossible scope rather than everything.
+    """
+    if user.role == ADMIN:
+        return None
+    if user.role == MEDIATOR:
+        if user.mediator_id is not None:
+            return user.mediator.station
+        return Organization(id=0, path="/nowhere/", name="", code="")
+    if user.organization_id is None:
+        return Organization(id=0, path="/nowhere/", name="", code="")
+    return user.organization
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def _clean_user(data: dict[str, Any], instance: User | None) -> dict[str, Any]:
+    errors: dict[str, Msg] = {}
+    out: dict[str, Any] = {}
+    if "username" in data:
+        name = (data["username"] or "").strip()
+        if not USERNAME_RE.match(name):
+            errors["username"] = Msg("用户名为3到40位字母、数字、_.-")
+        else:
+            clash = User.select().where(User.username == name)
+            if instance is not None:
+                clash = clash.where(User.id != instance.id)
+            if clash.exists():
+                errors["username"] = Msg("用户名「%(name)s」已存在", name=name)
+        out["username"] = name
+    if "display_name" in data:
+        out["display_name"] = (data["display_name"] or "").strip()[:50]
+    if "role" in data:
+        if data["role"] not in ROLES:
+            errors["role"] = Msg("角色应为：admin、manager、trainer、mediator")
+        out["role"] = data["role"]
+    if data.get("password") not in (None, ""):
+        if len(data["password"]) < MIN_PASSWORD:
+            errors["password"] = Msg("密码至少%(n)d位", n=MIN_PASSWORD)
+        else:
+            out["password_hash"] = hash_password(data["password"])
+    elif instance is None:
+        errors["password"] = Msg("必填")
+    for key, model, attr in (("organization", Organization, "code"),
+                             ("mediator", Mediator, "staff_no")):
+        if key not in data:
+            continue
+        value = data[key]
+        if value in (None, ""):
+            out[key] = None
+        elif isinstance(value, model):
+            out[key] = value
+        else:
+            found = model.get_or_none(getattr(model, attr) == str(value).strip())
+            if found is None:
+                errors[key] = Msg("「%(v)s」不存在", v=value)
+            out[key] = found
+    if "active" in data:
+        out["active"] = bool(data["active"])
+    role = out.get("role", instance.role if instance else None)
+    org = out.get("organization", instance.organization if instance else None)
+    med = out.get("mediator", instance.mediator if instance else None)
+    if role in (MANAGER, TRAINER) and org is None and "organization" not in errors:
+        errors["organization"] = Msg("管理员和培训管理员必须指定所属机构")
+    if role == MEDIATOR and med is None and "mediator" not in errors:
+        errors["mediator"] = Msg("调解员账号必须关联调解员工号")
+    if errors:
+        raise ValidationError(errors)
+    if role == MEDIATOR and med is not None:
+        out["organization"] = med.station
+    if role == ADMIN:
+        out["organization"] = None
+    return out
+
+
+def _check_rights(actor: User, role: str, org: Organization | None) -> None:
+    """A manager may act only inside their subtree and never grant more than they hold."""
+    if actor.role == ADMIN:
+        return
+    if actor.role != MANAGER:
+        raise OutOfScope(Msg("您没有管理账号的权限"))
+    if RANK.get(role, 99) > RANK[MANAGER]:
+        raise OutOfScope(Msg("不能创建或授予高于自己权限的账号"))
+    scope = scope_of(actor)
+    if org is None or not scope.contains(org):
+        raise OutOfScope(Msg("账号所属机构超出您的管辖范围"))
+
+
+def user_in_scope(user: User, scope: Organization | None) -> bool:
+    if scope is None:
+        return True
+    org = user.organization
+    if org is None and user.mediator_id:
+        org = user.mediator.station
+    return org is not None and scope.contains(org)
+
+
+def create_user(data: dict[str, Any], *, actor: User | None) -> User:
+    """Create an account; `actor` None means the command line (a system administrator)."""
+    values = _clean_user(data, None)
+    if actor is not None:
+        _check_rights(actor, values["role"], values.get("organization"))
+    with db.atomic():
+        user = User.create(**values)
+        audit.record(actor.username if actor else "cli", "create", "user", user.id,
+                     user.username, {"role": user.role, "organization": str(user.organization)
+                                     if user.organization else None},
+                     org_path=user.organization.path if user.organization else "")
+    return user
+
+
+def update_user(user: User, data: dict[str, Any], *, actor: User | None) -> User:
+    if actor is not None:
+        _check_rights(actor, user.role, user.organization)
+    values = _clean_user(data, user)
+    if actor is not None:
+        _check_rights(actor, values.get("role", user.role),
+                      values.get("organization", user.organization))
+    with db.atomic():
+        before = {k: str(getattr(user, k)) for k in values if k != "password_hash"}
+        for key, value in values.items():
+            setattr(user, key, value)
+        user.save()
+        changes = {k: [before[k], str(getattr(user, k))] for k in before
+                   if before[k] != str(getattr(user, k))}
+        if "password_hash" in values:
+            changes["password"] = ["***", "***"]
+        if changes:
+            audit.record(actor.username if actor else "cli", "update", "user", user.id,
+                         user.username, changes,
+                         org_path=user.organization.path if user.organization else "")
+    return user
+
+
+def authenticate(username: str, password: str, *, at: dt.datetime | None = None) -> User:
+    """Check a password; the 5th failure in a row locks the account for 15 minutes.
+
+    The same message answers an unknown user and a wrong password, so the form does not tell
+    which usernames exist.
+    """
+    at = at or now()
+    user = User.get_or_none(User.username == (username or "").strip())
+    bad = DomainError(Msg("用户名或密码错误"))
+    if user is None:
+        raise bad
+    if user.locked_until and user.locked_until > at:
+        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
+        raise DomainError(Msg("账号已锁定，请%(m)d分钟后再试", m=minutes))
+    if not check_password_hash(user.password_hash, password or ""):
+        with db.atomic():
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                audit.record(user.username, "lock", "user", user.id, user.username)
+                user.save()
+                raise DomainError(Msg("连续%(n)d次密码错误，账号已锁定%(m)d分钟",
+                                      n=MAX_FAILURES, m=LOCK_MINUTES))
+            audit.record(user.username, "login_failed", "user", user.id, user.username)
+            user.save()
+        raise bad
+    if not user.active:
+        raise DomainError(Msg("账号已停用"))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login = at
+    user.save(only=[User.failed_logins, User.locked_until, User.last_login])
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, *, actor: str) -> str:
+    token = secrets.token_urlsafe(32)
+    with db.atomic():
+        ApiToken.create(user=user, token_hash=_digest(token))
+        audit.record(actor, "token", "user", user.id, user.username)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token:
+        return None
+    row = (ApiToken.select(ApiToken, User).join(User)
+           .where(ApiToken.token_hash == _digest(token)).first())
+    if row is None or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,63 @@
+"""Mediators and their assignments to stations."""
+from __future__ import annotations
+
+import peewee as pw
+
+from network.db import N_, BaseModel
+from network.models import Organization, now
+
+GENDERS = {"M": N_("男"), "F": N_("女")}
+EMPLOYMENT = {"full": N_("专职"), "part": N_("兼职")}
+MEDIATOR_STATUSES = {"on": N_("在岗"), "off": N_("离岗")}
+ASSIGNMENT_KINDS = {"resident": N_("常驻"), "rotating": N_("轮驻"), "on_call": N_("随叫随到")}
+EDUCATION = [N_("博士研究生"), N_("硕士研究生"), N_("大学本科"), N_("大学专科"), N_("高中/中专"),
+             N_("初中及以下")]
+POLITICAL = [N_("中共党员"), N_("中共预备党员"), N_("共青团员"), N_("民主党派"), N_("群众")]
+
+
+class Mediator(BaseModel):
+    """`station` is the current primary station, kept in step with the assignments so that
+    jurisdiction over people is one join, not a search through history."""
+
+    staff_no = pw.CharField(max_length=32, unique=True, verbose_name=N_("工号"))
+    name = pw.CharField(max_length=50, verbose_name=N_("姓名"))
+    gender = pw.CharField(max_length=1, choices=list(GENDERS.items()), verbose_name=N_("性别"))
+    id_number = pw.CharField(max_length=18, unique=True, verbose_name=N_("身份证号"))
+    birth_date = pw.DateField(null=True, verbose_name=N_("出生日期"))
+    mobile = pw.CharField(max_length=11, null=True, verbose_name=N_("手机号"))
+    education = pw.CharField(max_length=20, null=True, verbose_name=N_("学历"))
+    speciality = pw.CharField(max_length=100, null=True, verbose_name=N_("专业特长"))
+    political_status = pw.CharField(max_length=20, null=True, verbose_name=N_("政治面貌"))
+    employment = pw.CharField(max_length=4, default="part", choices=list(EMPLOYMENT.items()),
+                              verbose_name=N_("专兼职"))
+    employer = pw.CharField(max_length=100, null=True, verbose_name=N_("工作单位"))
+    joined = pw.DateField(null=True, verbose_name=N_("入职日期"))
+    status = pw.CharField(max_length=3, default="on", choices=list(MEDIATOR_STATUSES.items()),
+                          verbose_name=N_("状态"))
+    station = pw.ForeignKeyField(Organization, backref="mediators", on_delete="RESTRICT",
+                                 verbose_name=N_("所属机构"))
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.staff_no})"
+
+
+class Assignment(BaseModel):
+    """A period of service at a station. Open assignments have no end date; a move closes the
+    old one and opens a new one, so history answers "who served where on date D"."""
+
+    mediator = pw.ForeignKeyField(Mediator, backref="assignments", on_delete="CASCADE")
+    station = pw.ForeignKeyField(Organization, backref="assignments", on_delete="RESTRICT",
+                                 verbose_name=N_("机构"))
+    kind = pw.CharField(max_length=10, default="resident", choices=list(ASSIGNMENT_KINDS.items()),
+                        verbose_name=N_("驻点方式"))
+    is_primary = pw.BooleanField(default=False, verbose_name=N_("主要机构"))
+    start = pw.DateField(verbose_name=N_("开始日期"))
+    end = pw.DateField(null=True, verbose_name=N_("结束日期"))
+
+    class Meta:
+        indexes = ((("mediator", "station", "start"), False),)
+
+    def __str__(self) -> str:
+        return f"{self.mediator_id}@{self.station_id} {self.start}–{self.end or ''}"

@@ -1,0 +1,212 @@
+"""Fixtures for an empty database on either backend, the app, logged-in clients, factories.
+
+DATABASE_URL picks the backend, as for the portal. For PostgreSQL the suite never touches the
+database named in the URL: it creates its own `<name>_t<pid>` on the same server and drops it
+at the end, so pointing the tests at a real database cannot wipe it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from stdnum.cn import ric
+
+from network.db import db, is_postgres, open_database
+
+TEST_SECRET = "test-secret-key"
+
+
+def _pg_admin(url: str):
+    import psycopg2
+
+    parts = urlsplit(url)
+    conn = psycopg2.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+                            user=parts.username or "postgres", password=parts.password,
+                            dbname="postgres")
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(url)
+        name = f"{(parts.path.strip('/') or 'portal')}_t{os.getpid()}"
+        conn = _pg_admin(url)
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"')
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+        if not db.is_closed():
+            db.close()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database(database_url, tmp_path_factory):
+    """The migrated, empty schema (built from the migrations, never from create_tables)."""
+    os.environ["PORTAL_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
+    open_database(database_url)
+    from admin.schema import upgrade
+
+    upgrade()
+    return db
+
+
+def _truncate() -> None:
+    tables = [t for t in db.get_tables() if t != "migratehistory"]
+    if is_postgres():
+        db.execute_sql("TRUNCATE {} RESTART IDENTITY CASCADE".format(
+            ", ".join(f'"{t}"' for t in tables)))
+    else:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            db.execute_sql(f'DELETE FROM "{table}"')
+        if "sqlite_sequence" in [r[0] for r in db.execute_sql(
+                "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")]:
+            db.execute_sql("DELETE FROM sqlite_sequence")
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+@pytest.fixture(autouse=True)
+def clean_db(request):
+    """Every test starts from empty tables (only when it uses the database)."""
+    yield
+    if "database" in request.fixturenames:
+        db.connect(reuse_if_open=True)
+        _truncate()
+
+
+@pytest.fixture(scope="session")
+def app(database, database_url):
+    from admin.app import create_app
+
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET})
+
+
+@pytest.fixture
+def client(app, database):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, database):
+    return app.test_cli_runner()
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def kinds(database):
+    from network.models import DEFAULT_KINDS
+    from network.services import ensure_kinds
+
+    ensure_kinds(DEFAULT_KINDS)
+
+
+@pytest.fixture
+def make_org(database, kinds):
+    """make_org("QD", level=1) / make_org("QD-02", parent=city) — level follows the parent."""
+    from network.services import create_org
+
+    def make(code, parent=None, level=None, name=None, kind=None, **extra):
+        if level is None:
+            level = 1 if parent is None else parent.level + 1
+        default_kind = {0: "调解中心", 1: "调解中心", 2: "调解工作站", 3: "调解工作室"}[level]
+        return create_org({"code": code, "name": name or f"机构{code}", "level": level,
+                           "parent": parent, "kind": kind or default_kind, **extra},
+                          actor="test", scope=None)
+
+    return make
+
+
+@pytest.fixture
+def network(make_org):
+    """A small city: QD → (QD-02 → QD-02-01, QD-02-02), (QD-11 → QD-11-01)."""
+    city = make_org("QD", name="青岛市中心")
+    shinan = make_org("QD-02", parent=city, name="市南区工作站")
+    huangdao = make_org("QD-11", parent=city, name="黄岛区工作站")
+    return {
+        "city": city,
+        "shinan": shinan,
+        "huangdao": huangdao,
+        "room1": make_org("QD-02-01", parent=shinan, name="中山路工作室"),
+        "room2": make_org("QD-02-02", parent=shinan, name="八大峡工作室"),
+        "room3": make_org("QD-11-01", parent=huangdao, name="黄岛工作室"),
+    }
+
+
+def id_number(region="370202", born="19800101", seq="12", gender="M") -> str:
+    """A valid 身份证号 with the given parts (gender digit chosen to match)."""
+    digit = "1" if gender == "M" else "2"
+    body = f"{region}{born}{seq}{digit}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+@pytest.fixture
+def make_mediator(database):
+    from org.services import create_mediator
+
+    counter = {"n": 0}
+
+    def make(station, staff_no=None, name="张三", gender="M", **extra):
+        counter["n"] += 1
+        n = counter["n"]
+        data = {"staff_no": staff_no or f"T{n:04d}", "name": name, "gender": gender,
+                "id_number": id_number(seq=f"{n % 100:02d}", gender=gender),
+                "mobile": f"1380000{n:04d}", "station": station,
+                "joined": dt.date(2022, 1, 1), **extra}
+        return create_mediator(data, actor="test", scope=None)
+
+    return make
+
+
+PASSWORD = "Passw0rd!"
+
+
+@pytest.fixture
+def make_user(database):
+    from org.accounts import create_user
+
+    def make(username, role="manager", organization=None, mediator=None, password=PASSWORD):
+        return create_user({"username": username, "role": role, "organization": organization,
+                            "mediator": mediator, "password": password}, actor=None)
+
+    return make
+
+
+def csrf_token(client, url="/login") -> str:
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def login(self, username, password=PASSWORD):
+        self.token = csrf_token(self.client)
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": self.token})
+
+    def post(self, url, data=None, **kwargs):
+        """POST a form with the session's CSRF token added."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token or csrf_token(self.client))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
