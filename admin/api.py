@@ -29,9 +29,24 @@ def _api_error(exc: ApiError):
     return jsonify(error=exc.error, message=exc.message), exc.status
 
 
-@api_bp.errorhandler(HTTPException)
+HTTP_MESSAGES = {400: "请求参数错误", 401: "需要登录或有效的 API 令牌", 403: "超出您的权限或管辖范围",
+                 404: "接口不存在", 405: "该接口不支持此请求方法", 413: "请求内容过大",
+                 500: "服务器内部错误"}
+
+
+@api_bp.app_errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+    """Any HTTP error under /api/ answers JSON, including the ones raised before a route of
+    this blueprint matched (405 method not allowed), which blueprint handlers never see."""
+    if not request.path.startswith(api_bp.url_prefix + "/"):
+        return exc
+    response = jsonify(error=exc.name.lower().replace(" ", "_"),
+                       message=HTTP_MESSAGES.get(exc.code, exc.name))
+    response.status_code = exc.code or 500
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def login_required_json(view):
