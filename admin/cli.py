@@ -94,3 +94,23 @@ def users_token(username):
         sys.exit(1)
     click.echo(f"API 令牌（{username}），请求头：Authorization: Bearer <令牌>")
     click.echo(issue_token(user, actor="cli"))
+
+
+@cli_bp.cli.group("i18n")
+def i18n_group():
+    """Translation catalogues."""
+
+
+@i18n_group.command("update")
+def i18n_update():
+    """Re-extract the source strings, update and compile the English catalogue.
+
+    Exits non-zero while some message still lacks an English translation (they are listed).
+    """
+    from .i18n_tools import po_path, refresh
+
+    missing = refresh()
+    for msgid in missing:
+        click.echo(f"未翻译 / untranslated: {msgid}")
+    click.echo(f"{po_path()}：{len(missing)} 条待翻译 / untranslated")
+    sys.exit(1 if missing else 0)
