@@ -25,6 +25,7 @@ ACTIONS = {
     "login": N_("登录"),
     "login_failed": N_("登录失败"),
     "lock": N_("锁定"),
+    "unlock": N_("解除锁定"),
     "token": N_("生成令牌"),
 }
 

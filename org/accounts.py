@@ -278,3 +278,19 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def unlock_user(user: User, *, actor: User | None) -> User:
+    """Lift a lockout before its 15 minutes are up (the owner called the administrator)."""
+    if actor is not None:
+        _check_rights(actor, user.role, user.organization)
+    with db.atomic():
+        before = [str(user.locked_until) if user.locked_until else None, user.failed_logins]
+        user.locked_until = None
+        user.failed_logins = 0
+        user.save(only=[User.locked_until, User.failed_logins])
+        audit.record(actor.username if actor else "cli", "unlock", "user", user.id,
+                     user.username, {"locked_until": [before[0], None],
+                                     "failed_logins": [before[1], 0]},
+                     org_path=user.organization.path if user.organization else "")
+    return user

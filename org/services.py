@@ -5,12 +5,15 @@ import datetime as dt
 import re
 from typing import Any
 
+import peewee as pw
+
 from network import audit
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
 
-from .identity import check_id_number, check_mobile
+from .accounts import User
+from .identity import check_id_number, check_mobile, mask_id_number, mask_mobile
 from .models import (
     ASSIGNMENT_KINDS,
     EDUCATION,
@@ -171,6 +174,24 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     return out
 
 
+MASKS = {"id_number": mask_id_number, "mobile": mask_mobile}
+
+
+def _masked(changes: dict) -> dict:
+    """Identifiers masked for the audit trail: the trail is readable by more people than may
+    see a full 身份证号 (a reveal is itself audited). Works on snapshots and on diffs."""
+    out = dict(changes)
+    for name, mask in MASKS.items():
+        if name in out:
+            value = out[name]
+            out[name] = [mask(v) for v in value] if isinstance(value, list) else mask(value)
+    return out
+
+
+def _audit_snapshot(mediator: Mediator) -> dict:
+    return _masked(audit.snapshot(mediator, FIELDS))
+
+
 def create_mediator(data: dict[str, Any], *, actor: str, scope: Organization | None,
                     kind: str = "resident", start: dt.date | None = None) -> Mediator:
     values = clean_mediator(data, None)
@@ -182,7 +203,7 @@ def create_mediator(data: dict[str, Any], *, actor: str, scope: Organization | N
         Assignment.create(mediator=mediator, station=mediator.station, kind=kind,
                           is_primary=True, start=start or mediator.joined or dt.date.today())
         audit.record(actor, "create", "mediator", mediator.id, str(mediator),
-                     audit.snapshot(mediator, FIELDS), org_path=mediator.station.path)
+                     _audit_snapshot(mediator), org_path=mediator.station.path)
     return mediator
 
 
@@ -208,7 +229,7 @@ def update_mediator(mediator: Mediator, data: dict[str, Any], *, actor: str,
             setattr(mediator, key, value)
         mediator.updated_at = now()
         mediator.save()
-        changes = audit.diff(before, audit.snapshot(mediator, FIELDS))
+        changes = _masked(audit.diff(before, audit.snapshot(mediator, FIELDS)))
         changes.pop("station", None)
         if changes:
             audit.record(actor, "update", "mediator", mediator.id, str(mediator), changes,
@@ -290,3 +311,26 @@ def reveal(mediator: Mediator, field: str, *, actor: str, scope: Organization | 
     audit.record(actor, "reveal", "mediator", mediator.id, str(mediator), {"field": field},
                  org_path=mediator.station.path)
     return getattr(mediator, field) or ""
+
+
+def delete_mediator(mediator: Mediator, *, actor: str, scope: Organization | None) -> None:
+    """Delete only a mistaken entry; anyone with a past (service before today, an account)
+    stays, marked 离岗, because statistics and the audit trail refer to them."""
+    if not in_scope(mediator, scope):
+        raise OutOfScope(Msg("超出您的管辖范围"))
+    history = (Assignment.select()
+               .where((Assignment.mediator == mediator) & (Assignment.start < dt.date.today()))
+               .exists())
+    if history or User.select().where(User.mediator == mediator).exists():
+        raise DomainError(Msg("调解员「%(name)s」已有任职历史或登录账号，不能删除；请改为离岗",
+                              name=mediator.name))
+    snap = _audit_snapshot(mediator)
+    try:
+        with db.atomic():
+            audit.record(actor, "delete", "mediator", mediator.id, str(mediator), snap,
+                         org_path=mediator.station.path)
+            Assignment.delete().where(Assignment.mediator == mediator).execute()
+            mediator.delete_instance()
+    except pw.IntegrityError as exc:
+        raise DomainError(Msg("调解员「%(name)s」已有业务记录，不能删除；请改为离岗",
+                              name=mediator.name)) from exc

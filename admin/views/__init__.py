@@ -5,10 +5,16 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
+from network.audit import AuditLog
 from network.models import Organization, OrgKind
+from org.accounts import User
+from org.models import Mediator
 
+from .audit import AuditView
 from .home import HomeView
+from .mediators import MediatorView
 from .stations import KindView, StationView
+from .users import UserView
 
 
 def init_admin(app) -> Admin:
@@ -23,4 +29,10 @@ def init_admin(app) -> Admin:
                                endpoint="stations"))
     admin.add_view(KindView(OrgKind, name=lazy_gettext("机构类型"), category=network,
                             endpoint="kinds"))
+    people = lazy_gettext("人员")
+    admin.add_view(MediatorView(Mediator, name=lazy_gettext("调解员"), category=people,
+                                endpoint="mediators"))
+    admin.add_view(UserView(User, name=lazy_gettext("账号"), category=people, endpoint="users"))
+    admin.add_view(AuditView(AuditLog, name=lazy_gettext("操作日志"), category=lazy_gettext("系统"),
+                             endpoint="audit"))
     return admin
