@@ -13,6 +13,7 @@ from org.models import Mediator
 from .audit import AuditView
 from .home import HomeView
 from .mediators import MediatorView
+from .network_pages import MapView, TreeView
 from .stations import KindView, StationView
 from .users import UserView
 
@@ -29,6 +30,8 @@ def init_admin(app) -> Admin:
                                endpoint="stations"))
     admin.add_view(KindView(OrgKind, name=lazy_gettext("机构类型"), category=network,
                             endpoint="kinds"))
+    admin.add_view(TreeView(name=lazy_gettext("机构树"), category=network, endpoint="tree"))
+    admin.add_view(MapView(name=lazy_gettext("机构地图"), category=network, endpoint="map"))
     people = lazy_gettext("人员")
     admin.add_view(MediatorView(Mediator, name=lazy_gettext("调解员"), category=people,
                                 endpoint="mediators"))
