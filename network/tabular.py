@@ -1,0 +1,192 @@
+"""Spreadsheet files in and out: CSV (UTF-8 with or without BOM, GBK/GB18030) and XLSX.
+
+Imports see every file the same way: a list of headers and a stream of (spreadsheet row
+number, {header: text}) pairs. Cells come back as text whatever the file stored, because
+Excel turns codes such as 370202 or 工号 0012 into numbers and dates into datetimes; the
+importers then parse text only. Rows are generated one at a time so a 100k-row file is never
+held in memory twice.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DomainError, Msg
+
+CSV_EXTENSIONS = (".csv", ".txt")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class FileProblem(DomainError):
+    """The file as a whole cannot be read (wrong type, empty, corrupt, bad encoding)."""
+
+
+@dataclass
+class Table:
+    """An opened file: its headers and a way to stream its data rows."""
+
+    path: Path
+    fmt: str  # "csv" or "xlsx"
+    encoding: str | None
+    headers: list[str]
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(1-based spreadsheet row number, {header: text}) for each non-blank data row."""
+        reader = _csv_rows if self.fmt == "csv" else _xlsx_rows
+        for number, cells in reader(self.path, self.encoding):
+            if number == 1:
+                continue
+            values = [cell_text(c) for c in cells]
+            if not any(values):
+                continue
+            values += [""] * (len(self.headers) - len(values))
+            yield number, {h: v for h, v in zip(self.headers, values, strict=False) if h}
+
+    def count(self) -> int:
+        """Number of data rows (one streaming pass, nothing kept)."""
+        return sum(1 for _ in self.rows())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: 370202.0 → "370202", a midnight datetime → a date."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e18:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _format_of(path: Path, filename: str | None) -> str:
+    name = (filename or path.name).lower()
+    if name.endswith(XLSX_EXTENSIONS):
+        return "xlsx"
+    if name.endswith(CSV_EXTENSIONS):
+        return "csv"
+    with open(path, "rb") as fh:
+        if fh.read(4) == ZIP_MAGIC:
+            return "xlsx"
+    raise FileProblem(Msg("只支持 CSV（.csv）或 Excel（.xlsx）文件"))
+
+
+def _csv_encoding(path: Path) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8 (BOM or not), else GB18030 (⊃ GBK)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 16):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            yield from enumerate(csv.reader(fh), start=1)
+    except UnicodeDecodeError as exc:
+        raise FileProblem(Msg("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")) from exc
+    except csv.Error as exc:
+        raise FileProblem(Msg("CSV 文件格式错误：%(reason)s", reason=str(exc))) from exc
+
+
+def _xlsx_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
+        try:
+            book = load_workbook(fh, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+                TypeError) as exc:
+            # openpyxl reports a broken archive through any of these, depending on the damage
+            raise FileProblem(Msg("Excel 文件已损坏或不是 .xlsx 格式")) from exc
+        try:
+            if not book.worksheets:
+                return
+            for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True),
+                                           start=1):
+                yield number, list(cells)
+        finally:
+            book.close()
+
+
+def open_table(path: str | Path, filename: str | None = None) -> Table:
+    """Open a CSV/XLSX file and read its header row; FileProblem when it cannot be used.
+
+    `filename` is the name the user gave the file (uploads are stored under random names).
+    """
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise FileProblem(Msg("文件为空"))
+    fmt = _format_of(path, filename)
+    encoding = _csv_encoding(path) if fmt == "csv" else None
+    reader = _csv_rows if fmt == "csv" else _xlsx_rows
+    header: list[str] | None = None
+    rows = reader(path, encoding)
+    try:
+        for number, cells in rows:
+            if number == 1:
+                header = [cell_text(c).lstrip("\ufeff").strip() for c in cells]
+            break
+    finally:
+        rows.close()
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise FileProblem(Msg("文件为空或第一行不是表头"))
+    return Table(path=path, fmt=fmt, encoding=encoding, headers=header)
+
+
+def write_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
+    """CSV with a BOM, so Excel on Windows shows the Chinese headers correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([[cell_text(c) for c in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1") -> bytes:
+    """XLSX whose cells are all text-formatted, so Excel keeps codes like 0012 as typed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([cell_text(c) for c in row])
+    for index, header in enumerate(headers, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
