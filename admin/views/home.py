@@ -1,30 +1,37 @@
-"""The home page: what each role needs to see first."""
+"""The home page: what each role needs to see first.
+
+Managers and trainers see the counts of their jurisdiction with links to the pages behind
+them; a mediator sees their own record, current station and history of assignments.
+"""
 from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
-from network.models import CLOSED, LEVELS, Organization
-from network.tree import in_subtree, subtree
+from network.models import LEVELS, STATUSES
+from network.stats import unit_counts
 from org.accounts import MEDIATOR
-from org.models import Mediator
+from org.models import ASSIGNMENT_KINDS, EMPLOYMENT, GENDERS, MEDIATOR_STATUSES
+from org.stats import assignment_history, mediator_counts
 
 from .base import current_scope
 
 
 def network_counts(scope) -> dict:
-    """Organisations per level (open ones) and mediators on duty under `scope`, two queries."""
-    import peewee as pw
+    """Units per level, closed units and mediators on duty under `scope`, two queries."""
+    units = unit_counts(scope)
+    mediators = mediator_counts(scope)
+    return {**units, "mediators": mediators["on_duty"], "employment": mediators["employment"]}
 
-    rows = (subtree(scope).select(Organization.level, pw.fn.COUNT(Organization.id))
-            .where(Organization.status != CLOSED).group_by(Organization.level).tuples())
-    per_level = {level: 0 for level in LEVELS}
-    per_level.update(dict(rows))
-    mediators = (Mediator.select().join(Organization)
-                 .where(in_subtree(Organization.path, scope))
-                 .where(Mediator.status == "on").count())
-    return {"per_level": per_level, "mediators": mediators}
+
+def _link(endpoint: str) -> str | None:
+    """URL of a page if it is registered (and the user may open it), else None."""
+    try:
+        return url_for(endpoint)
+    except BuildError:
+        return None
 
 
 class HomeView(AdminIndexView):
@@ -38,7 +45,14 @@ class HomeView(AdminIndexView):
     def index(self):
         if current_user.role == MEDIATOR:
             mediator = current_user.mediator
-            return self.render("portal/home_mediator.html", mediator=mediator)
+            return self.render(
+                "portal/home_mediator.html", mediator=mediator,
+                history=assignment_history(mediator) if mediator else [],
+                genders=GENDERS, employment=EMPLOYMENT, statuses=MEDIATOR_STATUSES,
+                assignment_kinds=ASSIGNMENT_KINDS, org_statuses=STATUSES)
         scope = current_scope()
+        links = {"tree": _link("tree.index"), "map": _link("map.index"),
+                 "stations": _link("stations.index_view"),
+                 "mediators": _link("mediators.index_view")}
         return self.render("portal/home.html", scope=scope, counts=network_counts(scope),
-                           levels=LEVELS)
+                           levels=LEVELS, employment=EMPLOYMENT, links=links)
