@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_admin.form import SecureForm
+from flask_admin.model.widgets import AjaxSelect2Widget
 from flask_babel import gettext
 
 from network.errors import Msg
@@ -9,6 +10,13 @@ from network.errors import Msg
 
 class CSRFForm(SecureForm):
     """Session-bound CSRF token on every form (Flask-Admin's own SecureForm)."""
+
+
+class AjaxSelectWidget(AjaxSelect2Widget):
+    """Flask-Admin's field-error markup reads the widget's `input_type`, which the select2
+    widget lacks (an error under the tests' StrictUndefined); it renders a hidden input."""
+
+    input_type = "hidden"
 
 
 def tr(message) -> str:
