@@ -1,0 +1,317 @@
+"""The twelve KPIs of /shared/notes/domain.md: the one place that defines them.
+
+Every page, chart, export and API answer asks this module. A figure for an organisation (its
+whole subtree) over [start, end] is the sum of its rollup rows for the whole months inside the
+range plus the edge days before/after them counted straight from the case table.
+`kpis_direct` counts everything from the cases: the cross-check of the rollups.
+
+Raw sums (`Figures`) are numerators and denominators; `derive` turns them into the published
+KPIs (rates and means rounded half-up, amounts as exact Decimals).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee as pw
+
+from network.db import is_postgres
+from network.models import Organization
+from network.tree import subtree_ids
+
+from .models import (
+    CONCLUDED,
+    COUNTS,
+    FAILURE,
+    FULFILLED,
+    ONLINE,
+    SUCCESS,
+    WITHDRAWN,
+    Case,
+    Rollup,
+)
+
+KPI_KEYS = ("received", "closed", "succeeded", "failed", "withdrawn", "success_rate",
+            "amount_involved", "agreed_amount", "avg_days", "online", "judicial_confirmed",
+            "fulfilment_rate")
+CLOSED_COUNTS = COUNTS[1:]  # everything but `received` counts concluded cases by 结案日期
+
+CENT = Decimal("0.01")
+
+
+class Figures(dict):
+    """Raw sums keyed by `models.COUNTS`; adds and subtracts like a vector."""
+
+    def __init__(self, values: dict | None = None):
+        super().__init__({k: 0 for k in COUNTS})
+        for key, value in (values or {}).items():
+            self[key] = int(value or 0)
+
+    def add(self, other: dict, sign: int = 1) -> Figures:
+        for key in COUNTS:
+            self[key] += sign * int(other.get(key) or 0)
+        return self
+
+    def is_zero(self) -> bool:
+        return not any(self.values())
+
+
+def _rate(numerator: int, denominator: int, places: str) -> Decimal:
+    if not denominator:
+        return Decimal(places) * 0
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def derive(fig: Figures) -> dict:
+    """The published KPIs from raw sums (domain.md): rates 4 dp, avg_days 1 dp, yuan 2 dp."""
+    return {
+        "received": fig["received"],
+        "closed": fig["closed"],
+        "succeeded": fig["succeeded"],
+        "failed": fig["failed"],
+        "withdrawn": fig["withdrawn"],
+        "success_rate": _rate(fig["succeeded"], fig["closed"], "0.0001"),
+        "amount_involved": (Decimal(fig["amount_involved_cents"]) * CENT).quantize(CENT),
+        "agreed_amount": (Decimal(fig["agreed_amount_cents"]) * CENT).quantize(CENT),
+        "avg_days": _rate(fig["days_sum"], fig["closed"], "0.1"),
+        "online": fig["online"],
+        "judicial_confirmed": fig["judicial_confirmed"],
+        "fulfilment_rate": _rate(fig["fulfilled"], fig["fulfilment_recorded"], "0.0001"),
+    }
+
+
+# --- what one case contributes (Python side of the definitions) ---------------------------------
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def cents(amount: Decimal | None) -> int:
+    return int((amount or Decimal(0)).quantize(CENT) * 100)
+
+
+def case_contribution(case: Case) -> dict[dt.date, Figures]:
+    """{month: figures} that one case adds: received in its 受理 month, the rest in its 结案 month."""
+    out: dict[dt.date, Figures] = {month_start(case.received): Figures({"received": 1})}
+    if case.result in CONCLUDED and case.closed is not None:
+        succeeded = case.result == SUCCESS
+        closed = Figures({
+            "closed": 1,
+            "succeeded": succeeded,
+            "failed": case.result == FAILURE,
+            "withdrawn": case.result == WITHDRAWN,
+            "online": case.method == ONLINE,
+            "judicial_confirmed": succeeded and bool(case.judicial_confirmed),
+            "fulfilled": succeeded and case.fulfilment == FULFILLED,
+            "fulfilment_recorded": succeeded and case.fulfilment is not None,
+            "days_sum": (case.closed - case.received).days,
+            "amount_involved_cents": cents(case.amount_involved),
+            "agreed_amount_cents": cents(case.agreed_amount) if succeeded else 0,
+        })
+        out.setdefault(month_start(case.closed), Figures()).add(closed)
+    return out
+
+
+# --- the same definitions as SQL aggregates over the case table ---------------------------------
+
+def _when(condition: pw.Node, value=1) -> pw.Node:
+    return pw.Case(None, [(condition, value)], 0)
+
+
+def _cents_sql(field: pw.Field) -> pw.Node:
+    # Integer cents per row, then an integer SUM: exact on both backends.
+    return pw.Cast(pw.fn.ROUND(pw.fn.COALESCE(field, 0) * 100), "BIGINT")
+
+
+def _days_sql() -> pw.Node:
+    if is_postgres():
+        return Case.closed - Case.received
+    return pw.Cast(pw.fn.julianday(Case.closed) - pw.fn.julianday(Case.received), "INTEGER")
+
+
+def month_sql(field: pw.Field) -> pw.Node:
+    """'YYYY-MM' of a date column on either backend."""
+    if is_postgres():
+        return pw.fn.to_char(field, "YYYY-MM")
+    return pw.fn.strftime("%Y-%m", field)
+
+
+def _closed_aggregates() -> list[pw.Node]:
+    succeeded = Case.result == SUCCESS
+    return [
+        pw.fn.COUNT(Case.id),
+        pw.fn.SUM(_when(succeeded)),
+        pw.fn.SUM(_when(Case.result == FAILURE)),
+        pw.fn.SUM(_when(Case.result == WITHDRAWN)),
+        pw.fn.SUM(_when(Case.method == ONLINE)),
+        pw.fn.SUM(_when(succeeded & (Case.judicial_confirmed == True))),  # noqa: E712
+        pw.fn.SUM(_when(succeeded & (Case.fulfilment == FULFILLED))),
+        pw.fn.SUM(_when(succeeded & Case.fulfilment.is_null(False))),
+        pw.fn.SUM(_days_sql()),
+        pw.fn.SUM(_cents_sql(Case.amount_involved)),
+        pw.fn.SUM(_when(succeeded, _cents_sql(Case.agreed_amount))),
+    ]
+
+
+def _in_ranges(field: pw.Field, ranges: Iterable[tuple[dt.date, dt.date]]) -> pw.Node | None:
+    cond = None
+    for start, end in ranges:
+        part = field.between(start, end)
+        cond = part if cond is None else (cond | part)
+    return cond
+
+
+def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
+                 group: str | None = None) -> dict:
+    """Figures counted from cases matching `where` in the given date ranges: {key: Figures}.
+
+    `group` is None (one key, None), "station", "month" ('YYYY-MM') or "station_month".
+    Two grouped queries: received by 受理日期, the closed figures by 结案日期.
+    """
+    out: dict = {}
+    if not ranges:
+        return out
+    for date_field, columns, aggregates in (
+            (Case.received, ("received",), [pw.fn.COUNT(Case.id)]),
+            (Case.closed, CLOSED_COUNTS, _closed_aggregates())):
+        keys = []
+        if group in ("station", "station_month"):
+            keys.append(Case.station)
+        if group in ("month", "station_month"):
+            keys.append(month_sql(date_field))
+        cond = _in_ranges(date_field, ranges)
+        if date_field is Case.closed:
+            cond &= Case.result.in_(CONCLUDED)
+        if where is not None:
+            cond &= where
+        query = Case.select(*keys, *aggregates).where(cond)
+        if keys:
+            query = query.group_by(*keys)
+        for row in query.tuples():
+            key = tuple(row[:len(keys)])
+            key = key[0] if len(key) == 1 else (key or None)
+            values = row[len(keys):]
+            if not keys and not values[0]:
+                continue
+            out.setdefault(key, Figures()).add(dict(zip(columns, values, strict=True)))
+    return out
+
+
+def in_org(org: Organization) -> pw.Node:
+    """Cases of `org`'s whole subtree (an indexed sub-select on organisation paths)."""
+    return Case.station.in_(subtree_ids(org))
+
+
+# --- ranges: whole months from rollups, edge days from cases ------------------------------------
+
+def split_range(start: dt.date, end: dt.date):
+    """(first whole month, last whole month) or None, and the edge day ranges around them."""
+    first = start if start.day == 1 else month_end(start) + dt.timedelta(days=1)
+    last_end = end if end == month_end(end) else month_start(end) - dt.timedelta(days=1)
+    if first > last_end:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - dt.timedelta(days=1)))
+    if last_end < end:
+        edges.append((last_end + dt.timedelta(days=1), end))
+    return (first, month_start(last_end)), edges
+
+
+def rollup_figures(org_ids: list[int], months: tuple[dt.date, dt.date] | None,
+                   group: str | None = None) -> dict:
+    """Summed rollup rows of the organisations over whole months: {org id | month | None: Figures}."""
+    if months is None or not org_ids:
+        return {}
+    keys = {"organization": [Rollup.organization], "month": [Rollup.month], None: []}[group]
+    query = (Rollup.select(*keys, *[pw.fn.SUM(getattr(Rollup, c)) for c in COUNTS])
+             .where(Rollup.organization.in_(org_ids) & Rollup.month.between(*months)))
+    if keys:
+        query = query.group_by(*keys)
+    out = {}
+    for row in query.tuples():
+        key = row[0] if keys else None
+        if isinstance(key, str):  # SQLite may hand back dates as text
+            key = dt.date.fromisoformat(key)
+        out[key] = Figures(dict(zip(COUNTS, row[len(keys):], strict=True)))
+    return out
+
+
+def _check(start: dt.date, end: dt.date) -> None:
+    if start > end:
+        raise ValueError("start after end")
+
+
+def figures(org: Organization, start: dt.date, end: dt.date) -> Figures:
+    _check(start, end)
+    months, edges = split_range(start, end)
+    total = Figures()
+    for fig in rollup_figures([org.id], months).values():
+        total.add(fig)
+    for fig in case_figures(in_org(org), edges).values():
+        total.add(fig)
+    return total
+
+
+def figures_direct(org: Organization, start: dt.date, end: dt.date) -> Figures:
+    _check(start, end)
+    total = Figures()
+    for fig in case_figures(in_org(org), [(start, end)]).values():
+        total.add(fig)
+    return total
+
+
+def kpis(org: Organization, start: dt.date, end: dt.date) -> dict:
+    """The twelve KPIs of `org`'s subtree for [start, end] (rollups + edge days)."""
+    return derive(figures(org, start, end))
+
+
+def kpis_direct(org: Organization, start: dt.date, end: dt.date) -> dict:
+    """The same KPIs computed only from the case table (cross-check and benchmark baseline)."""
+    return derive(figures_direct(org, start, end))
+
+
+def children_kpis(org: Organization, start: dt.date,
+                  end: dt.date) -> list[tuple[Organization, dict]]:
+    """KPIs of each direct child's subtree, in code order; three queries whatever the count."""
+    _check(start, end)
+    children = list(org.children.order_by(Organization.code))
+    if not children:
+        return []
+    months, edges = split_range(start, end)
+    totals = {c.id: Figures() for c in children}
+    for child_id, fig in rollup_figures(list(totals), months, group="organization").items():
+        totals[child_id].add(fig)
+    by_station = case_figures(in_org(org) & (Case.station != org.id), edges, group="station")
+    if by_station:
+        paths = dict(Organization.select(Organization.id, Organization.path)
+                     .where(Organization.id.in_(list(by_station))).tuples())
+        depth = len(org.path.strip("/").split("/"))
+        for station_id, fig in by_station.items():
+            child_id = int(paths[station_id].strip("/").split("/")[depth])
+            totals[child_id].add(fig)
+    return [(c, derive(totals[c.id])) for c in children]
+
+
+def monthly_kpis(org: Organization, start: dt.date,
+                 end: dt.date) -> list[tuple[dt.date, dt.date, dict]]:
+    """(from, to, KPIs) per calendar month touched by [start, end], clipped to the range."""
+    _check(start, end)
+    months, edges = split_range(start, end)
+    per_month = rollup_figures([org.id], months, group="month")
+    for edge in edges:
+        for fig in case_figures(in_org(org), [edge]).values():
+            per_month.setdefault(month_start(edge[0]), Figures()).add(fig)
+    out = []
+    month = month_start(start)
+    while month <= end:
+        period = (max(month, start), min(month_end(month), end))
+        out.append((*period, derive(per_month.get(month, Figures()))))
+        month = month_end(month) + dt.timedelta(days=1)
+    return out

@@ -1,0 +1,104 @@
+"""The case ledger and the monthly rollups of its figures.
+
+A case is counted in the month of its 受理日期 (received) and, once concluded, in the month of its
+结案日期 (closed). `Rollup` holds, for every organisation and month, the numerators and
+denominators of the KPIs over that organisation's whole subtree — each case is counted at its
+station and at every ancestor — so the figures of any unit for whole months are a handful of
+rows. Ratios are never stored: they are derived in evaluation.kpis.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from network.db import N_, BaseModel
+from network.models import Organization, now
+from org.models import Mediator
+
+SUCCESS, FAILURE, WITHDRAWN, OPEN = "success", "failure", "withdrawn", "open"
+RESULTS = {SUCCESS: N_("调解成功"), FAILURE: N_("调解不成功"), WITHDRAWN: N_("撤回"),
+           OPEN: N_("调解中")}
+CONCLUDED = (SUCCESS, FAILURE, WITHDRAWN)
+
+ONLINE, OFFLINE = "online", "offline"
+METHODS = {ONLINE: N_("线上"), OFFLINE: N_("线下")}
+
+FULFILLED, PARTIAL, UNFULFILLED = "done", "partial", "none"
+FULFILMENTS = {FULFILLED: N_("已履行"), PARTIAL: N_("部分履行"), UNFULFILLED: N_("未履行")}
+
+DISPUTE_TYPES = [N_("个人贷款"), N_("小微企业贷款"), N_("信用卡"), N_("保险理赔"),
+                 N_("道路交通保险"), N_("理财产品"), N_("其他")]
+SOURCES = [N_("法院委派"), N_("金融机构申请"), N_("当事人申请"), N_("投诉转办"), N_("其他")]
+
+
+def money(**kwargs) -> pw.DecimalField:
+    return pw.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+class Case(BaseModel):
+    case_no = pw.CharField(max_length=40, unique=True, verbose_name=N_("案件编号"))
+    station = pw.ForeignKeyField(Organization, backref="cases", on_delete="RESTRICT",
+                                 verbose_name=N_("机构"))
+    mediator = pw.ForeignKeyField(Mediator, backref="cases", on_delete="RESTRICT",
+                                  verbose_name=N_("调解员"))
+    received = pw.DateField(verbose_name=N_("受理日期"))
+    closed = pw.DateField(null=True, verbose_name=N_("结案日期"))
+    dispute_type = pw.CharField(max_length=20, verbose_name=N_("纠纷类型"))
+    amount_involved = money(default=0, verbose_name=N_("标的金额"))
+    agreed_amount = money(null=True, verbose_name=N_("协议金额"))
+    result = pw.CharField(max_length=10, default=OPEN, choices=list(RESULTS.items()),
+                          verbose_name=N_("调解结果"))
+    method = pw.CharField(max_length=10, default=OFFLINE, choices=list(METHODS.items()),
+                          verbose_name=N_("调解方式"))
+    source = pw.CharField(max_length=20, null=True, verbose_name=N_("案件来源"))
+    judicial_confirmed = pw.BooleanField(default=False, verbose_name=N_("司法确认"))
+    fulfilment = pw.CharField(max_length=10, null=True, choices=list(FULFILMENTS.items()),
+                              verbose_name=N_("履行情况"))
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "mediation_case"  # CASE is an SQL keyword: keep raw SQL simple
+        indexes = (
+            (("station", "received"), False),
+            (("station", "closed"), False),
+        )
+
+    def __str__(self) -> str:
+        return self.case_no
+
+    @property
+    def result_label(self) -> str:
+        return RESULTS.get(self.result, self.result)
+
+
+# Figures a rollup row holds, in the order of its columns. Amounts are integer cents: sums of
+# integers are exact on both backends (SQLite would add DECIMAL columns as floating point).
+COUNTS = ("received", "closed", "succeeded", "failed", "withdrawn", "online",
+          "judicial_confirmed", "fulfilled", "fulfilment_recorded", "days_sum",
+          "amount_involved_cents", "agreed_amount_cents")
+
+
+class Rollup(BaseModel):
+    """Figures of one organisation's whole subtree in one calendar month (`month` = day 1).
+
+    received counts by 受理日期; every other figure counts concluded cases by 结案日期.
+    Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="rollups", on_delete="CASCADE")
+    month = pw.DateField()
+    received = pw.IntegerField(default=0)
+    closed = pw.IntegerField(default=0)
+    succeeded = pw.IntegerField(default=0)
+    failed = pw.IntegerField(default=0)
+    withdrawn = pw.IntegerField(default=0)
+    online = pw.IntegerField(default=0)
+    judicial_confirmed = pw.IntegerField(default=0)
+    fulfilled = pw.IntegerField(default=0)
+    fulfilment_recorded = pw.IntegerField(default=0)
+    days_sum = pw.BigIntegerField(default=0)
+    amount_involved_cents = pw.BigIntegerField(default=0)
+    agreed_amount_cents = pw.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = ((("organization", "month"), True),)

@@ -1,0 +1,236 @@
+"""Writing cases: validation, jurisdiction, the rollup delta and the audit trail, in one place.
+
+Every entry point (portal forms, imports, CLI, API) goes through `clean_case` and the three
+write functions, so a case that breaks a rule of domain.md never reaches the ledger and the
+rollups always move in the same transaction as the case.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from network import audit
+from network.db import db
+from network.errors import Msg, OutOfScope, ValidationError
+from network.models import Organization, now
+from org.models import Mediator
+from org.services import assigned_on, parse_date
+
+from . import rollups
+from .models import (
+    CONCLUDED,
+    DISPUTE_TYPES,
+    FULFILMENTS,
+    METHODS,
+    OPEN,
+    RESULTS,
+    SOURCES,
+    Case,
+)
+
+FIELDS = ["case_no", "station", "mediator", "received", "closed", "dispute_type",
+          "amount_involved", "agreed_amount", "result", "method", "source",
+          "judicial_confirmed", "fulfilment"]
+MAX_AMOUNT = Decimal("999999999999.99")
+YES, NO = ("是", "true", "1", "y", "yes"), ("否", "false", "0", "n", "no", "")
+
+
+def _code(value: Any, table: dict[str, str]) -> str | None:
+    """A stored code (`success`) or its Chinese label (`调解成功`); None when unknown."""
+    text = "" if value is None else str(value).strip()
+    if text in table:
+        return text
+    return next((code for code, label in table.items() if label == text), None)
+
+
+def _choices(table) -> str:
+    return "、".join(table.values() if isinstance(table, dict) else table)
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """Yuan with at most two decimals, 0 … 999,999,999,999.99; '' means no amount."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise ValueError(Msg("金额格式不正确：「%(v)s」", v=value)) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        raise ValueError(Msg("金额应在0到999999999999.99元之间：「%(v)s」", v=value))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(Msg("金额最多两位小数：「%(v)s」", v=value))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _current(instance: Case | None) -> dict[str, Any]:
+    if instance is None:
+        return {}
+    return {name: getattr(instance, name) for name in FIELDS}
+
+
+def clean_case(data: dict[str, Any], instance: Case | None = None, *,
+               today: dt.date | None = None) -> dict[str, Any]:
+    """Check a whole case (the instance's values fill in keys `data` leaves out).
+
+    Raises ValidationError with every problem at once; returns the typed values.
+    """
+    data = {**_current(instance), **data}
+    today = today or dt.date.today()
+    errors: dict[str, Msg] = {}
+    out: dict[str, Any] = {}
+
+    case_no = "" if data.get("case_no") is None else str(data["case_no"]).strip()
+    if not case_no:
+        errors["case_no"] = Msg("必填")
+    elif len(case_no) > 40 or not case_no.isprintable():
+        errors["case_no"] = Msg("案件编号不能超过40个字符，且不能含控制字符")
+    else:
+        clash = Case.select().where(Case.case_no == case_no)
+        if instance is not None:
+            clash = clash.where(Case.id != instance.id)
+        if clash.exists():
+            errors["case_no"] = Msg("案件编号「%(no)s」已存在", no=case_no)
+    out["case_no"] = case_no
+
+    station = data.get("station")
+    if not isinstance(station, Organization):
+        code = "" if station is None else str(station).strip()
+        station = Organization.get_or_none(Organization.code == code) if code else None
+        if station is None:
+            errors["station"] = (Msg("机构编码「%(code)s」不存在", code=code) if code
+                                 else Msg("必填"))
+    out["station"] = station
+
+    mediator = data.get("mediator")
+    if not isinstance(mediator, Mediator):
+        staff_no = "" if mediator is None else str(mediator).strip()
+        mediator = Mediator.get_or_none(Mediator.staff_no == staff_no) if staff_no else None
+        if mediator is None:
+            errors["mediator"] = (Msg("调解员工号「%(no)s」不存在", no=staff_no) if staff_no
+                                  else Msg("必填"))
+    out["mediator"] = mediator
+
+    for name, label in (("received", "受理日期"), ("closed", "结案日期")):
+        try:
+            out[name] = parse_date(data.get(name))
+        except ValueError:
+            errors[name] = Msg("%(label)s格式应为 YYYY-MM-DD：「%(v)s」", label=label,
+                               v=data.get(name))
+            continue
+        if out[name] is not None and out[name] > today:
+            errors[name] = Msg("%(label)s不能晚于今天", label=label)
+    if "received" not in errors and out["received"] is None:
+        errors["received"] = Msg("必填")
+
+    for name, label in (("amount_involved", "标的金额"), ("agreed_amount", "协议金额")):
+        try:
+            out[name] = parse_amount(data.get(name))
+        except ValueError as exc:
+            errors[name] = Msg("%(label)s：%(msg)s", label=label, msg=str(exc.args[0]))
+    if "amount_involved" not in errors and out["amount_involved"] is None:
+        errors["amount_involved"] = Msg("必填")
+
+    for name, table, label, required in (("result", RESULTS, "调解结果", True),
+                                         ("method", METHODS, "调解方式", True),
+                                         ("fulfilment", FULFILMENTS, "履行情况", False)):
+        value = data.get(name)
+        if value is None or not str(value).strip():
+            out[name] = None
+            if required:
+                errors[name] = Msg("必填")
+            continue
+        out[name] = _code(value, table)
+        if out[name] is None:
+            errors[name] = Msg("%(label)s「%(v)s」无效，应为：%(choices)s", label=label, v=value,
+                               choices=_choices(table))
+    for name, choices, label, required in (("dispute_type", DISPUTE_TYPES, "纠纷类型", True),
+                                           ("source", SOURCES, "案件来源", False)):
+        value = "" if data.get(name) is None else str(data[name]).strip()
+        out[name] = value or None
+        if not value and required:
+            errors[name] = Msg("必填")
+        elif value and value not in choices:
+            errors[name] = Msg("%(label)s「%(v)s」无效，应为：%(choices)s", label=label, v=value,
+                               choices=_choices(choices))
+
+    confirmed = data.get("judicial_confirmed")
+    if isinstance(confirmed, bool):
+        out["judicial_confirmed"] = confirmed
+    else:
+        text = "" if confirmed is None else str(confirmed).strip().lower()
+        out["judicial_confirmed"] = text in YES
+        if text not in YES and text not in NO:
+            errors["judicial_confirmed"] = Msg("司法确认「%(v)s」无效，应为：是、否", v=confirmed)
+
+    received, closed, result = out.get("received"), out.get("closed"), out.get("result")
+    if received and closed and "closed" not in errors and closed < received:
+        errors["closed"] = Msg("结案日期不能早于受理日期")
+    if result == OPEN and closed is not None:
+        errors["closed"] = Msg("调解中的案件不能填写结案日期")
+    elif result in CONCLUDED and closed is None and "closed" not in errors:
+        errors["closed"] = Msg("已结案（%(result)s）的案件必须填写结案日期",
+                               result=RESULTS[result])
+    involved, agreed = out.get("amount_involved"), out.get("agreed_amount")
+    if involved is not None and agreed is not None and agreed > involved:
+        errors["agreed_amount"] = Msg("协议金额不能高于标的金额")
+    if (station is not None and mediator is not None and received is not None
+            and "received" not in errors and not assigned_on(mediator.id, station.id, received)):
+        errors["mediator"] = Msg("调解员「%(name)s」在受理日期 %(day)s 未在「%(station)s」任职",
+                                 name=mediator.name, day=received.isoformat(),
+                                 station=station.name)
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _check_scope(station: Organization, scope: Organization | None) -> None:
+    if scope is not None and not scope.contains(station):
+        raise OutOfScope(Msg("机构「%(code)s」超出您的管辖范围", code=station.code))
+
+
+def in_scope(case: Case, scope: Organization | None) -> bool:
+    return scope is None or scope.contains(case.station)
+
+
+def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Case:
+    """Record a case and add it to the rollups of its station and every ancestor."""
+    with db.atomic():
+        values = clean_case(data)
+        _check_scope(values["station"], scope)
+        case = Case.create(**values)
+        rollups.case_changed(None, (case.station.path, case))
+        audit.record(actor, "create", "case", case.id, str(case),
+                     audit.snapshot(case, FIELDS), org_path=case.station.path)
+    return case
+
+
+def update_case(case: Case, data: dict[str, Any], *, actor: str,
+                scope: Organization | None) -> Case:
+    """Change a case; the rollups lose its old contribution and gain the new one."""
+    _check_scope(case.station, scope)
+    with db.atomic():
+        values = clean_case(data, case)
+        _check_scope(values["station"], scope)
+        before = audit.snapshot(case, FIELDS)
+        old = (case.station.path, Case(**case.__data__))
+        for key, value in values.items():
+            setattr(case, key, value)
+        case.updated_at = now()
+        case.save()
+        rollups.case_changed(old, (case.station.path, case))
+        changes = audit.diff(before, audit.snapshot(case, FIELDS))
+        if changes:
+            audit.record(actor, "update", "case", case.id, str(case), changes,
+                         org_path=case.station.path)
+    return case
+
+
+def delete_case(case: Case, *, actor: str, scope: Organization | None) -> None:
+    """Remove a mistaken entry and its contribution to the rollups."""
+    _check_scope(case.station, scope)
+    with db.atomic():
+        rollups.case_changed((case.station.path, case), None)
+        audit.record(actor, "delete", "case", case.id, str(case),
+                     audit.snapshot(case, FIELDS), org_path=case.station.path)
+        case.delete_instance()

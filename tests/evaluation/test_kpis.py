@@ -1,0 +1,112 @@
+"""KPI definitions counted by hand on the `ledger` fixture (see its table in conftest.py)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from evaluation.kpis import KPI_KEYS, children_kpis, kpis, kpis_direct, monthly_kpis
+
+d = dt.date
+
+
+def expected(received=0, closed=0, succeeded=0, failed=0, withdrawn=0, success_rate="0.0000",
+             amount_involved="0.00", agreed_amount="0.00", avg_days="0.0", online=0,
+             judicial_confirmed=0, fulfilment_rate="0.0000") -> dict:
+    return {"received": received, "closed": closed, "succeeded": succeeded, "failed": failed,
+            "withdrawn": withdrawn, "success_rate": Decimal(success_rate),
+            "amount_involved": Decimal(amount_involved), "agreed_amount": Decimal(agreed_amount),
+            "avg_days": Decimal(avg_days), "online": online,
+            "judicial_confirmed": judicial_confirmed, "fulfilment_rate": Decimal(fulfilment_rate)}
+
+
+def both(org, start, end) -> dict:
+    """Rollup-based and direct figures must agree; return them."""
+    fast, direct = kpis(org, start, end), kpis_direct(org, start, end)
+    assert fast == direct
+    assert tuple(fast) == KPI_KEYS
+    return fast
+
+
+def test_city_first_quarter(ledger):
+    # received: all seven. closed in Q1: A B C E F G (D is open). succeeded A E F G,
+    # failed B, withdrawn C. 标的 10000+5000.50+2000+1000.25+600+100 = 18700.75;
+    # 协议 over succeeded 8000+1000.25+500+50 = 9550.25; days (10+21+1+30+5+2)/6 = 11.5;
+    # online A F; confirmed A F; 履行 recorded on A F G (E none), fulfilled A: 1/3.
+    assert both(ledger["city"], d(2024, 1, 1), d(2024, 3, 31)) == expected(
+        7, 6, 4, 1, 1, "0.6667", "18700.75", "9550.25", "11.5", 2, 2, "0.3333")
+
+
+def test_county_january_counts_b_received_but_not_closed(ledger):
+    # QD-02 in January: received A B C; only A closed in January (B closes 02-05, C 02-01).
+    assert both(ledger["shinan"], d(2024, 1, 1), d(2024, 1, 31)) == expected(
+        3, 1, 1, 0, 0, "1.0000", "10000.00", "8000.00", "10.0", 1, 1, "1.0000")
+
+
+def test_range_cutting_months(ledger):
+    # QD-02, 01-16 … 02-24: received C (01-31), D (02-10), F (02-20) — A and B fall before.
+    # closed A (01-20, success, received before the range), B (02-05, failed) and
+    # C (02-01, withdrawn); F closes 02-25, outside. 标的 10000 + 5000.50 + 2000.00;
+    # 协议 8000.00 (A); days (10 + 21 + 1) / 3 = 10.67 → 10.7; online and confirmed: A;
+    # 履行 recorded on A (已履行): 1/1.
+    assert both(ledger["shinan"], d(2024, 1, 16), d(2024, 2, 24)) == expected(
+        3, 3, 1, 1, 1, "0.3333", "17000.50", "8000.00", "10.7", 1, 1, "1.0000")
+
+
+def test_success_without_fulfilment_recorded(ledger):
+    # QD-11, Feb–Mar: E received 02-03 and closed 03-04 as a success with no 履行情况:
+    # it counts as succeeded but not in the fulfilment denominator (rate 0, not 1).
+    assert both(ledger["huangdao"], d(2024, 2, 1), d(2024, 3, 31)) == expected(
+        1, 1, 1, 0, 0, "1.0000", "1000.25", "1000.25", "30.0", 0, 0, "0.0000")
+
+
+def test_open_case_counts_only_as_received(ledger):
+    # Room QD-02-02 in February: D received 02-10 and still open; C closes 02-01 (withdrawn).
+    assert both(ledger["room2"], d(2024, 2, 1), d(2024, 2, 29)) == expected(
+        1, 1, 0, 0, 1, "0.0000", "2000.00", "0.00", "1.0", 0, 0, "0.0000")
+
+
+def test_empty_ranges(ledger):
+    assert both(ledger["city"], d(2023, 1, 1), d(2023, 12, 31)) == expected()
+    assert both(ledger["room3"], d(2024, 1, 1), d(2024, 1, 31)) == expected()
+    # One day, 02-01: nothing received; C closed (withdrawn, 1 day, 2000.00).
+    assert both(ledger["city"], d(2024, 2, 1), d(2024, 2, 1)) == expected(
+        0, 1, 0, 0, 1, "0.0000", "2000.00", "0.00", "1.0")
+
+
+def test_children_of_city(ledger):
+    rows = children_kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))
+    assert [org.code for org, _ in rows] == ["QD-02", "QD-11"]
+    # QD-02: received A B C D F G; closed A B C F G; succeeded A F G;
+    # 标的 10000+5000.50+2000+600+100 = 17700.50; 协议 8000+500+50 = 8550.00;
+    # days (10+21+1+5+2)/5 = 7.8; 履行 recorded A F G, fulfilled A.
+    assert rows[0][1] == expected(6, 5, 3, 1, 1, "0.6000", "17700.50", "8550.00", "7.8", 2, 2,
+                                  "0.3333")
+    assert rows[1][1] == expected(1, 1, 1, 0, 0, "1.0000", "1000.25", "1000.25", "30.0")
+
+
+def test_children_with_range_cutting_months(ledger):
+    # 01-16 … 02-24 for QD-02's rooms (G at QD-02 itself belongs to no child).
+    rows = children_kpis(ledger["shinan"], d(2024, 1, 16), d(2024, 2, 24))
+    assert [org.code for org, _ in rows] == ["QD-02-01", "QD-02-02"]
+    # room1: received F (02-20); closed A (01-20) and B (02-05): days (10 + 21) / 2.
+    assert rows[0][1] == expected(1, 2, 1, 1, 0, "0.5000", "15000.50", "8000.00", "15.5", 1, 1,
+                                  "1.0000")
+    # room2: received C, D; closed C.
+    assert rows[1][1] == expected(2, 1, 0, 0, 1, "0.0000", "2000.00", "0.00", "1.0")
+
+
+def test_monthly_series_clipped_to_range(ledger):
+    rows = monthly_kpis(ledger["city"], d(2024, 1, 15), d(2024, 3, 10))
+    assert [(a, b) for a, b, _ in rows] == [(d(2024, 1, 15), d(2024, 1, 31)),
+                                            (d(2024, 2, 1), d(2024, 2, 29)),
+                                            (d(2024, 3, 1), d(2024, 3, 10))]
+    # January from the 15th: received B, C; closed A.
+    assert rows[0][2] == expected(2, 1, 1, 0, 0, "1.0000", "10000.00", "8000.00", "10.0", 1, 1,
+                                  "1.0000")
+    # February (whole month, from rollups): received D E F; closed B C F.
+    assert rows[1][2] == expected(3, 3, 1, 1, 1, "0.3333", "7600.50", "500.00", "9.0", 1, 1,
+                                  "0.0000")
+    # March to the 10th: received G; closed E (03-04); G closes 03-12.
+    assert rows[2][2] == expected(1, 1, 1, 0, 0, "1.0000", "1000.25", "1000.25", "30.0")
+    for start, end, figures in rows:
+        assert figures == kpis_direct(ledger["city"], start, end)
