@@ -114,3 +114,76 @@ def i18n_update():
         click.echo(f"未翻译 / untranslated: {msgid}")
     click.echo(f"{po_path()}：{len(missing)} 条待翻译 / untranslated")
     sys.exit(1 if missing else 0)
+
+
+@cli_bp.cli.group("import")
+def import_group():
+    """Import stations or mediators from CSV/XLSX (all rows or none), or write a template."""
+
+
+def _import_file(kind: str, path: str, scope_code: str | None) -> None:
+    from network.imports import import_stations
+    from network.models import Organization
+    from org.imports import import_mediators
+
+    scope = None
+    if scope_code:
+        scope = Organization.get_or_none(Organization.code == scope_code)
+        if scope is None:
+            click.echo(f"管辖范围机构「{scope_code}」不存在", err=True)
+            sys.exit(2)
+    importer = import_stations if kind == "stations" else import_mediators
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="导入中")
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    result = importer(path, actor="cli", scope=scope,
+                      progress=progress if sys.stdout.isatty() else None)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    label = "机构" if kind == "stations" else "调解员"
+    if not result.ok:
+        for error in result.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"导入失败：发现 {len(result.errors)} 处错误，未导入任何数据", err=True)
+        sys.exit(1)
+    click.echo(f"导入完成（{label}）：共 {result.total} 行，新增 {result.created}，"
+               f"更新 {result.updated}，无变化 {result.unchanged}")
+
+
+@import_group.command("stations")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
+def import_stations_cmd(path: str, scope_code: str | None):
+    """Import organisations (机构) from FILE."""
+    _import_file("stations", path, scope_code)
+
+
+@import_group.command("mediators")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
+def import_mediators_cmd(path: str, scope_code: str | None):
+    """Import mediators (调解员) from FILE."""
+    _import_file("mediators", path, scope_code)
+
+
+@import_group.command("template")
+@click.argument("kind", type=click.Choice(["stations", "mediators"]))
+@click.argument("out", metavar="OUT.xlsx|OUT.csv", type=click.Path(dir_okay=False))
+def import_template(kind: str, out: str):
+    """Write the import template (headers and one example row) for KIND."""
+    from network.imports import STATIONS, template_file
+    from org.imports import MEDIATORS
+
+    fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+    if fmt not in ("csv", "xlsx"):
+        click.echo("模板文件名须以 .csv 或 .xlsx 结尾", err=True)
+        sys.exit(2)
+    with open(out, "wb") as fh:
+        fh.write(template_file(STATIONS if kind == "stations" else MEDIATORS, fmt))
+    click.echo(f"已生成模板：{out}")

@@ -75,7 +75,7 @@ def finish(job: ImportJob, *, ok: bool, counts: dict, errors: list[dict]) -> Non
         job.done = job.total if ok else job.done
         job.summary = json.dumps(counts, ensure_ascii=False)
         job.errors = json.dumps({"count": len(errors), "items": errors[:MAX_STORED_ERRORS]},
-                                ensure_ascii=False) if errors else ""
+                                ensure_ascii=False, default=str) if errors else ""
         job.finished_at = now()
         job.save()
     with _live_lock:

@@ -12,6 +12,7 @@ from org.models import Mediator
 
 from .audit import AuditView
 from .home import HomeView
+from .imports import ImportView
 from .mediators import MediatorView
 from .network_pages import MapView, TreeView
 from .stations import KindView, StationView
@@ -36,6 +37,8 @@ def init_admin(app) -> Admin:
     admin.add_view(MediatorView(Mediator, name=lazy_gettext("调解员"), category=people,
                                 endpoint="mediators"))
     admin.add_view(UserView(User, name=lazy_gettext("账号"), category=people, endpoint="users"))
+    admin.add_view(ImportView(name=lazy_gettext("数据导入"), category=lazy_gettext("系统"),
+                              endpoint="imports", url="/admin/imports"))
     admin.add_view(AuditView(AuditLog, name=lazy_gettext("操作日志"), category=lazy_gettext("系统"),
                              endpoint="audit"))
     return admin

@@ -28,6 +28,7 @@ def _kind_options():
 
 class StationView(ScopedView):
     audit_table = "organization"
+    import_endpoint = "imports.index"
     column_list = ["code", "name", "level", "parent", "kind", "division_code", "status"]
     column_details_list = ["code", "name", "level", "parent", "kind", "division_code", "address",
                            "phone", "founded", "longitude", "latitude", "status", "created_at",

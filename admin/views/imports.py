@@ -1,0 +1,276 @@
+"""数据导入: upload a CSV/XLSX file, preview it with a dry run, confirm, watch the progress.
+
+The uploaded file waits in instance/uploads/ under a random name known only to the session
+that uploaded it. Confirming creates an ImportJob and runs the import in a background thread
+with its own database connection (inline when IMPORT_SYNC is set, e.g. in tests: the same
+function runs either way); the job page polls a JSON endpoint that only the job's owner may
+read.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import threading
+from itertools import islice
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_admin import BaseView, expose
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
+from wtforms import FileField, HiddenField, SelectField
+
+from network import jobs
+from network.db import db
+from network.errors import DomainError, Msg
+from network.imports import STATIONS, ImportSpec, header_problem, import_stations, template_file
+from network.tabular import FileProblem, open_table
+from org.accounts import ADMIN, MANAGER
+from org.imports import MEDIATORS, import_mediators
+
+from ..forms import CSRFForm, tr
+from ..i18n import label
+from .base import current_scope
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    "stations": (STATIONS, import_stations, lazy_gettext("机构")),
+    "mediators": (MEDIATORS, import_mediators, lazy_gettext("调解员")),
+}
+PREVIEW_ROWS = 20
+SHOWN_ERRORS = 500
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+SESSION_KEY = "import_upload"
+
+
+class UploadForm(CSRFForm):
+    kind = SelectField(lazy_gettext("导入内容"), choices=[(k, v[2]) for k, v in KINDS.items()])
+    file = FileField(lazy_gettext("文件（CSV 或 XLSX）"))
+
+
+class TokenForm(CSRFForm):
+    token = HiddenField()
+
+
+def upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def error_rows(errors: list[dict]) -> list[dict]:
+    """Stored or fresh errors, translated for the page: 行号, 列, 原因."""
+    return [{"row": e["row"], "column": label(e["column"]),
+             "message": tr(Msg(e["template"], **e["params"]))} for e in errors]
+
+
+def run_job(job_id: int, path: str) -> None:
+    """Run a confirmed import and record its outcome; the uploaded file is deleted after.
+
+    Runs in a thread of its own (its own connection) or inline; it opens a connection only
+    when the calling thread has none, and closes only what it opened.
+    """
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    reporter = None
+    try:
+        job = jobs.ImportJob.get_by_id(job_id)
+        jobs.mark_running(job)
+        importer = KINDS[job.kind][1]
+        reporter = jobs.ProgressReporter(job)
+        try:
+            result = importer(path, actor=job.username, scope=job.scope(),
+                              filename=job.filename, progress=reporter)
+        except Exception:
+            log.exception("import job %s failed", job_id)
+            failure = Msg("导入时发生内部错误，未导入任何数据")
+            jobs.finish(job, ok=False, counts={}, errors=[
+                {"row": 0, "column": "", "message": str(failure),
+                 "template": failure.template, "params": {}}])
+        else:
+            jobs.finish(job, ok=result.ok, counts=result.counts(),
+                        errors=[e.as_dict() for e in result.errors])
+    finally:
+        if reporter is not None:
+            reporter.close()
+        Path(path).unlink(missing_ok=True)
+        if opened:
+            db.close()
+
+
+class ImportView(BaseView):
+    roles = (ADMIN, MANAGER)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.role in self.roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    # --- the pending upload of this session -------------------------------------------------
+    def _pending(self) -> dict | None:
+        upload = session.get(SESSION_KEY)
+        if not upload or not TOKEN_RE.match(upload.get("token", "")):
+            return None
+        if upload.get("kind") not in KINDS or not self._path(upload).is_file():
+            return None
+        return upload
+
+    def _path(self, upload: dict) -> Path:
+        return upload_dir() / f"{upload['token']}{upload['ext']}"
+
+    def _discard(self) -> None:
+        upload = session.pop(SESSION_KEY, None)
+        if upload and TOKEN_RE.match(upload.get("token", "")):
+            self._path(upload).unlink(missing_ok=True)
+
+    # --- pages ------------------------------------------------------------------------------
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        form = UploadForm(CombinedMultiDict([request.files, request.form])
+                          if request.method == "POST" else None)
+        if request.method == "GET" and request.args.get("kind") in KINDS:
+            form.kind.data = request.args["kind"]
+        error = None
+        if request.method == "POST":
+            if not form.validate():
+                error = gettext("页面已过期，请重新提交") if form.csrf_token.errors else \
+                    gettext("请选择导入内容")
+            else:
+                error = self._save_upload(form)
+                if error is None:
+                    return redirect(url_for(".preview"))
+        recent = (jobs.ImportJob.select()
+                  .where(jobs.ImportJob.username == current_user.username)
+                  .order_by(jobs.ImportJob.id.desc()).limit(10))
+        return self.render("imports/index.html", form=form, error=error, kinds=KINDS,
+                           recent=list(recent), statuses=jobs.JOB_STATUSES,
+                           limit_mb=current_app.config.get("IMPORT_MAX_BYTES",
+                                                           20 * 1024 * 1024) // (1024 * 1024))
+
+    def _save_upload(self, form: UploadForm) -> str | None:
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return gettext("请选择要上传的文件")
+        name = Path(upload.filename).name
+        ext = Path(name).suffix.lower()
+        if ext not in (".csv", ".xlsx"):
+            return gettext("只支持 CSV（.csv）或 Excel（.xlsx）文件")
+        self._discard()
+        token = secrets.token_hex(16)
+        record = {"token": token, "ext": ext, "kind": form.kind.data, "filename": name[:200]}
+        path = self._path(record)
+        upload.save(path)
+        limit = current_app.config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        if path.stat().st_size > limit:
+            path.unlink(missing_ok=True)
+            return gettext("文件过大（上限 %(mb)d MB）", mb=limit // (1024 * 1024))
+        session[SESSION_KEY] = record
+        return None
+
+    @expose("/preview")
+    def preview(self):
+        upload = self._pending()
+        if upload is None:
+            flash(gettext("没有待导入的文件，请先上传"), "warning")
+            return redirect(url_for(".index"))
+        spec, importer, kind_label = KINDS[upload["kind"]]
+        path = self._path(upload)
+        headers, sample, problem = spec.headers, [], None
+        try:
+            table = open_table(path, upload["filename"])
+            problem = header_problem(spec, table.headers)
+            if problem is None:
+                sample = list(islice(table.rows(), PREVIEW_ROWS))
+        except FileProblem as exc:
+            problem = exc.message
+        result = importer(path, actor=current_user.username, scope=current_scope(),
+                          filename=upload["filename"], dry_run=True)
+        errors = error_rows([e.as_dict() for e in result.errors[:SHOWN_ERRORS]])
+        return self.render("imports/preview.html", upload=upload, kind_label=kind_label,
+                           headers=headers, sample=sample, problem=problem, result=result,
+                           errors=errors, error_count=len(result.errors),
+                           form=TokenForm(token=upload["token"]))
+
+    @expose("/confirm", methods=["POST"])
+    def confirm(self):
+        form = TokenForm(request.form)
+        upload = self._pending()
+        if not form.validate() or upload is None or form.token.data != upload["token"]:
+            flash(gettext("上传已失效，请重新上传文件"), "error")
+            return redirect(url_for(".index"))
+        session.pop(SESSION_KEY, None)
+        job = jobs.create_job(upload["kind"], username=current_user.username,
+                              scope=current_scope(), filename=upload["filename"])
+        path = str(self._path(upload))
+        if current_app.config.get("IMPORT_SYNC"):
+            run_job(job.id, path)
+        else:
+            threading.Thread(target=run_job, args=(job.id, path), daemon=True,
+                             name=f"import-job-{job.id}").start()
+        return redirect(url_for(".job", job_id=job.id))
+
+    @expose("/cancel", methods=["POST"])
+    def cancel(self):
+        if TokenForm(request.form).validate():
+            self._discard()
+        return redirect(url_for(".index"))
+
+    def _own_job(self, job_id: int) -> jobs.ImportJob:
+        job = jobs.ImportJob.get_or_none(jobs.ImportJob.id == job_id)
+        if job is None or job.username != current_user.username:
+            abort(404)
+        return job
+
+    @expose("/job/<int:job_id>")
+    def job(self, job_id: int):
+        job = self._own_job(job_id)
+        count, stored = jobs.stored_errors(job)
+        done, total = jobs.live_progress(job)
+        return self.render("imports/job.html", job=job, kind_label=KINDS[job.kind][2],
+                           statuses=jobs.JOB_STATUSES, counts=job.counts, done=done,
+                           total=total, errors=error_rows(stored), error_count=count)
+
+    @expose("/job/<int:job_id>/status")
+    def job_status(self, job_id: int):
+        job = self._own_job(job_id)
+        done, total = jobs.live_progress(job)
+        count, _ = jobs.stored_errors(job)
+        return jsonify({"id": job.id, "status": job.status, "done": done, "total": total,
+                        "percent": round(100 * done / total) if total else 0,
+                        "finished": job.status in (jobs.DONE, jobs.FAILED),
+                        "counts": job.counts, "error_count": count})
+
+    @expose("/template/<kind>.<fmt>")
+    def template(self, kind: str, fmt: str):
+        if kind not in KINDS or fmt not in ("csv", "xlsx"):
+            abort(404)
+        spec: ImportSpec = KINDS[kind][0]
+        try:
+            body = template_file(spec, fmt)
+        except DomainError:
+            abort(404)
+        name = gettext("%(kind)s导入模板", kind=KINDS[kind][2]) + f".{fmt}"
+        response = make_response(body)
+        response.mimetype = ("text/csv" if fmt == "csv" else
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename={kind}_template.{fmt}; filename*=UTF-8''{quote(name)}")
+        return response
