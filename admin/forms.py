@@ -1,8 +1,9 @@
 """Form base with CSRF, shared by Flask-Admin views and the portal's own pages."""
 from __future__ import annotations
 
+import copy
+
 from flask_admin.form import SecureForm
-from flask_admin.model.widgets import AjaxSelect2Widget
 from flask_babel import gettext
 
 from network.errors import Msg
@@ -11,12 +12,14 @@ from network.errors import Msg
 class CSRFForm(SecureForm):
     """Session-bound CSRF token on every form (Flask-Admin's own SecureForm)."""
 
-
-class AjaxSelectWidget(AjaxSelect2Widget):
-    """Flask-Admin's field-error markup reads the widget's `input_type`, which the select2
-    widget lacks (an error under the tests' StrictUndefined); it renders a hidden input."""
-
-    input_type = "hidden"
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Flask-Admin's field-error markup reads `widget.input_type`, which select widgets
+        # lack: a page showing an error on a select would fail under StrictUndefined.
+        for field in self._fields.values():
+            if not hasattr(field.widget, "input_type"):
+                field.widget = copy.copy(field.widget)
+                field.widget.input_type = None
 
 
 def tr(message) -> str:

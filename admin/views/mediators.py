@@ -30,7 +30,7 @@ from org.models import (
     Mediator,
 )
 
-from ..forms import AjaxSelectWidget, CSRFForm, tr
+from ..forms import CSRFForm, tr
 from .base import ScopedView, current_scope
 from .filters import EqualFilter, SubtreeFilter
 from .formatting import choice, choices, masked, related
@@ -119,7 +119,7 @@ class MediatorView(ScopedView):
         "employer": {"label": lazy_gettext("工作单位")},
         "joined": {"label": lazy_gettext("入职日期")},
         "status": {"label": lazy_gettext("状态"), "choices": choices(MEDIATOR_STATUSES)},
-        "station": {"label": lazy_gettext("所属机构"), "widget": AjaxSelectWidget()},
+        "station": {"label": lazy_gettext("所属机构")},
     }
     # Identifiers are plain optional fields: on edit they start empty and blank keeps the
     # stored value, so the page never carries the full number. The domain checks them.

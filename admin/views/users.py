@@ -20,7 +20,7 @@ from org import accounts
 from org.accounts import ADMIN, MANAGER, RANK, ROLES, User
 from org.models import Mediator
 
-from ..forms import AjaxSelectWidget, tr
+from ..forms import tr
 from .base import ScopedView, current_scope
 from .filters import EqualFilter, SubtreeFilter
 from .formatting import choice, choices, related, yes_no
@@ -61,9 +61,9 @@ class UserView(ScopedView):
         "username": {"label": lazy_gettext("用户名")},
         "display_name": {"label": lazy_gettext("姓名")},
         "role": {"label": lazy_gettext("角色"), "choices": choices(ROLES)},
-        "organization": {"label": lazy_gettext("所属机构"), "widget": AjaxSelectWidget(),
+        "organization": {"label": lazy_gettext("所属机构"),
                          "description": lazy_gettext("管理员、培训管理员必填；调解员账号取其所属机构")},
-        "mediator": {"label": lazy_gettext("调解员"), "widget": AjaxSelectWidget(),
+        "mediator": {"label": lazy_gettext("调解员"),
                      "description": lazy_gettext("调解员账号必填")},
         "active": {"label": lazy_gettext("启用")},
     }
