@@ -30,8 +30,17 @@ DISPUTE_TYPES = [N_("个人贷款"), N_("小微企业贷款"), N_("信用卡"), 
 SOURCES = [N_("法院委派"), N_("金融机构申请"), N_("当事人申请"), N_("投诉转办"), N_("其他")]
 
 
-def money(**kwargs) -> pw.DecimalField:
-    return pw.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+class MoneyField(pw.DecimalField):
+    """Yuan, 2 decimals, read back as a 2-place Decimal on both backends (SQLite hands back
+    9000 for 9000.00)."""
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        return value.quantize(self._exp) if value is not None else None
+
+
+def money(**kwargs) -> MoneyField:
+    return MoneyField(max_digits=14, decimal_places=2, **kwargs)
 
 
 class Case(BaseModel):

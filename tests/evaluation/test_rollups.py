@@ -1,0 +1,142 @@
+"""Rollups equal the cases: random ranges, random edit sequences, moves in the tree."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+
+from evaluation import rollups
+from evaluation.kpis import kpis, kpis_direct
+from evaluation.models import Case, Rollup
+from evaluation.services import delete_case, update_case
+from network.services import move_org
+
+d = dt.date
+RESULTS = ["调解成功", "调解不成功", "撤回", "调解中"]
+
+
+def random_case_values(rng: random.Random, place) -> dict:
+    """A valid random case for (station, mediator) `place`, in 2023–2024."""
+    station, mediator = place
+    received = d(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
+    result = rng.choice(RESULTS)
+    closed = None if result == "调解中" else received + dt.timedelta(days=rng.randrange(60))
+    amount = Decimal(rng.randrange(0, 5_000_000)) / 100
+    agreed = (amount * Decimal(rng.randrange(0, 101)) / 100).quantize(Decimal("0.01"))
+    return {"station": station, "mediator": mediator, "received": received, "closed": closed,
+            "result": result, "amount": str(amount), "agreed": str(agreed),
+            "method": rng.choice(["线上", "线下"]), "judicial": rng.choice(["是", "否"]),
+            "fulfilment": rng.choice([None, "已履行", "部分履行", "未履行"])}
+
+
+@pytest.fixture
+def places(network, make_mediator):
+    """One mediator at each of the six units (cases may sit at any level)."""
+    return [(org, make_mediator(org)) for org in network.values()]
+
+
+def seed_cases(rng, places, make_case, n):
+    return [make_case(**random_case_values(rng, rng.choice(places))) for _ in range(n)]
+
+
+def test_rollup_figures_equal_direct_figures_for_random_ranges(network, places, make_case):
+    rng = random.Random(20240401)
+    seed_cases(rng, places, make_case, 120)
+    for _ in range(60):
+        start = d(2022, 12, 1) + dt.timedelta(days=rng.randrange(800))
+        end = start + dt.timedelta(days=rng.randrange(400))
+        org = rng.choice(list(network.values()))
+        assert kpis(org, start, end) == kpis_direct(org, start, end), (org.code, start, end)
+    # The whole period, by hand: every case received in 2023–2024 counts once at the city.
+    assert kpis(network["city"], d(2023, 1, 1), d(2024, 12, 31))["received"] == 120
+
+
+def test_incremental_equals_rebuild_after_random_edits(network, places, make_case):
+    rng = random.Random(7)
+    cases = seed_cases(rng, places, make_case, 40)
+    for _ in range(80):
+        action = rng.random()
+        if action < 0.3 or not cases:
+            cases.append(make_case(**random_case_values(rng, rng.choice(places))))
+        elif action < 0.8:
+            case = rng.choice(cases)
+            v = random_case_values(rng, rng.choice(places))
+            update_case(case, {"station": v["station"], "mediator": v["mediator"],
+                               "received": v["received"], "closed": v["closed"],
+                               "result": v["result"], "amount_involved": v["amount"],
+                               "agreed_amount": v["agreed"], "method": v["method"],
+                               "judicial_confirmed": v["judicial"],
+                               "fulfilment": v["fulfilment"]}, actor="t", scope=None)
+        else:
+            case = cases.pop(rng.randrange(len(cases)))
+            delete_case(case, actor="t", scope=None)
+    incremental = rollups.nonzero_rows()
+    assert incremental, "the edits should leave figures"
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+    # No rows left at zero by the deltas either.
+    assert Rollup.select().count() == len(incremental)
+    # The city row of every month counts each live case once in its 受理 month.
+    assert sum(fig["received"] for (org, _), fig in incremental.items()
+               if org == network["city"].id) == Case.select().count()
+
+
+def test_rebuild_restores_lost_rollups(ledger):
+    before = rollups.nonzero_rows()
+    Rollup.delete().execute()
+    assert kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))["received"] == 0
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == before
+    assert kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))["received"] == 7
+
+
+Q1 = (d(2024, 1, 1), d(2024, 3, 31))
+
+
+def received_closed(org) -> tuple[int, int]:
+    figures = kpis(org, *Q1)
+    assert figures == kpis_direct(org, *Q1)
+    return figures["received"], figures["closed"]
+
+
+def test_room_moves_to_other_county(ledger):
+    # Before: QD-02 has A B C D F G (6 received, 5 closed), QD-11 has E (1, 1).
+    assert received_closed(ledger["shinan"]) == (6, 5)
+    move_org(ledger["room2"], ledger["huangdao"], actor="t", scope=None)
+    # Room QD-02-02 takes C (closed, withdrawn) and D (open) from QD-02 to QD-11.
+    assert received_closed(ledger["shinan"]) == (4, 4)
+    assert received_closed(ledger["huangdao"]) == (3, 2)
+    assert received_closed(ledger["city"]) == (7, 6)
+    assert kpis(ledger["huangdao"], *Q1)["withdrawn"] == 1
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+
+
+def test_county_moves_to_other_city(ledger, make_org):
+    yantai = make_org("YT", name="烟台市中心")
+    move_org(ledger["shinan"], yantai, actor="t", scope=None)
+    # QD keeps only E (QD-11); YT gains the six cases of QD-02 and its rooms.
+    assert received_closed(ledger["city"]) == (1, 1)
+    assert received_closed(yantai) == (6, 5)
+    assert received_closed(ledger["shinan"]) == (6, 5)
+    assert kpis(yantai, *Q1)["amount_involved"] == Decimal("17700.50")
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+
+
+def test_move_rolled_back_leaves_rollups_unchanged(ledger, monkeypatch):
+    from network import audit
+
+    before = rollups.nonzero_rows()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        move_org(ledger["room2"], ledger["huangdao"], actor="t", scope=None)
+    assert rollups.nonzero_rows() == before
