@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import json
 
+from flask_admin.contrib.peewee.filters import (
+    DateTimeBetweenFilter,
+    DateTimeGreaterFilter,
+    DateTimeSmallerFilter,
+    FilterEqual,
+    FilterLike,
+)
 from flask_babel import lazy_gettext
 from markupsafe import Markup
 
@@ -79,10 +86,13 @@ class AuditView(ScopedView):
     column_formatters_export = column_formatters
 
     column_filters = [
-        "actor",
+        FilterLike(AuditLog.actor, lazy_gettext("操作人")),
+        FilterEqual(AuditLog.actor, lazy_gettext("操作人")),
         EqualFilter(AuditLog.action, lazy_gettext("操作"), options=choices(ACTIONS)),
         EqualFilter(AuditLog.table, lazy_gettext("对象类型"), options=_table_options),
-        "created_at",
+        DateTimeBetweenFilter(AuditLog.created_at, lazy_gettext("时间")),
+        DateTimeGreaterFilter(AuditLog.created_at, lazy_gettext("时间")),
+        DateTimeSmallerFilter(AuditLog.created_at, lazy_gettext("时间")),
     ]
 
     def scope_query(self, query, scope):
