@@ -21,7 +21,7 @@ from pyecharts.charts import Geo
 from pyecharts.globals import ChartType
 
 from network.models import CLOSED, LEVELS, STATUSES, Organization
-from network.stats import load_children, load_tree, path_ids, walk
+from network.stats import EAGER_TREE_LIMIT, load_children, load_tree, path_ids, walk
 from network.tree import subtree
 from org.accounts import ADMIN, MANAGER, TRAINER
 from org.stats import mediators_by_subtree
@@ -102,7 +102,8 @@ class TreeView(NetworkPage):
     @expose("/")
     def index(self):
         scope = current_scope()
-        nodes = _with_mediators(load_tree(scope), scope)
+        limit = current_app.config.get("TREE_EAGER_LIMIT", EAGER_TREE_LIMIT)
+        nodes = _with_mediators(load_tree(scope, limit), scope)
         partial = any(node.lazy for node in walk(nodes))
         return self.render("portal/tree.html", nodes=nodes, partial=partial, scope=scope,
                            statuses=STATUSES, closed=CLOSED)
@@ -126,7 +127,7 @@ class TreeView(NetworkPage):
         pattern = "%" + term.replace("\\", "").replace("%", "").replace("_", "") + "%"
         found = list(subtree(current_scope())
                      .where((Organization.name ** pattern) | (Organization.code ** pattern))
-                     .order_by(Organization.path).limit(SEARCH_LIMIT))
+                     .order_by(Organization.code).limit(SEARCH_LIMIT))
         chain_ids = {i for o in found for i in path_ids(o.path)}
         names = dict(Organization.select(Organization.id, Organization.name)
                      .where(Organization.id.in_(list(chain_ids) or [0])).tuples())

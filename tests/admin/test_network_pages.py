@@ -203,3 +203,28 @@ def test_mediator_home_shows_only_their_own_record(network, make_mediator, make_
     history = re.search(r'id="my-assignments">(.*?)</table>', page, re.S).group(1)
     assert history.index("QD-02-02") < history.index("QD-02-01")
     assert "2024-04-30" in history
+
+
+@pytest.fixture
+def small_eager_limit(app):
+    """Make the fixture network count as "big", so the tree page loads it lazily."""
+    old = app.config.get("TREE_EAGER_LIMIT")
+    app.config["TREE_EAGER_LIMIT"] = 3
+    yield
+    if old is None:
+        app.config.pop("TREE_EAGER_LIMIT")
+    else:
+        app.config["TREE_EAGER_LIMIT"] = old
+
+
+def test_big_tree_sends_two_levels_and_loads_the_rest_on_demand(small_eager_limit, network,
+                                                                  make_user, auth):
+    make_user("root", role="admin")
+    auth.login("root")
+    page = auth.client.get("/admin/tree/").get_data(as_text=True)
+    assert "市南区工作站" in page and "黄岛区工作站" in page
+    assert "中山路工作室" not in page
+    assert f'data-lazy="/admin/tree/children?id={network["shinan"].id}"' in page
+    assert 'id="tree-partial"' in page
+    html = auth.client.get(f"/admin/tree/children?id={network['shinan'].id}").get_json()["html"]
+    assert "中山路工作室" in html and "八大峡工作室" in html and "黄岛" not in html
