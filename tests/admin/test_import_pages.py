@@ -1,0 +1,203 @@
+"""数据导入 pages: template download, upload → preview (dry run) → confirm → job done; refusals."""
+from __future__ import annotations
+
+import io
+import re
+import threading
+
+import pytest
+
+from network.audit import AuditLog
+from network.imports import STATION_COLUMNS
+from network.jobs import DONE, FAILED, ImportJob, create_job
+from network.models import Organization
+from org.models import Mediator
+from tests.network.test_station_import import station, write_sheet
+
+HEADERS = list(STATION_COLUMNS)
+
+
+@pytest.fixture
+def sync_jobs(app, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_SYNC", True)
+
+
+@pytest.fixture
+def admin_client(make_user, auth, sync_jobs):
+    make_user("boss", role="admin")
+    auth.login("boss")
+    return auth
+
+
+def upload(auth, content: bytes, filename: str, kind="stations", follow=True):
+    return auth.post("/admin/imports/", data={"kind": kind,
+                                              "file": (io.BytesIO(content), filename)},
+                     content_type="multipart/form-data", follow_redirects=follow)
+
+
+def confirm(auth, preview_html: str):
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', preview_html)
+    assert token, "no confirm token on the preview page"
+    return auth.post("/admin/imports/confirm", data={"token": token.group(1)})
+
+
+@pytest.fixture
+def new_uploads(app):
+    """Files added to instance/uploads/ during the test (the folder outlives each test)."""
+    from pathlib import Path
+
+    folder = Path(app.instance_path) / "uploads"
+    before = set(folder.iterdir()) if folder.exists() else set()
+    return lambda: sorted(set(folder.iterdir()) - before) if folder.exists() else []
+
+
+def test_template_round_trip_through_the_pages(app, admin_client, kinds, new_uploads):
+    client = admin_client.client
+    page = client.get("/admin/imports/").get_data(as_text=True)
+    assert "数据导入" in page and "/admin/imports/template/stations.xlsx" in page
+
+    for kind, fmt in (("stations", "xlsx"), ("mediators", "csv")):
+        response = client.get(f"/admin/imports/template/{kind}.{fmt}")
+        assert response.status_code == 200
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+        body = response.get_data()
+        if fmt == "csv":
+            assert body.startswith(b"\xef\xbb\xbf\xe5\xb7\xa5\xe5\x8f\xb7")  # BOM + 工号
+
+        preview = upload(admin_client, body, f"模板.{fmt}", kind=kind)
+        html = preview.get_data(as_text=True)
+        assert preview.status_code == 200
+        assert 'id="preview-ok"' in html and 'id="preview-rows"' in html
+        # the dry run wrote nothing
+        assert ImportJob.select().count() == (0 if kind == "stations" else 1)
+
+        done = confirm(admin_client, html)
+        assert done.status_code == 302
+        job_url = done.headers["Location"]
+        job = ImportJob.select().order_by(ImportJob.id.desc()).first()
+        assert job.status == DONE and job.kind == kind and job.username == "boss"
+        status = client.get(job_url + "/status").get_json()
+        assert status["status"] == "done" and status["finished"] is True
+        assert status["counts"]["created"] == 1 and status["percent"] == 100
+        assert 'id="job-done"' in client.get(job_url).get_data(as_text=True)
+
+    assert Organization.get(code="QD-EX").name == "示例市金融纠纷调解中心"
+    assert Mediator.get(staff_no="M0001").station.code == "QD-EX"
+    assert new_uploads() == []
+
+
+def test_bad_file_shows_the_error_table_and_cannot_be_confirmed(app, admin_client, network,
+                                                                tmp_path):
+    rows = [station("QD-02-09", "新工作室", "社区级", "QD-02", kind="调解工作室"),
+            station("QD-11-09", "坏工作室", "社区级", "QD-11", kind="调解工作室",
+                    division="abc")]
+    content = write_sheet(tmp_path / "bad.csv", HEADERS, rows).read_bytes()
+    html = upload(admin_client, content, "bad.csv").get_data(as_text=True)
+    assert 'id="import-errors"' in html and 'id="confirm-import"' not in html
+    table = html[html.index('id="import-errors"'):]
+    assert re.search(r"<td>3</td><td>行政区划代码</td><td>[^<]*6位数字", table)
+    assert Organization.select().count() == 6
+    assert not Organization.select().where(Organization.code == "QD-02-09").exists()
+
+
+def test_scoped_manager_cannot_import_outside_the_subtree(app, make_user, auth, network,
+                                                          sync_jobs, tmp_path, new_uploads):
+    make_user("shinan", role="manager", organization=network["shinan"])
+    auth.login("shinan")
+    rows = [station("QD-02-09", "本区工作室", "社区级", "QD-02", kind="调解工作室"),
+            station("QD-11-09", "黄岛工作室二", "社区级", "QD-11", kind="调解工作室")]
+    content = write_sheet(tmp_path / "scope.xlsx", HEADERS, rows).read_bytes()
+    html = upload(auth, content, "scope.xlsx").get_data(as_text=True)
+    assert "超出管辖范围" in html
+    assert re.search(r"<td>3</td><td>上级机构编码</td>", html)
+
+    # confirming anyway runs the real import, which refuses the whole file
+    response = confirm(auth, html)
+    job = ImportJob.get()
+    assert job.status == FAILED and job.scope_path == network["shinan"].path
+    page = auth.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "超出管辖范围" in page
+    assert Organization.select().count() == 6
+    assert AuditLog.select().where(AuditLog.action == "import").count() == 0
+    assert new_uploads() == []
+
+    # the same page imports rows inside the subtree
+    content = write_sheet(tmp_path / "mine.csv", HEADERS, rows[:1]).read_bytes()
+    confirm(auth, upload(auth, content, "mine.csv").get_data(as_text=True))
+    created = Organization.get(code="QD-02-09")
+    assert created.parent_id == network["shinan"].id
+
+
+def test_job_pages_belong_to_their_owner(app, admin_client, make_user, network):
+    other = create_job("stations", username="someone-else", scope=None, filename="x.csv")
+    assert admin_client.client.get(f"/admin/imports/job/{other.id}").status_code == 404
+    assert admin_client.client.get(f"/admin/imports/job/{other.id}/status").status_code == 404
+
+
+@pytest.mark.parametrize("filename,content,message", [
+    ("notes.txt", b"hello", "只支持 CSV"),
+    ("broken.xlsx", b"PK\x03\x04garbage", "Excel 文件已损坏"),
+    ("empty.csv", b"", "文件为空"),
+    ("wrong.csv", "\ufeff工号,姓名\r\nM1,张三\r\n".encode(), "缺少列"),
+])
+def test_unusable_uploads_get_a_message_not_a_500(app, admin_client, kinds, filename, content,
+                                                  message):
+    response = upload(admin_client, content, filename)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert Organization.select().count() == 0
+
+
+def test_upload_size_limit(app, admin_client, kinds, monkeypatch, new_uploads):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 1024 * 1024)
+    response = upload(admin_client, b"a," * (600 * 1024), "big.csv")
+    assert "文件过大" in response.get_data(as_text=True)
+    assert new_uploads() == []
+
+
+def test_upload_needs_the_csrf_token(app, admin_client, kinds, new_uploads):
+    response = admin_client.client.post(
+        "/admin/imports/", data={"kind": "stations", "file": (io.BytesIO(b"x"), "a.csv")},
+        content_type="multipart/form-data")
+    assert "页面已过期" in response.get_data(as_text=True)
+    assert new_uploads() == []
+
+
+def test_confirm_without_a_preview_is_refused(app, admin_client, kinds):
+    response = admin_client.post("/admin/imports/confirm", data={"token": "0" * 32},
+                                 follow_redirects=True)
+    assert "上传已失效" in response.get_data(as_text=True)
+    assert ImportJob.select().count() == 0
+
+
+def test_access_by_role(client, make_user, auth, make_mediator, network):
+    assert client.get("/admin/imports/").status_code == 302
+    mediator = make_mediator(network["room1"])
+    make_user("med", role="mediator", mediator=mediator)
+    auth.login("med")
+    assert client.get("/admin/imports/").status_code == 403
+    assert client.get("/admin/imports/template/stations.csv").status_code == 403
+
+
+def test_station_list_links_to_the_import_page(admin_client, network):
+    html = admin_client.client.get("/admin/stations/").get_data(as_text=True)
+    assert 'href="/admin/imports/"' in html
+
+
+def test_background_job_uses_its_own_connection(app, network, tmp_path):
+    """What the page starts in a thread when IMPORT_SYNC is off: its own connection, progress
+    kept in the job row, the uploaded file deleted afterwards."""
+    from admin.views.imports import run_job
+
+    rows = [station("QD-02-09", "新工作室", "社区级", "QD-02", kind="调解工作室")]
+    path = write_sheet(tmp_path / "job.csv", HEADERS, rows)
+    job = create_job("stations", username="boss", scope=None, filename="job.csv")
+    worker = threading.Thread(target=run_job, args=(job.id, str(path)))
+    worker.start()
+    worker.join()
+    job = ImportJob.get_by_id(job.id)
+    assert (job.status, job.total, job.done) == (DONE, 1, 1)
+    assert job.counts == {"total": 1, "created": 1, "updated": 0, "unchanged": 0}
+    assert job.finished_at is not None
+    assert Organization.get(code="QD-02-09").parent_id == network["shinan"].id
+    assert not path.exists()
