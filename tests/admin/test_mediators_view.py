@@ -207,3 +207,19 @@ def test_delete_refused_with_history_allowed_for_new_entry(people, auth, make_me
     assert not Mediator.select().where(Mediator.id == fresh.id).exists()
     log = AuditLog.get((AuditLog.action == "delete") & (AuditLog.table == "mediator"))
     assert log.actor == "m02" and "S0203" in log.object_repr
+
+
+def test_list_query_count_does_not_grow_with_rows(people, auth, make_mediator):
+    from playhouse.test_utils import count_queries
+
+    auth.login("root")
+
+    def list_queries():
+        with count_queries() as counter:
+            assert auth.client.get("/admin/mediators/").status_code == 200
+        return counter.count
+
+    before = list_queries()
+    for n in range(3):
+        make_mediator(people["room2"], staff_no=f"N{n}")
+    assert list_queries() == before

@@ -147,3 +147,19 @@ def test_scoped_manager_cannot_reach_outside_account(accounts, auth):
     assert kept.password_hash == outsider.password_hash
     found = auth.client.get("/admin/users/ajax/lookup/?name=mediator&query=S02").get_json()
     assert [label for _pk, label in found] == ["李四 (S0201)"]
+
+
+def test_list_query_count_does_not_grow_with_rows(accounts, auth, make_user):
+    from playhouse.test_utils import count_queries
+
+    auth.login("root")
+
+    def list_queries():
+        with count_queries() as counter:
+            assert auth.client.get("/admin/users/").status_code == 200
+        return counter.count
+
+    before = list_queries()
+    for n in range(3):
+        make_user(f"extra{n}", role="trainer", organization=accounts["room2"])
+    assert list_queries() == before
