@@ -10,9 +10,10 @@ import itertools
 from urllib.parse import quote
 
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask_admin.actions import action
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
 from network.errors import DomainError, ValidationError
@@ -188,6 +189,13 @@ class ScopedView(ModelView):
             return False
         return self._service_call(None, lambda: self.delete_record(model) or True) or False
 
+    def is_action_allowed(self, name) -> bool:
+        """Every bulk action changes rows: read-only roles get none (not only `delete`)."""
+        return self._writable() and super().is_action_allowed(name)
+
+    # Re-declared with @action: Flask-Admin collects actions from the most derived class's
+    # attribute, so an undecorated override would silently remove bulk delete.
+    @action("delete", lazy_gettext("删除"), lazy_gettext("确定删除所选记录？"))
     def action_delete(self, ids):
         count = 0
         for row in self.get_query().where(self.model._meta.primary_key.in_(
@@ -196,6 +204,11 @@ class ScopedView(ModelView):
                 count += 1
         if count:
             flash(gettext("已删除%(n)d条记录", n=count), "success")
+
+    def search_placeholder(self):
+        """Name the searched columns (the peewee backend gives None, shown as "None")."""
+        names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or []]
+        return "、".join(names) or gettext("搜索")
 
     # --- export -----------------------------------------------------------------------------
     def get_export_name(self, export_type="csv"):

@@ -50,7 +50,7 @@ def _revealable(field: str):
         shown = Markup('<span class="reveal-value" data-field="{}">{}</span>').format(
             field, mask(getattr(model, field)))
         if view.can_reveal() and getattr(model, field):
-            shown += Markup(' <button type="button" class="btn btn-sm btn-outline-secondary '
+            shown += Markup(' <button type="button" class="btn btn-sm btn-outline-primary '
                             'reveal-btn" data-id="{}" data-field="{}">{}</button>').format(
                 model.id, field, gettext("查看"))
         return shown
@@ -100,7 +100,8 @@ class MediatorView(ScopedView):
         "station": related("station", lambda s: s.code),
     }
 
-    column_formatters_detail = {**column_formatters, "id_number": _revealable("id_number"),
+    column_formatters_detail = {**{k: f for k, f in column_formatters.items() if k != "name"},
+                                "id_number": _revealable("id_number"),
                                 "mobile": _revealable("mobile")}
 
     form_columns = ["staff_no", "name", "gender", "education", "speciality",
