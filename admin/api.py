@@ -130,3 +130,6 @@ def openapi():
 @api_bp.route("/<path:anything>")
 def unknown(anything: str):
     raise ApiError(404, "not_found", "接口不存在")
+
+
+from . import api_kpis  # noqa: E402,F401  (registers /kpis routes on api_bp)

@@ -187,3 +187,17 @@ def import_template(kind: str, out: str):
     with open(out, "wb") as fh:
         fh.write(template_file(STATIONS if kind == "stations" else MEDIATORS, fmt))
     click.echo(f"已生成模板：{out}")
+
+
+@cli_bp.cli.group("stats")
+def stats_group():
+    """Case statistics (monthly rollups)."""
+
+
+@stats_group.command("rebuild")
+def stats_rebuild():
+    """Recompute every monthly rollup row from the case ledger."""
+    from evaluation.rollups import rebuild
+
+    rows = rebuild()
+    click.echo(f"已重建统计：{rows} 行（机构 × 月份）")

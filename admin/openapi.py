@@ -10,6 +10,45 @@ def _errors(*codes: int) -> dict:
             for c in codes}
 
 
+def _kpis_schema() -> dict:
+    count = {"type": "integer"}
+    rate = {"type": "number", "description": "4 位小数"}
+    amount = {"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "元，两位小数"}
+    return {"type": "object", "properties": {
+        "station": {"type": "string"}, "name": {"type": "string"},
+        "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+        "received": count, "closed": count, "succeeded": count, "failed": count,
+        "withdrawn": count, "success_rate": rate, "amount_involved": amount,
+        "agreed_amount": amount, "avg_days": {"type": "number", "description": "1 位小数"},
+        "online": count, "judicial_confirmed": count, "fulfilment_rate": rate,
+        "month": {"type": "string", "description": "YYYY-MM（仅按月统计）"},
+    }}
+
+
+def _kpi_paths() -> dict:
+    params = [
+        {"name": "station", "in": "query", "schema": {"type": "string"},
+         "description": "机构编码（统计其整个子树）；缺省为调用者的管辖机构"},
+        {"name": "from", "in": "query", "required": True,
+         "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "required": True,
+         "schema": {"type": "string", "format": "date"}},
+    ]
+    one = {"$ref": "#/components/schemas/Kpis"}
+    many = {"type": "array", "items": one}
+    paths = {}
+    for path, summary, schema in (
+            ("/kpis", "机构子树在日期范围内的十二项指标", one),
+            ("/kpis/children", "每个直接下级机构的指标", many),
+            ("/kpis/monthly", "按月的指标（首末月按范围截取）", many)):
+        paths[path] = {"get": {
+            "summary": summary, "parameters": params,
+            "responses": {"200": {"description": summary, "content": {
+                "application/json": {"schema": schema}}}, **_errors(400, 401, 403, 404)},
+        }}
+    return paths
+
+
 def spec() -> dict:
     station = {
         "type": "object",
@@ -43,9 +82,11 @@ def spec() -> dict:
                           "properties": {"error": {"type": "string"},
                                          "message": {"type": "string"}}},
                 "Station": station,
+                "Kpis": _kpis_schema(),
             },
         },
         "paths": {
+            **_kpi_paths(),
             "/stations/{code}": {
                 "get": {
                     "summary": "一个机构",
