@@ -237,17 +237,21 @@ def authenticate(username: str, password: str, *, at: dt.datetime | None = None)
         minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
         raise DomainError(Msg("账号已锁定，请%(m)d分钟后再试", m=minutes))
     if not check_password_hash(user.password_hash, password or ""):
+        # Raise only after the block: an exception inside db.atomic() would roll back the
+        # failure count and the lock it is meant to record.
         with db.atomic():
             user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= MAX_FAILURES:
+            locked = user.failed_logins >= MAX_FAILURES
+            if locked:
                 user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
-                audit.record(user.username, "lock", "user", user.id, user.username)
-                user.save()
-                raise DomainError(Msg("连续%(n)d次密码错误，账号已锁定%(m)d分钟",
-                                      n=MAX_FAILURES, m=LOCK_MINUTES))
-            audit.record(user.username, "login_failed", "user", user.id, user.username)
+            audit.record(user.username, "lock" if locked else "login_failed", "user", user.id,
+                         user.username,
+                         org_path=user.organization.path if user.organization_id else "")
             user.save()
+        if locked:
+            raise DomainError(Msg("连续%(n)d次密码错误，账号已锁定%(m)d分钟",
+                                  n=MAX_FAILURES, m=LOCK_MINUTES))
         raise bad
     if not user.active:
         raise DomainError(Msg("账号已停用"))

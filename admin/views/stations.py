@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import peewee as pw
-from flask import flash
+from flask import flash, request
 from flask_admin.actions import action
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
@@ -10,9 +10,10 @@ from markupsafe import Markup, escape
 from wtforms import SelectField
 
 from network import services
-from network.errors import DomainError
+from network.errors import DomainError, Msg, ValidationError
 from network.models import LEVELS, STATUSES, Organization, OrgKind
 from network.tree import in_subtree
+from org.accounts import ADMIN, MANAGER, TRAINER
 
 from ..forms import tr
 from ..i18n import label
@@ -28,6 +29,9 @@ def _kind_options():
 
 class StationView(ScopedView):
     audit_table = "organization"
+    # Training coordinators need the stations of their subtree, but only to read them.
+    roles = (ADMIN, MANAGER, TRAINER)
+    write_roles = (ADMIN, MANAGER)
     import_endpoint = "imports.index"
     column_list = ["code", "name", "level", "parent", "kind", "division_code", "status"]
     column_details_list = ["code", "name", "level", "parent", "kind", "division_code", "address",
@@ -106,11 +110,25 @@ class StationView(ScopedView):
                        attr="parent"))
         return self.restrict(query)
 
+    def _submitted_parent(self, data, current=None):
+        """The parent look-up silently turns an id outside the scope into "no parent": refuse it
+        on the field instead, except the unchanged parent of the record being edited (a
+        manager's own county sits under the city, which lies above their scope)."""
+        raw = (request.form.get("parent") or "").strip()
+        if data.get("parent") is None and raw:
+            if current is not None and raw == str(current.parent_id):
+                data["parent"] = current.parent
+            else:
+                raise ValidationError({"parent": Msg("超出您的管辖范围")})
+        return data
+
     def create_record(self, data):
-        return services.create_org(data, actor=self._actor(), scope=current_scope())
+        return services.create_org(self._submitted_parent(data), actor=self._actor(),
+                                   scope=current_scope())
 
     def update_record(self, model, data):
-        return services.update_org(model, data, actor=self._actor(), scope=current_scope())
+        return services.update_org(model, self._submitted_parent(data, model),
+                                   actor=self._actor(), scope=current_scope())
 
     def delete_record(self, model):
         services.delete_org(model, actor=self._actor(), scope=current_scope())
