@@ -132,7 +132,10 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
         if scope is None:
             click.echo(f"管辖范围机构「{scope_code}」不存在", err=True)
             sys.exit(2)
-    importer = import_stations if kind == "stations" else import_mediators
+    from evaluation.imports import import_cases
+
+    importer = {"stations": import_stations, "mediators": import_mediators,
+                "cases": import_cases}[kind]
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -146,7 +149,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
                       progress=progress if sys.stdout.isatty() else None)
     if bar is not None:
         bar.__exit__(None, None, None)
-    label = "机构" if kind == "stations" else "调解员"
+    label = {"stations": "机构", "mediators": "调解员", "cases": "案件"}[kind]
     if not result.ok:
         for error in result.errors:
             click.echo(str(error), err=True)
@@ -172,11 +175,20 @@ def import_mediators_cmd(path: str, scope_code: str | None):
     _import_file("mediators", path, scope_code)
 
 
+@import_group.command("cases")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
+def import_cases_cmd(path: str, scope_code: str | None):
+    """Import cases (案件) from FILE; re-importing updates by 案件编号."""
+    _import_file("cases", path, scope_code)
+
+
 @import_group.command("template")
-@click.argument("kind", type=click.Choice(["stations", "mediators"]))
+@click.argument("kind", type=click.Choice(["stations", "mediators", "cases"]))
 @click.argument("out", metavar="OUT.xlsx|OUT.csv", type=click.Path(dir_okay=False))
 def import_template(kind: str, out: str):
     """Write the import template (headers and one example row) for KIND."""
+    from evaluation.imports import CASES
     from network.imports import STATIONS, template_file
     from org.imports import MEDIATORS
 
@@ -185,7 +197,8 @@ def import_template(kind: str, out: str):
         click.echo("模板文件名须以 .csv 或 .xlsx 结尾", err=True)
         sys.exit(2)
     with open(out, "wb") as fh:
-        fh.write(template_file(STATIONS if kind == "stations" else MEDIATORS, fmt))
+        fh.write(template_file({"stations": STATIONS, "mediators": MEDIATORS,
+                                "cases": CASES}[kind], fmt))
     click.echo(f"已生成模板：{out}")
 
 

@@ -1,0 +1,131 @@
+"""Case import: all rows or none, messages naming row and 案件编号, idempotent re-import."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evaluation import rollups
+from evaluation.imports import CASE_COLUMNS, import_cases
+from evaluation.kpis import kpis
+from evaluation.models import Case, Rollup
+from network.audit import AuditLog
+from network.tabular import write_csv, write_xlsx
+
+HEADERS = list(CASE_COLUMNS)
+GOOD = [
+    # 案件编号 机构 工号 受理 结案 类型 标的 协议 结果 方式 来源 确认 履行
+    ["K-1", "QD-02-01", "M-1", "2024-01-05", "2024-01-25", "信用卡", "1000.00", "800.00",
+     "调解成功", "线上", "法院委派", "是", "已履行"],
+    ["K-2", "QD-02-01", "M-1", "2024-01-10", "2024-02-10", "个人贷款", "2500.50", "",
+     "调解不成功", "线下", "当事人申请", "否", ""],
+    ["K-3", "QD-11-01", "M-3", "2024-02-01", "", "保险理赔", "300.00", "", "调解中", "线下",
+     "", "否", ""],
+]
+
+
+@pytest.fixture
+def people(network, make_mediator):
+    make_mediator(network["room1"], staff_no="M-1")
+    make_mediator(network["room3"], staff_no="M-3")
+    return network
+
+
+def csv_file(tmp_path, rows, name="cases.csv"):
+    path = tmp_path / name
+    path.write_bytes(write_csv(HEADERS, rows))
+    return path
+
+
+def test_import_creates_cases_and_figures(tmp_path, people):
+    result = import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.total, result.created) == (3, 3)
+    # City, January: received K-1 K-2; closed K-1 (success, 1000.00 / 800.00, 20 days).
+    jan = kpis(people["city"], dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    assert (jan["received"], jan["closed"], jan["succeeded"]) == (2, 1, 1)
+    assert str(jan["agreed_amount"]) == "800.00" and str(jan["avg_days"]) == "20.0"
+    # February: received K-3 (open); closed K-2 (failed, 2500.50, 31 days).
+    feb = kpis(people["city"], dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert (feb["received"], feb["closed"], feb["failed"]) == (1, 1, 1)
+    assert str(feb["amount_involved"]) == "2500.50"
+    assert AuditLog.select().where(AuditLog.action == "import").count() == 1
+
+
+def test_reimport_is_idempotent_and_updates_by_case_no(tmp_path, people):
+    import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=None)
+    again = import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Case.select().count() == 3
+    changed = [row[:] for row in GOOD]
+    changed[2][4], changed[2][8], changed[2][7] = "2024-02-20", "调解成功", "150.00"
+    third = import_cases(csv_file(tmp_path, changed), actor="imp", scope=None)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 2)
+    case = Case.get(Case.case_no == "K-3")
+    assert case.result == "success" and str(case.agreed_amount) == "150.00"
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+
+
+def bad(row_index: int, column: str, value: str) -> list[list[str]]:
+    rows = [row[:] for row in GOOD]
+    rows[row_index][HEADERS.index(column)] = value
+    return rows
+
+
+@pytest.mark.parametrize("rows,column,fragment", [
+    (bad(0, "机构编码", "NOPE"), "机构编码", "不存在"),
+    (bad(0, "调解员工号", "NOPE"), "调解员工号", "不存在"),
+    (bad(0, "机构编码", "QD-02-02"), "调解员工号", "未在"),
+    (bad(0, "结案日期", "2023-12-31"), "结案日期", "早于受理日期"),
+    (bad(0, "协议金额", "1000.01"), "协议金额", "不能高于标的金额"),
+    (bad(2, "结案日期", "2024-03-01"), "结案日期", "调解中"),
+    (bad(1, "结案日期", ""), "结案日期", "必须填写结案日期"),
+    (bad(0, "受理日期", "2024/13/01"), "受理日期", "格式"),
+    (bad(0, "标的金额", "1,000.5x"), "标的金额", "格式"),
+    (bad(0, "调解结果", "成功了"), "调解结果", "无效"),
+    (bad(0, "调解方式", "电话"), "调解方式", "无效"),
+    (bad(0, "履行情况", "还清"), "履行情况", "无效"),
+    (bad(0, "纠纷类型", "房产"), "纠纷类型", "无效"),
+    (bad(0, "司法确认", "未知"), "司法确认", "无效"),
+    (GOOD + [GOOD[0]], "案件编号", "重复"),
+])
+def test_bad_row_imports_nothing(tmp_path, people, rows, column, fragment):
+    result = import_cases(csv_file(tmp_path, rows), actor="imp", scope=None)
+    assert not result.ok
+    error = result.errors[0]
+    assert error.column == column and fragment in str(error.message), str(error)
+    assert error.row >= 2
+    row = rows[error.row - 2]
+    assert row[0] in str(error)  # the 案件编号 of the row is named
+    assert Case.select().count() == 0 and Rollup.select().count() == 0
+    assert AuditLog.select().where(AuditLog.table == "case").count() == 0
+
+
+def test_row_outside_scope_refused(tmp_path, people):
+    result = import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=people["shinan"])
+    assert [(e.row, e.column) for e in result.errors] == [(4, "机构编码")]
+    assert "K-3" in str(result.errors[0]) and "超出管辖范围" in str(result.errors[0])
+    assert Case.select().count() == 0
+
+
+def test_xlsx_file(tmp_path, people):
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(write_xlsx(HEADERS, GOOD))
+    result = import_cases(path, actor="imp", scope=None)
+    assert result.ok and result.created == 3
+    assert str(Case.get(Case.case_no == "K-2").amount_involved) == "2500.50"
+
+
+def test_cli_import_cases(tmp_path, runner, people):
+    ok = runner.invoke(args=["import", "cases", str(csv_file(tmp_path, GOOD))])
+    assert ok.exit_code == 0, ok.output
+    assert "新增 3" in ok.output
+    failed = runner.invoke(args=["import", "cases", str(csv_file(tmp_path, bad(1, "调解结果",
+                                                                            "x"), "b.csv"))])
+    assert failed.exit_code == 1
+    assert "第3行" in failed.output and "K-2" in failed.output
+    template = tmp_path / "t.csv"
+    assert runner.invoke(args=["import", "template", "cases", str(template)]).exit_code == 0
+    assert template.read_bytes().decode("utf-8-sig").startswith(",".join(HEADERS))
