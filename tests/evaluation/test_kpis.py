@@ -110,3 +110,23 @@ def test_monthly_series_clipped_to_range(ledger):
     assert rows[2][2] == expected(1, 1, 1, 0, 0, "1.0000", "1000.25", "1000.25", "30.0")
     for start, end, figures in rows:
         assert figures == kpis_direct(ledger["city"], start, end)
+
+
+def test_query_counts_do_not_grow_with_the_network(ledger):
+    from playhouse.test_utils import count_queries
+
+    # Whole months: one query over the unit's own rollup rows.
+    with count_queries() as whole:
+        kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))
+    assert whole.count == 1
+    # Cut months: plus one query each for received and closed edge days.
+    with count_queries() as cut:
+        kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
+    assert cut.count == 3
+    # Children: children list, their rollups, edge cases by station, stations' paths.
+    with count_queries() as children:
+        children_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
+    assert children.count <= 5
+    with count_queries() as monthly:
+        monthly_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
+    assert monthly.count == 5
