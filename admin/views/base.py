@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.peewee import ModelView
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_babel import gettext, lazy_gettext
@@ -208,7 +209,7 @@ class ScopedView(ModelView):
     def search_placeholder(self):
         """Name the searched columns (the peewee backend gives None, shown as "None")."""
         names = [str(self.column_labels.get(n, n)) for n in self.column_searchable_list or []]
-        return "、".join(names) or gettext("搜索")
+        return "、".join(names) or admin_gettext("Search")
 
     # --- export -----------------------------------------------------------------------------
     def get_export_name(self, export_type="csv"):
