@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from network.models import LEVELS, STATUSES, Organization, OrgKind
+from network.services import CODE_RE
 from network.tree import children_counts, subtree
 
 from .views.base import current_scope
@@ -16,6 +17,7 @@ from .views.base import current_scope
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_PAGE = 1000
+MAX_OFFSET = 2**31 - 1  # larger offsets overflow the databases' integer parameters
 
 
 class ApiError(Exception):
@@ -80,7 +82,9 @@ def org_json(org: Organization, children: int) -> dict:
 
 def visible_org(code: str) -> Organization:
     """The organisation with `code`: 404 when unknown, 403 when outside the caller's scope."""
-    org = Organization.get_or_none(Organization.code == code)
+    # A code that cannot exist (e.g. a NUL byte, which PostgreSQL refuses) never reaches the
+    # database: it is simply unknown.
+    org = Organization.get_or_none(Organization.code == code) if CODE_RE.match(code) else None
     if org is None:
         raise ApiError(404, "not_found", f"机构编码「{code}」不存在")
     scope = current_scope()
@@ -104,7 +108,7 @@ def stations():
     try:
         limit = min(int(request.args.get("limit", MAX_PAGE)), MAX_PAGE)
         offset = max(int(request.args.get("offset", 0)), 0)
-        if limit < 1:
+        if limit < 1 or offset > MAX_OFFSET:
             raise ValueError
     except ValueError:
         raise ApiError(400, "bad_request", "limit/offset 应为正整数") from None

@@ -92,6 +92,13 @@ def test_unknown_code_is_404_json(client, auth, manager):
     assert_json_error(client.get("/api/v1/stations/NOPE"), 404, "not_found")
 
 
+@pytest.mark.parametrize("code", ["%00", "QD%00", "%E4%B8%AD", "x" * 40])
+def test_impossible_codes_are_404_not_500(client, auth, manager, code):
+    auth.login("mgr2")
+    assert_json_error(client.get(f"/api/v1/stations/{code}"), 404, "not_found")
+    assert_json_error(client.get(f"/api/v1/stations?under={code}"), 404, "not_found")
+
+
 def test_station_outside_scope_is_403(client, auth, manager):
     auth.login("mgr2")
     for code in ("QD-11", "QD-11-01", "QD"):
@@ -148,7 +155,7 @@ def test_paging(client, auth, manager):
 
 
 @pytest.mark.parametrize("query", ["limit=abc", "limit=0", "limit=-5", "offset=x",
-                                   "limit=1e3"])
+                                   "limit=1e3", "offset=99999999999999999999", "limit=%00"])
 def test_bad_paging_is_400_json(client, auth, manager, query):
     auth.login("mgr2")
     assert_json_error(client.get(f"/api/v1/stations?{query}"), 400, "bad_request")
