@@ -21,7 +21,7 @@ import peewee as pw
 from . import audit, services
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
-from .models import LEVELS, STATUSES, Organization
+from .models import LEVELS, STATUSES, Organization, OrgKind
 from .tabular import FileProblem, open_table, write_csv, write_xlsx
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -71,6 +71,17 @@ class ImportContext:
     actor: str
     scope: Organization | None
     seen: dict[str, int] = field(default_factory=dict)  # key value → first row number
+    # Look-ups reused from row to row (kinds, organisations by code), so that a large file
+    # does not repeat the same query for every row that names the same parent.
+    cache: dict[str, dict] = field(default_factory=dict)
+
+    def orgs(self) -> dict[str, Organization]:
+        return self.cache.setdefault("orgs", {})
+
+    def known_org(self, code: Any) -> Any:
+        """The cached organisation for `code`, else `code` itself for the service to look up."""
+        text = str(code or "").strip()
+        return self.orgs().get(text, text)
 
 
 @dataclass
@@ -253,12 +264,18 @@ def _import_station(row: dict[str, str], ctx: ImportContext) -> str:
     data: dict[str, Any] = STATIONS.data(row)
     data["level"] = code_for(data["level"], LEVELS)
     data["status"] = code_for(data["status"], STATUSES) or None
+    kinds = ctx.cache.setdefault("kinds", {k.name: k for k in OrgKind.select()})
+    data["kind"] = kinds.get(data["kind"].strip(), data["kind"])
+    data["parent"] = ctx.known_org(data["parent"])
     scope = ctx.scope
     existing = Organization.get_or_none(Organization.code == data["code"].strip())
     if existing is not None and scope is not None and not scope.contains(existing):
         raise out_of_scope(f"机构「{existing.code}」", scope, "code")
     values = services._clean(data, existing)
     parent = values.get("parent")
+    if parent is not None:
+        ctx.orgs()[parent.code] = parent
+        data["parent"] = parent
     if existing is not None and same_values(existing, values):
         return UNCHANGED
     moves = existing is None or (parent.id if parent else None) != existing.parent_id
@@ -266,10 +283,15 @@ def _import_station(row: dict[str, str], ctx: ImportContext) -> str:
         what = f"上级机构「{parent.code}」" if parent else "无上级机构的机构"
         raise out_of_scope(what, scope, "parent")
     if existing is None:
-        services.create_org(data, actor=ctx.actor, scope=scope)
-        return CREATED
-    services.update_org(existing, data, actor=ctx.actor, scope=scope)
-    return UPDATED
+        org = services.create_org(data, actor=ctx.actor, scope=scope)
+        outcome = CREATED
+    else:
+        org = services.update_org(existing, data, actor=ctx.actor, scope=scope)
+        outcome = UPDATED
+        if moves:  # the subtree's paths changed: cached organisations may be stale
+            ctx.orgs().clear()
+    ctx.orgs()[org.code] = org
+    return outcome
 
 
 def _explain_parents(ctx: ImportContext, result: ImportResult) -> None:

@@ -56,6 +56,7 @@ def _assignment_kind(value: str) -> str:
 def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     data: dict[str, Any] = MEDIATORS.data(row)
     raw_kind = data.pop("kind")
+    data["station"] = ctx.known_org(data["station"])
     scope = ctx.scope
     existing = Mediator.get_or_none(Mediator.staff_no == data["staff_no"].strip())
     if existing is not None and not in_scope(existing, scope):
@@ -74,6 +75,7 @@ def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     if errors:
         raise ValidationError(errors)
     station: Organization = values["station"]
+    ctx.orgs()[station.code] = data["station"] = station
     if scope is not None and not scope.contains(station):
         raise out_of_scope(f"机构「{station.code}」", scope, "station")
     if existing is None:

@@ -232,3 +232,19 @@ def test_closing_through_the_import_keeps_the_record(tmp_path, network):
     org = Organization.get(code="QD-11-01")
     assert org.status == CLOSED and org.level == COMMUNITY
     assert network["huangdao"].level == COUNTY
+
+
+def test_moving_a_unit_mid_file_keeps_later_paths_right(tmp_path, network):
+    """Row 4 moves the city under a new province; row 5 adds a room to one of its counties,
+    whose path changed with the move."""
+    rows = [station("QD-02-05", "新工作室一", "社区级", "QD-02", kind="调解工作室"),
+            station("SD", "山东省中心", "省级", kind="调解中心", division="370000"),
+            station("QD", "青岛市中心", "市级", "SD", kind="调解中心", division="370202"),
+            station("QD-02-06", "新工作室二", "社区级", "QD-02", kind="调解工作室")]
+    result = run(write_sheet(tmp_path / "orgs.csv", HEADERS, rows))
+    assert result.errors == []
+    assert (result.created, result.updated) == (3, 1)
+    ids = {o.code: o.id for o in Organization.select()}
+    expected = f"/{ids['SD']}/{ids['QD']}/{ids['QD-02']}/"
+    for code in ("QD-02-05", "QD-02-06", "QD-02-01"):
+        assert Organization.get(code=code).path == expected + f"{ids[code]}/"
