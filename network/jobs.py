@@ -24,6 +24,9 @@ MAX_STORED_ERRORS = 1000
 
 class ImportJob(BaseModel):
     kind = pw.CharField(max_length=20)
+    # A check validates the uploaded file for the preview and keeps nothing; the import
+    # proper runs only once the user confirms.
+    dry_run = pw.BooleanField(default=False)
     username = pw.CharField(max_length=80, index=True)
     scope_path = pw.CharField(max_length=255, default="")
     filename = pw.CharField(max_length=255, default="")
@@ -55,11 +58,12 @@ _live: dict[int, tuple[int, int]] = {}
 _live_lock = threading.Lock()
 
 
-def create_job(kind: str, *, username: str, scope: Organization | None,
-               filename: str) -> ImportJob:
+def create_job(kind: str, *, username: str, scope: Organization | None, filename: str,
+               dry_run: bool = False) -> ImportJob:
     with db.atomic():
         return ImportJob.create(kind=kind, username=username, filename=filename[:255],
-                                scope_path=scope.path if scope is not None else "")
+                                scope_path=scope.path if scope is not None else "",
+                                dry_run=dry_run)
 
 
 def mark_running(job: ImportJob) -> None:

@@ -1,9 +1,11 @@
-"""数据导入: upload a CSV/XLSX file, preview it with a dry run, confirm, watch the progress.
+"""数据导入: upload a CSV/XLSX file, preview it, confirm, watch the progress.
 
 The uploaded file waits in instance/uploads/ under a random name known only to the session
-that uploaded it. Confirming creates an ImportJob and runs the import in a background thread
-with its own database connection (inline when IMPORT_SYNC is set, e.g. in tests: the same
-function runs either way); the job page polls a JSON endpoint that only the job's owner may
+that uploaded it. Uploading starts a check (a dry run of the whole file, which keeps nothing);
+the preview shows the first rows at once and the check's verdict when it is done. Confirming a
+file that passed starts the import proper. Both are ImportJobs run by `run_job` in a background
+thread with its own database connection (inline when IMPORT_SYNC is set, e.g. in tests: the
+same function runs either way); the pages poll a JSON endpoint that only the job's owner may
 read.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 from itertools import islice
 from pathlib import Path
 from urllib.parse import quote
@@ -55,6 +58,7 @@ PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 SESSION_KEY = "import_upload"
+UPLOAD_MAX_AGE = 24 * 3600  # seconds an abandoned upload is kept
 
 
 class UploadForm(CSRFForm):
@@ -79,15 +83,17 @@ def error_rows(errors: list[dict]) -> list[dict]:
 
 
 def run_job(job_id: int, path: str) -> None:
-    """Run a confirmed import and record its outcome; the uploaded file is deleted after.
+    """Run a check or an import and record its outcome.
 
     Runs in a thread of its own (its own connection) or inline; it opens a connection only
-    when the calling thread has none, and closes only what it opened.
+    when the calling thread has none, and closes only what it opened. The uploaded file is
+    deleted after an import; a check leaves it for the import that may follow.
     """
     opened = db.is_closed()
     if opened:
         db.connect()
     reporter = None
+    job = None
     try:
         job = jobs.ImportJob.get_by_id(job_id)
         jobs.mark_running(job)
@@ -95,7 +101,7 @@ def run_job(job_id: int, path: str) -> None:
         reporter = jobs.ProgressReporter(job)
         try:
             result = importer(path, actor=job.username, scope=job.scope(),
-                              filename=job.filename, progress=reporter)
+                              filename=job.filename, progress=reporter, dry_run=job.dry_run)
         except Exception:
             log.exception("import job %s failed", job_id)
             failure = Msg("导入时发生内部错误，未导入任何数据")
@@ -108,9 +114,26 @@ def run_job(job_id: int, path: str) -> None:
     finally:
         if reporter is not None:
             reporter.close()
-        Path(path).unlink(missing_ok=True)
+        if job is None or not job.dry_run:
+            Path(path).unlink(missing_ok=True)
         if opened:
             db.close()
+
+
+def start_job(job: jobs.ImportJob, path: Path) -> None:
+    if current_app.config.get("IMPORT_SYNC"):
+        run_job(job.id, str(path))
+    else:
+        threading.Thread(target=run_job, args=(job.id, str(path)), daemon=True,
+                         name=f"import-job-{job.id}").start()
+
+
+def sweep_uploads(folder: Path) -> None:
+    """Delete uploads abandoned for a day (previewed, never confirmed nor cancelled)."""
+    limit = time.time() - UPLOAD_MAX_AGE
+    for item in folder.iterdir():
+        if item.is_file() and item.stat().st_mtime < limit:
+            item.unlink(missing_ok=True)
 
 
 class ImportView(BaseView):
@@ -158,7 +181,8 @@ class ImportView(BaseView):
                 if error is None:
                     return redirect(url_for(".preview"))
         recent = (jobs.ImportJob.select()
-                  .where(jobs.ImportJob.username == current_user.username)
+                  .where((jobs.ImportJob.username == current_user.username)
+                         & (jobs.ImportJob.dry_run == False))  # noqa: E712 (SQL)
                   .order_by(jobs.ImportJob.id.desc()).limit(10))
         return self.render("imports/index.html", form=form, error=error, kinds=KINDS,
                            recent=list(recent), statuses=jobs.JOB_STATUSES,
@@ -174,6 +198,7 @@ class ImportView(BaseView):
         if ext not in (".csv", ".xlsx"):
             return gettext("只支持 CSV（.csv）或 Excel（.xlsx）文件")
         self._discard()
+        sweep_uploads(upload_dir())
         token = secrets.token_hex(16)
         record = {"token": token, "ext": ext, "kind": form.kind.data, "filename": name[:200]}
         path = self._path(record)
@@ -182,7 +207,12 @@ class ImportView(BaseView):
         if path.stat().st_size > limit:
             path.unlink(missing_ok=True)
             return gettext("文件过大（上限 %(mb)d MB）", mb=limit // (1024 * 1024))
+        check = jobs.create_job(record["kind"], username=current_user.username,
+                                scope=current_scope(), filename=record["filename"],
+                                dry_run=True)
+        record["check"] = check.id
         session[SESSION_KEY] = record
+        start_job(check, path)
         return None
 
     @expose("/preview")
@@ -191,22 +221,22 @@ class ImportView(BaseView):
         if upload is None:
             flash(gettext("没有待导入的文件，请先上传"), "warning")
             return redirect(url_for(".index"))
-        spec, importer, kind_label = KINDS[upload["kind"]]
-        path = self._path(upload)
-        headers, sample, problem = spec.headers, [], None
+        spec, _importer, kind_label = KINDS[upload["kind"]]
+        sample = []
         try:
-            table = open_table(path, upload["filename"])
-            problem = header_problem(spec, table.headers)
-            if problem is None:
+            table = open_table(self._path(upload), upload["filename"])
+            if header_problem(spec, table.headers) is None:
                 sample = list(islice(table.rows(), PREVIEW_ROWS))
-        except FileProblem as exc:
-            problem = exc.message
-        result = importer(path, actor=current_user.username, scope=current_scope(),
-                          filename=upload["filename"], dry_run=True)
-        errors = error_rows([e.as_dict() for e in result.errors[:SHOWN_ERRORS]])
+        except FileProblem:
+            pass  # the check reports it
+        check = self._own_job(upload["check"])
+        done, total = jobs.live_progress(check)
+        count, stored = jobs.stored_errors(check)
         return self.render("imports/preview.html", upload=upload, kind_label=kind_label,
-                           headers=headers, sample=sample, problem=problem, result=result,
-                           errors=errors, error_count=len(result.errors),
+                           headers=spec.headers, sample=sample, check=check,
+                           finished=check.status in (jobs.DONE, jobs.FAILED),
+                           counts=check.counts, done=done, total=total,
+                           errors=error_rows(stored[:SHOWN_ERRORS]), error_count=count,
                            form=TokenForm(token=upload["token"]))
 
     @expose("/confirm", methods=["POST"])
@@ -216,15 +246,14 @@ class ImportView(BaseView):
         if not form.validate() or upload is None or form.token.data != upload["token"]:
             flash(gettext("上传已失效，请重新上传文件"), "error")
             return redirect(url_for(".index"))
+        check = self._own_job(upload["check"])
+        if check.status != jobs.DONE:
+            flash(gettext("文件尚未通过校验，不能导入"), "error")
+            return redirect(url_for(".preview"))
         session.pop(SESSION_KEY, None)
         job = jobs.create_job(upload["kind"], username=current_user.username,
                               scope=current_scope(), filename=upload["filename"])
-        path = str(self._path(upload))
-        if current_app.config.get("IMPORT_SYNC"):
-            run_job(job.id, path)
-        else:
-            threading.Thread(target=run_job, args=(job.id, path), daemon=True,
-                             name=f"import-job-{job.id}").start()
+        start_job(job, self._path(upload))
         return redirect(url_for(".job", job_id=job.id))
 
     @expose("/cancel", methods=["POST"])

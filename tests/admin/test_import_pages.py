@@ -68,8 +68,10 @@ def test_template_round_trip_through_the_pages(app, admin_client, kinds, new_upl
         html = preview.get_data(as_text=True)
         assert preview.status_code == 200
         assert 'id="preview-ok"' in html and 'id="preview-rows"' in html
-        # the dry run wrote nothing
-        assert ImportJob.select().count() == (0 if kind == "stations" else 1)
+        # the check (a dry run) wrote nothing but its own job row
+        check = ImportJob.select().order_by(ImportJob.id.desc()).first()
+        assert check.dry_run and check.status == DONE and check.kind == kind
+        assert Organization.select().count() == (0 if kind == "stations" else 1)
 
         done = confirm(admin_client, html)
         assert done.status_code == 302
@@ -111,21 +113,48 @@ def test_scoped_manager_cannot_import_outside_the_subtree(app, make_user, auth, 
     assert "超出管辖范围" in html
     assert re.search(r"<td>3</td><td>上级机构编码</td>", html)
 
-    # confirming anyway runs the real import, which refuses the whole file
-    response = confirm(auth, html)
-    job = ImportJob.get()
-    assert job.status == FAILED and job.scope_path == network["shinan"].path
-    page = auth.client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "超出管辖范围" in page
+    check = ImportJob.get()
+    assert check.dry_run and check.status == FAILED
+    assert check.scope_path == network["shinan"].path
+
+    # a file that failed its check cannot be confirmed
+    refused = confirm(auth, html)
+    assert refused.headers["Location"].endswith("/admin/imports/preview")
+    assert ImportJob.select().count() == 1
     assert Organization.select().count() == 6
     assert AuditLog.select().where(AuditLog.action == "import").count() == 0
-    assert new_uploads() == []
 
-    # the same page imports rows inside the subtree
+    # the same page imports rows inside the subtree; the refused upload was discarded
     content = write_sheet(tmp_path / "mine.csv", HEADERS, rows[:1]).read_bytes()
     confirm(auth, upload(auth, content, "mine.csv").get_data(as_text=True))
     created = Organization.get(code="QD-02-09")
     assert created.parent_id == network["shinan"].id
+    job = ImportJob.select().where(ImportJob.dry_run == False).get()  # noqa: E712
+    assert job.status == DONE and job.scope_path == network["shinan"].path
+    assert new_uploads() == []
+
+
+def test_preview_waits_for_the_check_before_offering_confirm(app, admin_client, network,
+                                                             tmp_path, monkeypatch):
+    from admin.views import imports
+
+    started = []
+    monkeypatch.setattr(imports, "start_job", lambda job, path: started.append((job, path)))
+    rows = [station("QD-02-09", "新工作室", "社区级", "QD-02", kind="调解工作室")]
+    content = write_sheet(tmp_path / "wait.csv", HEADERS, rows).read_bytes()
+    html = upload(admin_client, content, "wait.csv").get_data(as_text=True)
+    assert 'id="check-waiting"' in html and 'id="confirm-import"' not in html
+    assert 'id="preview-rows"' in html  # the first rows show at once
+    refused = admin_client.post("/admin/imports/confirm",
+                                data={"token": started[0][1].stem})
+    assert refused.headers["Location"].endswith("/admin/imports/preview")
+
+    check, path = started[0]
+    imports.run_job(check.id, str(path))
+    assert path.exists()  # a check keeps the file for the import that follows
+    html = admin_client.client.get("/admin/imports/preview").get_data(as_text=True)
+    assert "将新增 1 条" in html and 'id="confirm-import"' in html
+    assert not Organization.select().where(Organization.code == "QD-02-09").exists()
 
 
 def test_job_pages_belong_to_their_owner(app, admin_client, make_user, network):
