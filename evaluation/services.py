@@ -193,6 +193,13 @@ def in_scope(case: Case, scope: Organization | None) -> bool:
     return scope is None or scope.contains(case.station)
 
 
+def _fresh_station(case: Case) -> Organization:
+    """The case's station as stored now: a case object loaded before a move of its unit
+    would otherwise carry the old path to the scope check and the rollup delta."""
+    case.station = Organization.get_by_id(case.station_id)
+    return case.station
+
+
 def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Case:
     """Record a case and add it to the rollups of its station and every ancestor."""
     with db.atomic():
@@ -208,7 +215,7 @@ def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None)
 def update_case(case: Case, data: dict[str, Any], *, actor: str,
                 scope: Organization | None) -> Case:
     """Change a case; the rollups lose its old contribution and gain the new one."""
-    _check_scope(case.station, scope)
+    _check_scope(_fresh_station(case), scope)
     with db.atomic():
         values = clean_case(data, case)
         _check_scope(values["station"], scope)
@@ -228,7 +235,7 @@ def update_case(case: Case, data: dict[str, Any], *, actor: str,
 
 def delete_case(case: Case, *, actor: str, scope: Organization | None) -> None:
     """Remove a mistaken entry and its contribution to the rollups."""
-    _check_scope(case.station, scope)
+    _check_scope(_fresh_station(case), scope)
     with db.atomic():
         rollups.case_changed((case.station.path, case), None)
         audit.record(actor, "delete", "case", case.id, str(case),

@@ -140,3 +140,19 @@ def test_move_rolled_back_leaves_rollups_unchanged(ledger, monkeypatch):
     with pytest.raises(RuntimeError):
         move_org(ledger["room2"], ledger["huangdao"], actor="t", scope=None)
     assert rollups.nonzero_rows() == before
+
+
+def test_edit_and_delete_with_case_loaded_before_a_move(ledger):
+    # Case objects fetched (with their station) before the room moves still hit the right rows.
+    c = Case.select(Case, Case.station).where(Case.case_no == ledger["cases"]["C"].case_no).get()
+    d_case = ledger["cases"]["D"]
+    assert c.station.path == ledger["room2"].path
+    move_org(ledger["room2"], ledger["huangdao"], actor="t", scope=None)
+    update_case(c, {"result": "调解成功", "agreed_amount": "100.00"}, actor="t", scope=None)
+    delete_case(d_case, actor="t", scope=None)
+    # QD-11 now: E, and C from the moved room (now a success); D is gone.
+    assert received_closed(ledger["huangdao"]) == (2, 2)
+    assert kpis(ledger["huangdao"], *Q1)["succeeded"] == 2
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
