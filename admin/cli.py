@@ -121,6 +121,11 @@ def import_group():
     """Import stations or mediators from CSV/XLSX (all rows or none), or write a template."""
 
 
+def _on_terminal() -> bool:
+    """A progress bar only makes sense for a person watching, not for a log or a pipe."""
+    return sys.stdout.isatty()
+
+
 def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     from network.imports import import_stations
     from network.models import Organization
@@ -146,7 +151,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
         bar.update(done - bar.pos)
 
     result = importer(path, actor="cli", scope=scope,
-                      progress=progress if sys.stdout.isatty() else None)
+                      progress=progress if _on_terminal() else None)
     if bar is not None:
         bar.__exit__(None, None, None)
     label = {"stations": "机构", "mediators": "调解员", "cases": "案件"}[kind]

@@ -70,3 +70,16 @@ def test_templates_written_by_the_cli_import_cleanly(runner, kinds, tmp_path):
     assert Mediator.get(staff_no="M0001").station.code == "QD-EX"
     wrong = runner.invoke(args=["import", "template", "stations", str(tmp_path / "t.ods")])
     assert wrong.exit_code == 2
+
+
+def test_progress_bar_only_on_a_terminal(runner, kinds, tmp_path, monkeypatch):
+    from admin import cli
+
+    rows = [station("QD", "青岛市中心", "市级", kind="调解中心")]
+    path = write_sheet(tmp_path / "orgs.csv", list(STATION_COLUMNS), rows)
+    piped = runner.invoke(args=["import", "stations", str(path)])
+    assert "导入中" not in piped.stdout
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    watched = runner.invoke(args=["import", "stations", str(path)])
+    assert watched.exit_code == 0
+    assert "导入中" in watched.stdout and "无变化 1" in watched.stdout
