@@ -22,6 +22,28 @@ from org.accounts import ADMIN, MANAGER, scope_of
 
 from ..forms import CSRFForm, apply_errors, tr
 
+MAX_PK = 2**63 - 1
+MAX_PAGE = 10**6
+
+
+def as_pk(value) -> int | None:
+    """A primary key typed into a URL or form, or None: non-numbers and numbers beyond the
+    databases' integer range (which make the drivers raise) identify no row."""
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= MAX_PK else None
+
+
+def as_pks(values) -> list[int]:
+    return [pk for pk in map(as_pk, values) if pk is not None]
+
+
+def plain_text(value: str | None) -> str | None:
+    """User search text without NUL characters, which PostgreSQL refuses in any string."""
+    return value.replace("\x00", "") if value else value
+
 
 def current_scope():
     """Cached per request: the organisation whose subtree the user may see (None: all)."""
@@ -38,14 +60,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         self.restrict = restrict
 
     def get_one(self, pk):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+        pk = as_pk(pk)
+        if pk is None:
             return None
         return self.restrict(self.model.select()).where(self.model._meta.primary_key == pk).first()
 
     def get_list(self, term, offset=0, limit=10):
         query = self.restrict(self.model.select())
+        term = plain_text(term)
         if term:
             cond = None
             for field in self._cached_fields:
@@ -119,13 +141,20 @@ class ScopedView(ModelView):
     def get_query(self):
         return self.restrict(self.model.select())
 
+    def _get_list_extra_args(self):
+        """Page and search as typed into the URL, kept inside what the databases accept (a
+        negative or huge OFFSET, a NUL byte) so that no URL answers 500."""
+        args = super()._get_list_extra_args()
+        args.page = min(max(args.page or 0, 0), MAX_PAGE)
+        args.search = plain_text(args.search) or None
+        return args
+
     def get_count_query(self):
         return self.get_query()
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = as_pk(id)
+        if pk is None:
             return None
         return self.get_query().where(self.model._meta.primary_key == pk).first()
 
@@ -200,7 +229,7 @@ class ScopedView(ModelView):
     def action_delete(self, ids):
         count = 0
         for row in self.get_query().where(self.model._meta.primary_key.in_(
-                [int(i) for i in ids if str(i).isdigit()])):
+                as_pks(ids))):
             if self.delete_model(row):
                 count += 1
         if count:

@@ -10,6 +10,7 @@ from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
 
 from network.models import Organization
+from network.services import CODE_RE
 from network.tree import in_subtree
 
 
@@ -20,6 +21,14 @@ class EqualFilter(BasePeeweeFilter):
         if callable(self.options) and not has_request_context():
             return None
         return super().get_options(view)
+
+    def validate(self, value) -> bool:
+        """Only an offered value: anything else typed into the URL would reach the database
+        as a wrongly typed or out-of-range literal (a 500 on PostgreSQL)."""
+        options = self.options() if callable(self.options) else self.options
+        if options is None:
+            return True
+        return str(value) in {str(key) for key, _label in options}
 
     def apply(self, query, value):
         return query.where(self.column == value)
@@ -38,6 +47,9 @@ class SubtreeFilter(BasePeeweeFilter):
     def __init__(self, column, name, scope_fn):
         super().__init__(column, name)
         self.scope_fn = scope_fn
+
+    def validate(self, value) -> bool:
+        return bool(CODE_RE.match((value or "").strip()))
 
     def apply(self, query, value):
         root = Organization.get_or_none(Organization.code == (value or "").strip())

@@ -17,7 +17,7 @@ from org.accounts import ADMIN, MANAGER, TRAINER
 
 from ..forms import tr
 from ..i18n import label
-from .base import ScopedView, current_scope
+from .base import ScopedView, as_pks, current_scope
 from .filters import EqualFilter, SubtreeFilter
 
 Parent = Organization.alias("parent_org")
@@ -139,7 +139,7 @@ class StationView(ScopedView):
     @action("close", lazy_gettext("撤销"), lazy_gettext("撤销所选机构？撤销后保留历史数据。"))
     def action_close(self, ids):
         done = 0
-        rows = self.get_query().where(Organization.id.in_([int(i) for i in ids if str(i).isdigit()]))
+        rows = self.get_query().where(Organization.id.in_(as_pks(ids)))
         for org in rows:
             try:
                 services.close_org(org, actor=self._actor(), scope=current_scope())

@@ -374,3 +374,50 @@ def test_delete_of_a_mistaken_entry_is_audited(client, auth, admin):
     assert Organization.get_or_none(Organization.id == room3.id) is None
     entry = last_audit("delete")
     assert entry.actor == "boss" and entry.changes_dict["code"] == "QD-11-01"
+
+
+# --- nothing typed into a URL answers 500 -------------------------------------------------------
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("query", [
+    "flt0_0=abc", f"flt0_0={HUGE}", "flt0_1=nope", "flt0_2=abc", f"flt0_2={HUGE}",
+    "flt0_3=%00", "page=-1", f"page={HUGE}", "search=%00", "search=%E9%BB%84%00",
+])
+def test_odd_list_arguments_do_not_fail(client, manager, query):
+    response = client.get(f"{BASE}/?{query}")
+    assert response.status_code == 200
+    assert_nothing_of_huangdao(page(response))
+    assert client.get(f"{BASE}/export/csv/?{query}").status_code == 200
+
+
+def exported_codes(client, query: str) -> list[str]:
+    raw = client.get(f"{BASE}/export/csv/?{query}").get_data().decode("utf-8-sig")
+    return sorted(row[0] for row in list(csv.reader(io.StringIO(raw)))[1:])
+
+
+def test_valid_filters_still_filter(client, manager):
+    # flt0_0 is the level filter (3 = 社区级); flt0_3 the subtree filter by code.
+    assert exported_codes(client, "flt0_0=3") == ["QD-02-01", "QD-02-02"]
+    assert exported_codes(client, "flt0_0=2") == ["QD-02"]
+    assert exported_codes(client, "flt0_3=QD-02-01") == ["QD-02-01"]
+    assert exported_codes(client, "flt0_3=QD-11") == []
+    assert exported_codes(client, "flt0_0=abc") == ["QD-02", "QD-02-01", "QD-02-02"]
+
+
+@pytest.mark.parametrize("ident", ["abc", "%00", "-3", HUGE])
+def test_odd_ids_do_not_fail(client, auth, manager, ident):
+    for view in ("details", "edit"):
+        assert client.get(f"{BASE}/{view}/?id={ident}").status_code == 302
+    assert auth.post(f"{BASE}/delete/", {"id": ident}).status_code == 302
+    for name in ("delete", "close"):
+        assert auth.post(f"{BASE}/action/", {"action": name, "rowid": [ident]}).status_code == 302
+    assert Organization.select().count() == 6
+
+
+def test_odd_lookup_terms_do_not_fail(client, manager):
+    response = client.get(f"{BASE}/ajax/lookup/?name=parent&query=%00")
+    assert response.status_code == 200
+    assert {row[0] for row in json.loads(page(response))} <= {
+        manager["shinan"].id, manager["room1"].id, manager["room2"].id}
