@@ -235,3 +235,22 @@ def test_password_is_not_an_api_credential(client, manager):
     header = base64.b64encode(f"mgr2:{PASSWORD}".encode()).decode()
     response = client.get("/api/v1/stations", headers={"Authorization": f"Basic {header}"})
     assert_json_error(response, 401)
+
+
+def test_list_query_count_does_not_grow_with_rows(client, runner, network, manager, make_org):
+    """One query for the rows, one for their children counts, whatever the page holds."""
+    from playhouse.test_utils import count_queries
+
+    token = issue_token(runner, "mgr2")
+
+    def selects() -> int:
+        with count_queries(only_select=True) as counter:
+            assert client.get("/api/v1/stations", headers=bearer(token)).status_code == 200
+        return counter.count
+
+    few = selects()
+    assert 0 < few <= 6  # token, scope, count, rows, children counts
+    for n in range(3, 9):
+        make_org(f"QD-02-{n:02d}", parent=network["shinan"])
+    assert len(client.get("/api/v1/stations", headers=bearer(token)).get_json()["items"]) == 9
+    assert selects() == few
