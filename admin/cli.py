@@ -58,6 +58,11 @@ def users_group():
     """Portal accounts."""
 
 
+# The service reports errors by field; name the option the user typed instead.
+USER_OPTIONS = {"username": "USERNAME", "role": "--role", "organization": "--station",
+                "mediator": "--mediator", "password": "--password"}
+
+
 @users_group.command("create")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "manager", "trainer",
@@ -77,7 +82,7 @@ def users_create(username, role, station, mediator, password, display_name):
     except DomainError as exc:
         errors = getattr(exc, "errors", {exc.field or "error": exc.message})
         for field, msg in errors.items():
-            click.echo(f"{field}: {msg}", err=True)
+            click.echo(f"{USER_OPTIONS.get(field, field)}：{msg}", err=True)
         sys.exit(1)
     click.echo(f"已创建账号 {user.username}（{user.role}）")
 

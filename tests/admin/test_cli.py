@@ -91,10 +91,10 @@ def test_users_create_mediator_account_follows_station(runner, network, make_med
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--role", "manager", "--station", "NOPE"], "「NOPE」不存在"),
-    (["--role", "manager"], "管理员和培训管理员必须指定所属机构"),
+    (["--role", "manager", "--station", "NOPE"], "--station：「NOPE」不存在"),
+    (["--role", "manager"], "--station：管理员和培训管理员必须指定所属机构"),
     (["--role", "trainer"], "管理员和培训管理员必须指定所属机构"),
-    (["--role", "mediator"], "调解员账号必须关联调解员工号"),
+    (["--role", "mediator"], "--mediator：调解员账号必须关联调解员工号"),
     (["--role", "mediator", "--mediator", "X999"], "「X999」不存在"),
 ])
 def test_users_create_bad_references(runner, network, args, message):
@@ -107,7 +107,7 @@ def test_users_create_bad_references(runner, network, args, message):
 def test_users_create_short_password(runner, network):
     result = run(runner, "users", "create", "shorty", "--role", "admin", "--password", "abc")
     assert result.exit_code != 0
-    assert "密码至少8位" in result.stderr
+    assert "--password：密码至少8位" in result.stderr
     assert not User.select().where(User.username == "shorty").exists()
 
 
