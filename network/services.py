@@ -67,7 +67,8 @@ def _clean(data: dict[str, Any], instance: Organization | None) -> dict[str, Any
         if name not in data:
             return
         value = data[name]
-        value = "" if value is None else str(value).strip()
+        # NUL is dropped: PostgreSQL refuses it in any text, SQLite would store it silently.
+        value = "" if value is None else str(value).replace("\x00", "").strip()
         if required and not value:
             errors[name] = Msg("必填")
         elif len(value) > limit:
@@ -288,10 +289,20 @@ def delete_org(org: Organization, *, actor: str, scope: Organization | None) -> 
         ) from exc
 
 
+SORT_LIMIT = 1_000_000
+
+
 def save_kind(kind: OrgKind | None, data: dict[str, Any], *, actor: str) -> OrgKind:
-    name = str(data.get("name") or "").strip()
+    name = str(data.get("name") or "").replace("\x00", "").strip()
     if not name or len(name) > 50:
         raise ValidationError({"name": Msg("名称必填，且不超过50个字符")})
+    try:
+        sort_order = int(data.get("sort_order") or 0)
+        if abs(sort_order) > SORT_LIMIT:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValidationError({"sort_order": Msg("排序应为-%(n)d到%(n)d之间的整数",
+                                                 n=SORT_LIMIT)}) from None
     clash = OrgKind.select().where(OrgKind.name == name)
     if kind is not None:
         clash = clash.where(OrgKind.id != kind.id)
@@ -301,7 +312,7 @@ def save_kind(kind: OrgKind | None, data: dict[str, Any], *, actor: str) -> OrgK
         before = audit.snapshot(kind) if kind else {}
         kind = kind or OrgKind()
         kind.name = name
-        kind.sort_order = int(data.get("sort_order") or 0)
+        kind.sort_order = sort_order
         kind.active = bool(data.get("active", True))
         kind.save()
         audit.record(actor, "update" if before else "create", "org_kind", kind.id, kind.name,

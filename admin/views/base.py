@@ -45,6 +45,13 @@ def plain_text(value: str | None) -> str | None:
     return value.replace("\x00", "") if value else value
 
 
+def _known_pk(get_model):
+    def guarded(pk):
+        return None if as_pk(pk) is None else get_model(pk)
+
+    return guarded
+
+
 def current_scope():
     """Cached per request: the organisation whose subtree the user may see (None: all)."""
     if "scope" not in g:
@@ -163,6 +170,10 @@ class ScopedView(ModelView):
         return ScopedAjaxLoader(name, model, lambda q: self.restrict_ref(model, q), **options)
 
     def _scope_form(self, form):
+        for field in form:
+            if hasattr(field, "get_model") and hasattr(field, "query"):
+                # wtf-peewee's dropdowns query the id as typed: one beyond 64 bits is a 500.
+                field.get_model = _known_pk(field.get_model)
         for name, model in self.scoped_refs.items():
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "query"):

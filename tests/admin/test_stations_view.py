@@ -421,3 +421,26 @@ def test_odd_lookup_terms_do_not_fail(client, manager):
     assert response.status_code == 200
     assert {row[0] for row in json.loads(page(response))} <= {
         manager["shinan"].id, manager["room1"].id, manager["room2"].id}
+
+
+@pytest.mark.parametrize("field, value", [
+    ("kind", HUGE), ("parent", HUGE), ("level", HUGE), ("longitude", "1e400"),
+    ("name", "黄\x00岛"), ("code", "QD\x0090"),
+])
+def test_odd_form_values_do_not_fail(client, auth, admin, field, value):
+    form = new_form("QD-90", "新工作站", 2, admin["city"], "调解工作站")
+    form[field] = value
+    response = auth.post(f"{BASE}/new/", form)
+    assert response.status_code in (200, 302)
+    created = Organization.get_or_none(Organization.code == "QD-90")
+    if created is not None:  # only a NUL inside the name is dropped rather than refused
+        assert field == "name" and created.name == "黄岛"
+
+
+def test_kind_sort_order_out_of_range_is_a_field_error(client, auth, admin):
+    response = auth.post("/admin/kinds/new/", {"name": "新类型", "sort_order": "99999999999"})
+    assert response.status_code == 200
+    assert "排序应为-1000000到1000000之间的整数" in page(response)
+    assert not OrgKind.select().where(OrgKind.name == "新类型").exists()
+    auth.post("/admin/kinds/new/", {"name": "新\x00类型", "sort_order": "3"})
+    assert OrgKind.get(OrgKind.name == "新类型").sort_order == 3
