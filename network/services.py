@@ -203,6 +203,8 @@ def update_org(org: Organization, data: dict[str, Any], *, actor: str,
         before = audit.snapshot(org, FIELDS)
         values = _clean(data, org)
         new_parent = values.pop("parent", org.parent)
+        if values.get("status") == CLOSED and org.status != CLOSED:
+            _refuse_close_with_open_children(org)
         if (new_parent.id if new_parent else None) != org.parent_id:
             move_org(org, new_parent, actor=actor, scope=scope, level=values.get("level"))
         for key, value in values.items():
@@ -252,14 +254,18 @@ def move_org(org: Organization, new_parent: Organization | None, *, actor: str,
         return org
 
 
+def _refuse_close_with_open_children(org: Organization) -> None:
+    """The one rule for closing, whether by the close action, the edit form or an import."""
+    if org.children.where(Organization.status != CLOSED).exists():
+        raise DomainError(Msg("「%(name)s」还有未撤销的下级机构，请先撤销下级机构", name=org.name))
+
+
 def close_org(org: Organization, *, actor: str, scope: Organization | None) -> Organization:
     """撤销: the unit stays, with its history, but is marked closed."""
     _check_scope(org, scope)
     if org.status == CLOSED:
         return org
-    open_children = org.children.where(Organization.status != CLOSED)
-    if open_children.exists():
-        raise DomainError(Msg("「%(name)s」还有未撤销的下级机构，请先撤销下级机构", name=org.name))
+    _refuse_close_with_open_children(org)
     with db.atomic():
         old = org.status
         org.status = CLOSED

@@ -70,3 +70,14 @@ def test_close_requires_children_closed_and_delete_refused_with_history(network)
     assert "撤销" in str(err.value)
     delete_org(network["room3"], actor="t", scope=None)
     assert not Organization.select().where(Organization.code == "QD-11-01").exists()
+
+
+def test_closing_by_edit_follows_the_same_rule(network):
+    from network.errors import DomainError
+
+    with pytest.raises(DomainError) as err:
+        update_org(network["shinan"], {"status": "closed"}, actor="t", scope=None)
+    assert "未撤销的下级机构" in str(err.value)
+    assert Organization.get_by_id(network["shinan"].id).status == "active"
+    update_org(network["room1"], {"status": "closed"}, actor="t", scope=None)
+    assert Organization.get_by_id(network["room1"].id).status == "closed"
