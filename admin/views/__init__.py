@@ -5,12 +5,14 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
+from evaluation.models import Case
 from network.audit import AuditLog
 from network.models import Organization, OrgKind
 from org.accounts import User
 from org.models import Mediator
 
 from .audit import AuditView
+from .cases import CaseView
 from .home import HomeView
 from .imports import ImportView
 from .mediators import MediatorView
@@ -37,6 +39,8 @@ def init_admin(app) -> Admin:
     admin.add_view(MediatorView(Mediator, name=lazy_gettext("调解员"), category=people,
                                 endpoint="mediators"))
     admin.add_view(UserView(User, name=lazy_gettext("账号"), category=people, endpoint="users"))
+    admin.add_view(CaseView(Case, name=lazy_gettext("案件"), category=lazy_gettext("案件与考核"),
+                            endpoint="cases"))
     admin.add_view(ImportView(name=lazy_gettext("数据导入"), category=lazy_gettext("系统"),
                               endpoint="imports", url="/admin/imports"))
     admin.add_view(AuditView(AuditLog, name=lazy_gettext("操作日志"), category=lazy_gettext("系统"),

@@ -36,6 +36,7 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import FileField, HiddenField, SelectField
 
+from evaluation.imports import CASES, import_cases
 from network import jobs
 from network.db import db
 from network.errors import DomainError, Msg
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 KINDS = {
     "stations": (STATIONS, import_stations, lazy_gettext("机构")),
     "mediators": (MEDIATORS, import_mediators, lazy_gettext("调解员")),
+    "cases": (CASES, import_cases, lazy_gettext("案件")),
 }
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500
