@@ -1,4 +1,4 @@
-"""Demo data: a Qingdao-like city network, ~120 mediators and one account per role.
+"""Demo data: a Qingdao-like city network, ~120 mediators, ~1,500 cases, one account per role.
 
 Built through the same services as the portal (so it is audited and obeys every rule) and
 idempotent: running it again changes nothing.
@@ -10,11 +10,13 @@ import random
 
 from stdnum.cn import ric
 
+from evaluation.models import Case
+from evaluation.services import create_case
 from network.db import db
 from network.models import CITY, COMMUNITY, COUNTY, DEFAULT_KINDS, Organization
 from network.services import create_org, ensure_kinds
 from org.accounts import User, create_user
-from org.models import EDUCATION, POLITICAL, Mediator
+from org.models import EDUCATION, POLITICAL, Assignment, Mediator
 from org.services import create_mediator
 
 ACTOR = "demo"
@@ -46,6 +48,19 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 EMPLOYERS = ["中国工商银行青岛分行", "中国建设银行青岛分行", "青岛银行", "中国人保财险青岛分公司",
              "中国人寿青岛分公司", "农商银行", "律师事务所", None]
 SPECIALITIES = ["个人贷款", "信用卡", "保险理赔", "道路交通保险", "理财产品", "小微企业贷款"]
+
+CASE_COUNT = 1500
+CASE_YEARS = 3
+# (纠纷类型, weight, typical 标的金额 in yuan): business loans are larger than card debts.
+DISPUTES = [("个人贷款", 26, 40000), ("信用卡", 24, 15000), ("保险理赔", 15, 30000),
+            ("道路交通保险", 12, 25000), ("小微企业贷款", 10, 90000), ("理财产品", 8, 50000),
+            ("其他", 5, 10000)]
+CASE_SOURCES = [("法院委派", 40), ("金融机构申请", 24), ("当事人申请", 20), ("投诉转办", 11),
+                ("其他", 5)]
+OPEN_SHARE, ONLINE_SHARE = 0.08, 0.30
+# Outcomes of concluded cases: about 61% succeed, some are withdrawn.
+OUTCOMES = [("调解成功", 61), ("调解不成功", 30), ("撤回", 9)]
+FULFILMENT_MIX = [("已履行", 70), ("部分履行", 20), ("未履行", 10)]
 
 
 def _id_number(rng: random.Random, region: str, gender: str) -> tuple[str, dt.date]:
@@ -110,6 +125,8 @@ def load_demo() -> str:
                                 "station": station},
                                 actor=ACTOR, scope=None,
                                 kind=rng.choice(["resident", "resident", "rotating", "on_call"]))
+        if not Case.select().exists():
+            _demo_cases(random.Random(2027), dt.date.today())
         for username, _pw, _label in DEMO_LOGINS:
             if User.get_or_none(User.username == username):
                 continue
@@ -125,4 +142,55 @@ def load_demo() -> str:
                             organization="QD-02" if username == "shinan" else "QD-11")
             create_user(data, actor=None)
     return (f"演示数据：{Organization.select().count()} 个机构，"
-            f"{Mediator.select().count()} 名调解员，{User.select().count()} 个账号")
+            f"{Mediator.select().count()} 名调解员，{Case.select().count()} 件案件，"
+            f"{User.select().count()} 个账号")
+
+
+def _pick(rng: random.Random, table):
+    return rng.choices([row[0] for row in table], weights=[row[1] for row in table])[0]
+
+
+def _demo_cases(rng: random.Random, today: dt.date) -> None:
+    """~1,500 cases over the last three years, each received by a mediator serving the
+    station on that day (after the assignment began), through the ledger's own service.
+
+    Open cases are recent ones (received in the last 90 days); the others last ~16 days on
+    average and close no later than today.
+    """
+    first = today - dt.timedelta(days=365 * CASE_YEARS)
+    postings = list(Assignment.select(Assignment.mediator, Assignment.station, Assignment.start)
+                    .where(Assignment.end.is_null()).order_by(Assignment.id).tuples())
+    mediators = {m.id: m for m in Mediator.select()}
+    stations = {o.id: o for o in Organization.select()}
+    planned = []
+    for _ in range(CASE_COUNT):
+        mediator_id, station_id, start = rng.choice(postings)
+        is_open = rng.random() < OPEN_SHARE
+        earliest = max(first, start, today - dt.timedelta(days=90) if is_open else first)
+        span = (today - earliest).days
+        received = earliest + dt.timedelta(days=rng.randrange(0, span + 1))
+        days = max(1, round(rng.gammavariate(2.0, 8.0)))
+        if not is_open and received + dt.timedelta(days=days) > today:
+            received = max(earliest, today - dt.timedelta(days=days))
+            days = (today - received).days
+        planned.append((received, is_open, days, mediator_id, station_id))
+    planned.sort(key=lambda row: row[0])
+    serial: dict[int, int] = {}
+    for received, is_open, days, mediator_id, station_id in planned:
+        station = stations[station_id]
+        serial[received.year] = serial.get(received.year, 0) + 1
+        dispute, _weight, typical = rng.choices(DISPUTES, weights=[d[1] for d in DISPUTES])[0]
+        amount = min(round(typical * rng.lognormvariate(0, 0.8), -1), 3_000_000)
+        result = "调解中" if is_open else _pick(rng, OUTCOMES)
+        success = result == "调解成功"
+        create_case({
+            "case_no": f"{station.code.split('-')[0]}{received:%Y}{serial[received.year]:05d}",
+            "station": station, "mediator": mediators[mediator_id], "received": received,
+            "closed": None if is_open else received + dt.timedelta(days=days),
+            "dispute_type": dispute, "amount_involved": f"{amount:.2f}",
+            "agreed_amount": f"{amount * rng.uniform(0.5, 1.0):.2f}" if success else None,
+            "result": result, "method": "线上" if rng.random() < ONLINE_SHARE else "线下",
+            "source": _pick(rng, CASE_SOURCES),
+            "judicial_confirmed": success and rng.random() < 0.3,
+            "fulfilment": _pick(rng, FULFILMENT_MIX) if success else None,
+        }, actor=ACTOR, scope=None)
