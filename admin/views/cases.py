@@ -134,7 +134,7 @@ class CaseView(ScopedView):
     form_ajax_refs = {
         "station": {"fields": ["code", "name"], "placeholder": lazy_gettext("输入机构编码或名称")},
         "mediator": {"fields": ["staff_no", "name"],
-                     "placeholder": lazy_gettext("输入调解员工号或姓名")},
+                     "placeholder": lazy_gettext("输入工号或姓名")},
     }
     scoped_refs = {"station": Organization, "mediator": Mediator}
 

@@ -157,3 +157,65 @@ def test_filters(ledger_pages, auth):
     assert "IN-0001" in page  # an impossible date is ignored, not a 500
     search = auth.client.get("/admin/cases/?search=IN-00").get_data(as_text=True)
     assert "IN-0001" in search and "OUT-0001" not in search
+
+
+def test_list_query_count_does_not_grow_with_rows(ledger_pages, auth, make_case):
+    from playhouse.test_utils import count_queries
+
+    auth.login("root")
+
+    def list_queries():
+        with count_queries() as counter:
+            assert auth.client.get("/admin/cases/").status_code == 200
+        return counter.count
+
+    before = list_queries()
+    for n in range(3):
+        make_case(ledger_pages["room1"], ledger_pages["inside_m"], D(2024, 5, n + 1),
+                  case_no=f"MORE-{n}")
+    assert list_queries() == before
+
+
+def test_trainer_reads_but_cannot_write(ledger_pages, make_user, auth):
+    from evaluation.models import Case
+
+    make_user("t01", role="trainer", organization=ledger_pages["shinan"])
+    auth.login("t01")
+    page = auth.client.get("/admin/cases/").get_data(as_text=True)
+    assert "IN-0001" in page and "OUT-0001" not in page
+    assert "/admin/cases/new/" not in page
+    inside = ledger_pages["inside"]
+    auth.post("/admin/cases/delete/", {"id": str(inside.id)})
+    auth.post("/admin/cases/action/", {"action": "delete", "rowid": str(inside.id)})
+    auth.post("/admin/cases/new/", form("T-NEW", ledger_pages["room1"], ledger_pages["inside_m"],
+                                        "2024-04-01"))
+    assert [c.case_no for c in Case.select().order_by(Case.case_no)] == ["IN-0001", "OUT-0001"]
+
+
+def test_cases_import_through_the_portal(ledger_pages, auth, app, monkeypatch):
+    """The import page takes the case kind: a manager's file lands in their own subtree."""
+    import io
+    import re
+
+    from evaluation.models import Case
+
+    monkeypatch.setitem(app.config, "IMPORT_SYNC", True)
+    auth.login("m02")
+    page = auth.client.get("/admin/cases/").get_data(as_text=True)
+    assert "/admin/imports/" in page
+    template = auth.client.get("/admin/imports/template/cases.csv")
+    assert template.status_code == 200
+    assert template.get_data().decode("utf-8-sig").startswith("案件编号,机构编码,调解员工号")
+    rows = ("案件编号,机构编码,调解员工号,受理日期,结案日期,纠纷类型,标的金额,协议金额,"
+            "调解结果,调解方式,案件来源,司法确认,履行情况\n"
+            "IMP-0001,QD-02-01,S0201,2024-06-03,2024-06-13,信用卡,3000,2500,调解成功,线上,"
+            "法院委派,否,已履行\n")
+    preview = auth.post("/admin/imports/", data={
+        "kind": "cases", "file": (io.BytesIO(rows.encode("utf-8")), "案件.csv")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert 'id="preview-ok"' in preview
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', preview).group(1)
+    auth.post("/admin/imports/confirm", data={"token": token})
+    case = Case.get(Case.case_no == "IMP-0001")
+    assert (case.station_id, case.result, str(case.agreed_amount)) == (
+        ledger_pages["room1"].id, "success", "2500.00")
