@@ -219,3 +219,30 @@ def test_cases_import_through_the_portal(ledger_pages, auth, app, monkeypatch):
     case = Case.get(Case.case_no == "IMP-0001")
     assert (case.station_id, case.result, str(case.agreed_amount)) == (
         ledger_pages["room1"].id, "success", "2500.00")
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_every_sort_index_answers(ledger_pages, auth, make_mediator, make_case, index):
+    """Sorting by any column of the list (as typed into the URL) works, scope included."""
+    other = make_mediator(ledger_pages["room2"], staff_no="S0202", name="阿福")
+    make_case(ledger_pages["room2"], other, D(2024, 2, 1), D(2024, 2, 3), "撤回", "99.00",
+              case_no="IN-0002")
+    auth.login("m02")
+    for desc in ("0", "1"):
+        page = auth.client.get(f"/admin/cases/?sort={index}&desc={desc}")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "IN-0001" in text and "IN-0002" in text and "OUT-0001" not in text
+
+
+def test_sort_by_station_name(ledger_pages, auth, make_mediator, make_case):
+    other = make_mediator(ledger_pages["room2"], staff_no="S0202", name="阿福")
+    make_case(ledger_pages["room2"], other, D(2024, 2, 1), D(2024, 2, 3), "撤回", "99.00",
+              case_no="IN-0002")
+    auth.login("m02")
+    # Column 1 is the station, sorted by name: 中 (U+4E2D, 中山路工作室, IN-0001) comes before
+    # 八 (U+516B, 八大峡工作室, IN-0002).
+    text = auth.client.get("/admin/cases/?sort=1").get_data(as_text=True)
+    assert text.index("IN-0001") < text.index("IN-0002")
+    text = auth.client.get("/admin/cases/?sort=1&desc=1").get_data(as_text=True)
+    assert text.index("IN-0002") < text.index("IN-0001")
