@@ -246,3 +246,25 @@ def test_sort_by_station_name(ledger_pages, auth, make_mediator, make_case):
     assert text.index("IN-0001") < text.index("IN-0002")
     text = auth.client.get("/admin/cases/?sort=1&desc=1").get_data(as_text=True)
     assert text.index("IN-0002") < text.index("IN-0001")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("amount_involved", "abc", "金额格式不正确"),
+    ("amount_involved", "-5", "金额应在0到999999999999.99元之间"),
+    ("agreed_amount", "1.234", "金额最多两位小数"),
+    ("case_no", "A\x00B", "不能含控制字符"),
+    ("station", "99999999999999999999", "超出您的管辖范围"),
+    ("mediator", "abc", "超出您的管辖范围"),
+    ("received", "2024-02-30", ""),
+    ("dispute_type", "赌债", ""),
+])
+def test_odd_form_values_are_field_errors(ledger_pages, auth, field, value, message):
+    from evaluation.models import Case
+
+    auth.login("m02")
+    data = form("NEW-ODD", ledger_pages["room1"], ledger_pages["inside_m"], "2024-04-01")
+    data[field] = value
+    response = auth.post("/admin/cases/new/", data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert Case.select().count() == 2
