@@ -186,6 +186,13 @@ class ScopedView(ModelView):
     def edit_form(self, obj=None):
         return self._scope_form(super().edit_form(obj))
 
+    def _get_column_by_idx(self, idx):
+        """A sort index typed into the URL for a column that cannot be sorted is ignored."""
+        column = super()._get_column_by_idx(idx)
+        if column is not None and column[0] not in self._sortable_columns:
+            return None
+        return column
+
     def _get_filter_groups(self):
         """Rebuild filter options on each request: they depend on the data and on the user."""
         if has_request_context():
