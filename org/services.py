@@ -83,7 +83,7 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     def text(name: str, limit: int, required: bool = False) -> None:
         if name not in data:
             return
-        value = "" if data[name] is None else str(data[name]).strip()
+        value = "" if data[name] is None else str(data[name]).replace("\x00", "").strip()
         if required and not value:
             errors[name] = Msg("必填")
         elif len(value) > limit:

@@ -98,3 +98,13 @@ def test_delete_new_entry_removes_it_with_its_assignment(network, make_mediator)
     assert not Mediator.select().exists() and not Assignment.select().exists()
     log = AuditLog.get((AuditLog.action == "delete") & (AuditLog.table == "mediator"))
     assert (log.actor, log.table, log.org_path) == ("m02", "mediator", network["room1"].path)
+
+
+def test_nul_characters_in_text_are_dropped(network, make_mediator):
+    """PostgreSQL refuses NUL in strings: it must never reach the database as a 500."""
+    from org.services import update_mediator
+
+    mediator = make_mediator(network["room1"])
+    update_mediator(mediator, {"name": "李\x00四", "employer": "银\x00行"}, actor="t", scope=None)
+    mediator = type(mediator).get_by_id(mediator.id)
+    assert (mediator.name, mediator.employer) == ("李四", "银行")
