@@ -18,7 +18,10 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
 from network.errors import DomainError, ValidationError
+from network.models import Organization
+from network.tree import in_subtree, subtree_ids
 from org.accounts import ADMIN, MANAGER, scope_of
+from org.models import Mediator
 
 from ..forms import CSRFForm, apply_errors, tr
 
@@ -142,7 +145,15 @@ class ScopedView(ModelView):
         return query if scope is None else self.scope_query(query, scope)
 
     def restrict_ref(self, model, query):
-        """Scope for a foreign-key target; views with several kinds of refs override this."""
+        """Choices of a form reference (dropdown, ajax look-up) inside the user's scope:
+        organisations of the subtree, and people whose station lies in it."""
+        scope = current_scope()
+        if scope is None:
+            return query
+        if model is Organization:
+            return query.where(in_subtree(Organization.path, scope))
+        if model is Mediator:
+            return query.where(Mediator.station.in_(subtree_ids(scope)))
         return query
 
     def get_query(self):

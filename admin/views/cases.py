@@ -17,7 +17,7 @@ from wtforms import SelectField, StringField
 from evaluation import services
 from evaluation.models import DISPUTE_TYPES, FULFILMENTS, METHODS, RESULTS, SOURCES, Case
 from network.models import Organization
-from network.tree import in_subtree, subtree_ids
+from network.tree import subtree_ids
 from org.accounts import ADMIN, MANAGER, TRAINER
 from org.models import Mediator
 
@@ -153,14 +153,6 @@ class CaseView(ScopedView):
     # --- scope ------------------------------------------------------------------------------
     def scope_query(self, query, scope):
         return query.where(Case.station.in_(subtree_ids(scope)))
-
-    def restrict_ref(self, model, query):
-        scope = current_scope()
-        if scope is None:
-            return query
-        if model is Mediator:
-            return query.where(Mediator.station.in_(subtree_ids(scope)))
-        return query.where(in_subtree(Organization.path, scope))
 
     def get_query(self):
         """Station and mediator in the same query: a page of cases is one round trip."""

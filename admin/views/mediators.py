@@ -15,7 +15,7 @@ from wtforms.validators import Optional
 
 from network.errors import DomainError, OutOfScope
 from network.models import Organization
-from network.tree import in_subtree, subtree_ids
+from network.tree import subtree_ids
 from org import services
 from org.accounts import ADMIN, MANAGER, TRAINER
 from org.identity import mask_id_number, mask_mobile
@@ -31,7 +31,7 @@ from org.models import (
 )
 
 from ..forms import CSRFForm, tr
-from .base import ScopedView, current_scope
+from .base import ScopedView, as_pk, current_scope
 from .filters import EqualFilter, SubtreeFilter
 from .formatting import choice, choices, masked, related
 
@@ -63,6 +63,7 @@ class MediatorView(ScopedView):
     write_roles = (ADMIN, MANAGER)
     reveal_roles = (ADMIN, MANAGER)
     audit_table = "mediator"
+    import_endpoint = "imports.index"
     details_template = "admin/mediator_details.html"
 
     column_list = ["staff_no", "name", "gender", "station", "employment", "status", "mobile",
@@ -147,10 +148,6 @@ class MediatorView(ScopedView):
     def scope_query(self, query, scope):
         return query.where(Mediator.station.in_(subtree_ids(scope)))
 
-    def restrict_ref(self, model, query):
-        scope = current_scope()
-        return query if scope is None else query.where(in_subtree(Organization.path, scope))
-
     def get_query(self):
         return self.restrict(Mediator.select(Mediator, Organization).join(Organization))
 
@@ -220,8 +217,8 @@ class MediatorView(ScopedView):
         if not CSRFForm(request.form).validate():
             return self._json_error("csrf", gettext("页面已过期，请刷新后重试"), 400)
         ident = request.form.get("id", "")
-        mediator = (Mediator.get_or_none(Mediator.id == int(ident)) if ident.isdigit()
-                    else None)
+        pk = as_pk(ident)
+        mediator = Mediator.get_or_none(Mediator.id == pk) if pk is not None else None
         if mediator is None:
             return self._json_error("not_found", gettext("未找到"), 404)
         try:

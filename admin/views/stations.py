@@ -100,9 +100,6 @@ class StationView(ScopedView):
     def scope_query(self, query, scope):
         return query.where(in_subtree(Organization.path, scope))
 
-    def restrict_ref(self, model, query):
-        return self.restrict(query)
-
     def get_query(self):
         query = (Organization.select(Organization, OrgKind, Parent)
                  .join(OrgKind).switch(Organization)

@@ -16,13 +16,13 @@ from wtforms.validators import Optional
 
 from network.errors import DomainError
 from network.models import Organization
-from network.tree import in_subtree, subtree_ids
+from network.tree import subtree_ids
 from org import accounts
 from org.accounts import ADMIN, MANAGER, RANK, ROLES, User
 from org.models import Mediator
 
 from ..forms import tr
-from .base import ScopedView, current_scope
+from .base import ScopedView, as_pks, current_scope
 from .filters import EqualFilter, SubtreeFilter
 from .formatting import choice, choices, related, yes_no
 
@@ -98,14 +98,6 @@ class UserView(ScopedView):
         return self.restrict(User.select(User, Organization)
                              .join(Organization, pw.JOIN.LEFT_OUTER))
 
-    def restrict_ref(self, model, query):
-        scope = current_scope()
-        if scope is None:
-            return query
-        if model is Mediator:
-            return query.where(Mediator.station.in_(subtree_ids(scope)))
-        return query.where(in_subtree(Organization.path, scope))
-
     # --- forms ------------------------------------------------------------------------------
     def role_choices(self) -> list[tuple[str, str]]:
         """Roles the current user may grant: a manager never more than manager."""
@@ -132,7 +124,7 @@ class UserView(ScopedView):
     @action("unlock", lazy_gettext("解除锁定"), lazy_gettext("解除所选账号的锁定？"))
     def action_unlock(self, ids):
         done = 0
-        rows = self.get_query().where(User.id.in_([int(i) for i in ids if str(i).isdigit()]))
+        rows = self.get_query().where(User.id.in_(as_pks(ids)))
         for user in rows:
             try:
                 accounts.unlock_user(user, actor=current_user._get_current_object())
