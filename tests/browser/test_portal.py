@@ -45,17 +45,24 @@ def test_stations_list_shows_only_the_managers_subtree(page, manager):
     expect(table).not_to_contain_text("黄岛工作室")
 
 
+def choose_language(page, code: str) -> None:
+    """Open the navbar's language menu (Bootstrap's script must have run) and pick `code`."""
+    page.wait_for_load_state("load")
+    page.click("#lang-menu")
+    item = page.locator(f'.dropdown-menu [data-lang="{code}"]')
+    expect(item).to_be_visible()
+    item.click()
+
+
 def test_language_switch_to_english_and_back(page, manager):
     log_in(page, "shinan", PASSWORD)
     expect(page.locator("#scope-name")).to_contain_text("管辖范围")
 
-    page.click("#lang-menu")
-    page.click('.dropdown-menu [data-lang="en"]')
+    choose_language(page, "en")
     expect(page.locator("#scope-name")).to_contain_text("Jurisdiction")
     expect(page.locator("#logout")).to_have_text("Log out")
 
-    page.click("#lang-menu")
-    page.click('.dropdown-menu [data-lang="zh_Hans_CN"]')
+    choose_language(page, "zh_Hans_CN")
     expect(page.locator("#scope-name")).to_contain_text("管辖范围")
     expect(page.locator("#logout")).to_have_text("退出")
 
