@@ -16,7 +16,6 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "admin" / "translations"
-POT = TRANSLATIONS / "messages.pot"
 MAPPING = ROOT / "babel.cfg"
 SOURCE_PACKAGES = ("admin", "network", "org", "training", "evaluation")
 # gettext and ngettext are Babel's defaults; N_ marks domain labels, Msg domain error templates.
@@ -32,12 +31,17 @@ def _pybabel(*args: str) -> str:
     return out.getvalue()
 
 
+def pot_path() -> Path:
+    return TRANSLATIONS / "messages.pot"
+
+
 def po_path(locale: str = "en") -> Path:
     return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
 
 
-def extract(pot: Path = POT) -> Path:
-    """Extract every marked string of the source packages into `pot`."""
+def extract(pot: Path | None = None) -> Path:
+    """Extract every marked string of the source packages into `pot` (default: messages.pot)."""
+    pot = pot or pot_path()
     pot.parent.mkdir(parents=True, exist_ok=True)
     pot = pot.resolve()
     sources = [name for name in SOURCE_PACKAGES if (ROOT / name).is_dir()]
@@ -49,12 +53,13 @@ def extract(pot: Path = POT) -> Path:
     return pot
 
 
-def update(pot: Path = POT) -> None:
+def update(pot: Path | None = None) -> None:
     """Merge `pot` into each locale's .po (creating it the first time), without fuzzy guesses.
 
     Fuzzy matching is off on purpose: a guessed translation of a similar string is usually wrong
     and is not compiled anyway, so a new string should simply show up as untranslated.
     """
+    pot = pot or pot_path()
     for locale in LOCALES:
         if po_path(locale).exists():
             _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale,
@@ -63,9 +68,9 @@ def update(pot: Path = POT) -> None:
             _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale)
 
 
-def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
+def compile_catalogs() -> None:
     for locale in LOCALES:
-        _pybabel("compile", "-d", str(directory), "-l", locale)
+        _pybabel("compile", "-d", str(TRANSLATIONS), "-l", locale)
 
 
 def untranslated(locale: str = "en") -> list[str]:

@@ -139,3 +139,29 @@ def test_language_choice_is_remembered_on_the_account(auth, client, network, mak
 
     Auth(other).login("boss")
     assert "Jurisdiction" in other.get("/admin/").get_data(as_text=True)
+
+
+def test_i18n_update_command_reports_a_missing_translation(app, monkeypatch, tmp_path):
+    """`flask i18n update` on a copy of the catalogue whose translation of 用户名 was erased:
+    it lists 用户名, exits 1, and the compiled .mo falls back to the Chinese source for it."""
+    import shutil
+
+    from babel.messages.pofile import write_po
+
+    copy = tmp_path / "translations"
+    shutil.copytree(i18n_tools.TRANSLATIONS, copy)
+    monkeypatch.setattr(i18n_tools, "TRANSLATIONS", copy)
+    with i18n_tools.po_path().open("rb") as fh:
+        catalog = read_po(fh, locale="en")
+    catalog["用户名"].string = ""
+    with i18n_tools.po_path().open("wb") as fh:
+        write_po(fh, catalog)
+
+    result = app.test_cli_runner().invoke(args=["i18n", "update"])
+
+    assert result.exit_code == 1
+    assert "untranslated: 用户名" in result.output
+    with (copy / "en" / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
+        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+    assert "用户名" not in compiled and compiled["密码"] == "Password"
+    assert (copy / "messages.pot").stat().st_size > 0
