@@ -1,0 +1,288 @@
+"""Early warnings (预警): what a manager should look at today, and who has looked at it.
+
+Four rules of issue 4, each with its threshold in evaluation.settings ("warn.*"):
+- quiet: a station (unit of level 县级 or below, not closed) whose subtree received no case in
+  the last `warn.quiet_months` months;
+- low_success: success rate over the last 12 months below `warn.low_success_rate` with at least
+  `warn.low_success_min_closed` closed cases (figures of the station's subtree, from evaluation.kpis);
+- open_case: a case still 调解中 more than `warn.open_days` days after its 受理日期;
+- surge: cases received in the last complete month above `warn.surge_factor` times the average of
+  the six months before.
+
+Warnings are computed, never stored: only acknowledgements are (`WarningAck`, keyed by the
+warning's stable key). The whole computation is a fixed number of queries, whatever the number
+of stations: per-station figures come from grouped queries over rollups and cases.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import peewee as pw
+
+from network import audit
+from network.db import N_, BaseModel, db
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.models import CLOSED, COUNTY, Organization
+from network.tree import subtree, subtree_ids
+
+from . import kpis
+from .models import OPEN, Case, Rollup
+from .settings import get_settings
+
+QUIET, LOW_SUCCESS, OPEN_CASE, SURGE = "quiet", "low_success", "open_case", "surge"
+KINDS = {
+    QUIET: N_("长期未受理案件"),
+    LOW_SUCCESS: N_("调解成功率偏低"),
+    OPEN_CASE: N_("案件久调未结"),
+    SURGE: N_("受理量激增"),
+}
+SETTING_KEYS = ["warn.quiet_months", "warn.low_success_rate", "warn.low_success_min_closed",
+                "warn.open_days", "warn.surge_factor"]
+SUCCESS_WINDOW_MONTHS = 12
+SURGE_BASE_MONTHS = 6
+COMMENT_MAX = 500
+
+
+class WarningAck(BaseModel):
+    """Someone responsible has seen a warning and said what is being done about it."""
+
+    key = pw.CharField(max_length=120, unique=True)
+    acknowledged_by = pw.CharField(max_length=80)
+    comment = pw.TextField()
+    at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
+
+    class Meta:
+        table_name = "warning_ack"
+
+
+@dataclass
+class EarlyWarning:
+    kind: str
+    station: Organization
+    key: str
+    message: Msg  # what triggered it, in words, with its figures
+    figures: dict
+    # Where the cases behind it are: {"case_id": id} or {"station": code, "from": d, "to": d}.
+    link: dict
+    case: Case | None = None
+    ack: WarningAck | None = field(default=None)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (earlier when negative), clipped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    first = dt.date(year, month + 1, 1)
+    return first.replace(day=min(day.day, kpis.month_end(first).day))
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+class _Network:
+    """The organisations of a scope, loaded once: stations to judge and every path."""
+
+    def __init__(self, scope: Organization | None):
+        self.scope = scope
+        units = list(subtree(scope).order_by(Organization.code))
+        self.paths = {u.id: u.path for u in units}
+        self.stations = {u.id: u for u in units if u.level >= COUNTY and u.status != CLOSED}
+
+    def case_scope(self) -> pw.Node | None:
+        return None if self.scope is None else Case.station.in_(subtree_ids(self.scope))
+
+    def to_stations(self, per_station: dict) -> dict[int, list]:
+        """{station id: [values of every case station in its subtree]} (cases of a station
+        count at the station and at each judged ancestor)."""
+        out: dict[int, list] = {}
+        for station_id, value in per_station.items():
+            for ancestor in _ancestor_ids(self.paths.get(station_id, "")):
+                if ancestor in self.stations:
+                    out.setdefault(ancestor, []).append(value)
+        return out
+
+    def figures(self, start: dt.date, end: dt.date) -> dict[int, kpis.Figures]:
+        """Raw KPI sums of each station's subtree over [start, end]: whole months from the
+        rollups (one grouped query), edge days from the cases (grouped by station)."""
+        out = {sid: kpis.Figures() for sid in self.stations}
+        if not out:
+            return out
+        months, edges = kpis.split_range(start, end)
+        for org_id, fig in kpis.rollup_figures(list(out), months, group="organization").items():
+            out[org_id].add(fig)
+        by_station = kpis.case_figures(self.case_scope(), edges, group="station")
+        for sid, figs in self.to_stations(by_station).items():
+            for fig in figs:
+                out[sid].add(fig)
+        return out
+
+
+def _cases_link(station: Organization, start: dt.date | None, end: dt.date) -> dict:
+    return {"station": station.code, "from": start, "to": end}
+
+
+def _quiet(net: _Network, as_of: dt.date, months: int) -> list[EarlyWarning]:
+    since = add_months(as_of, -months) + dt.timedelta(days=1)
+    query = (Case.select(Case.station, pw.fn.MAX(Case.received))
+             .where(Case.received <= as_of).group_by(Case.station))
+    if net.scope is not None:
+        query = query.where(net.case_scope())
+    last = {}
+    for sid, values in net.to_stations(dict(query.tuples())).items():
+        last[sid] = max(v if isinstance(v, dt.date) else dt.date.fromisoformat(v) for v in values)
+    out = []
+    for sid, station in net.stations.items():
+        latest = last.get(sid)
+        if latest is not None and latest >= since:
+            continue
+        if station.founded is not None and station.founded >= since:
+            continue  # too young to have been quiet that long
+        message = (Msg("最近%(n)s个月未受理案件，最近一次受理：%(last)s", n=months,
+                       last=latest.isoformat()) if latest else
+                   Msg("最近%(n)s个月未受理案件，从未受理过案件", n=months))
+        out.append(EarlyWarning(
+            QUIET, station, f"{QUIET}:{station.code}:{latest.isoformat() if latest else 'none'}",
+            message, {"months": months, "last_received": latest},
+            _cases_link(station, None, as_of)))
+    return out
+
+
+def _low_success(net: _Network, as_of: dt.date, threshold: float,
+                 min_closed: int) -> list[EarlyWarning]:
+    start = add_months(as_of, -SUCCESS_WINDOW_MONTHS) + dt.timedelta(days=1)
+    limit = Decimal(str(threshold))
+    out = []
+    for sid, fig in net.figures(start, as_of).items():
+        values = kpis.derive(fig)
+        if values["closed"] < min_closed or values["success_rate"] >= limit:
+            continue
+        station = net.stations[sid]
+        out.append(EarlyWarning(
+            LOW_SUCCESS, station, f"{LOW_SUCCESS}:{station.code}:{as_of:%Y-%m}",
+            Msg("%(start)s至%(end)s结案%(closed)s件，成功%(ok)s件，成功率%(rate)s%%，"
+                "低于%(limit)s%%", start=start.isoformat(), end=as_of.isoformat(),
+                closed=values["closed"], ok=values["succeeded"],
+                rate=f"{values['success_rate'] * 100:.2f}", limit=f"{limit * 100:.2f}"),
+            {"from": start, "to": as_of, "closed": values["closed"],
+             "succeeded": values["succeeded"], "success_rate": values["success_rate"],
+             "threshold": limit},
+            _cases_link(station, start, as_of)))
+    return out
+
+
+def _open_cases(net: _Network, as_of: dt.date, days: int) -> list[EarlyWarning]:
+    query = (Case.select(Case, Organization)
+             .join(Organization, on=(Case.station == Organization.id), attr="station")
+             .where((Case.result == OPEN) & (Case.received < as_of - dt.timedelta(days=days)))
+             .order_by(Case.received, Case.case_no))
+    if net.scope is not None:
+        query = query.where(net.case_scope())
+    out = []
+    for case in query:
+        age = (as_of - case.received).days
+        out.append(EarlyWarning(
+            OPEN_CASE, case.station, f"{OPEN_CASE}:{case.case_no}",
+            Msg("案件%(no)s于%(day)s受理，已%(age)s天仍在调解中（超过%(limit)s天）",
+                no=case.case_no, day=case.received.isoformat(), age=age, limit=days),
+            {"case_no": case.case_no, "received": case.received, "days": age, "limit": days},
+            {"case_id": case.id}, case=case))
+    return out
+
+
+def _surge(net: _Network, as_of: dt.date, factor: float) -> list[EarlyWarning]:
+    month = kpis.month_start(kpis.month_start(as_of) - dt.timedelta(days=1))
+    base_start = add_months(month, -SURGE_BASE_MONTHS)
+    if not net.stations:
+        return []
+    rows = (Rollup.select(Rollup.organization, Rollup.month, Rollup.received)
+            .where(Rollup.organization.in_(list(net.stations))
+                   & Rollup.month.between(base_start, month)).tuples())
+    current: dict[int, int] = {}
+    base: dict[int, int] = {}
+    for org_id, row_month, received in rows:
+        if isinstance(row_month, str):
+            row_month = dt.date.fromisoformat(row_month)
+        target = current if row_month == month else base
+        target[org_id] = target.get(org_id, 0) + int(received or 0)
+    limit = Decimal(str(factor))
+    out = []
+    for sid, count in current.items():
+        average = Decimal(base.get(sid, 0)) / SURGE_BASE_MONTHS
+        # No history, no baseline: a station's first cases are not a surge.
+        if not average or Decimal(count) <= limit * average:
+            continue
+        station = net.stations[sid]
+        out.append(EarlyWarning(
+            SURGE, station, f"{SURGE}:{station.code}:{month:%Y-%m}",
+            Msg("%(month)s受理%(count)s件，前六个月月均%(avg)s件，超过%(factor)s倍",
+                month=f"{month:%Y-%m}", count=count, avg=f"{average:.2f}",
+                factor=f"{limit.normalize():f}"),
+            {"month": month, "received": count, "average": average.quantize(Decimal("0.01")),
+             "factor": limit},
+            _cases_link(station, month, kpis.month_end(month))))
+    return out
+
+
+def current_warnings(scope: Organization | None, as_of: dt.date | None = None, *,
+                     with_acks: bool = True) -> list[EarlyWarning]:
+    """Every warning under `scope` (None: the whole network) as of `as_of` (today), in the
+    order of KINDS then station code; each carries its acknowledgement, if any."""
+    as_of = as_of or dt.date.today()
+    values = get_settings(SETTING_KEYS)
+    net = _Network(scope)
+    found = (_quiet(net, as_of, values["warn.quiet_months"])
+             + _low_success(net, as_of, values["warn.low_success_rate"],
+                            values["warn.low_success_min_closed"])
+             + _open_cases(net, as_of, values["warn.open_days"])
+             + _surge(net, as_of, values["warn.surge_factor"]))
+    order = list(KINDS)
+    found.sort(key=lambda w: (order.index(w.kind), w.station.code, w.key))
+    if with_acks and found:
+        acks = {a.key: a for a in WarningAck.select().where(
+            WarningAck.key.in_([w.key for w in found]))}
+        for warning in found:
+            warning.ack = acks.get(warning.key)
+    return found
+
+
+def open_count(scope: Organization | None, as_of: dt.date | None = None) -> int:
+    """Warnings nobody has acknowledged yet (the number on the home page)."""
+    return sum(1 for w in current_warnings(scope, as_of) if w.ack is None)
+
+
+def acknowledge(key: str, comment: str, *, actor: str, scope: Organization | None,
+                as_of: dt.date | None = None) -> WarningAck:
+    """Record that `actor` has seen the warning `key`, with what they say about it (audited).
+
+    Only a warning that exists now, inside the actor's scope, can be acknowledged; the comment
+    is required.
+    """
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": Msg("请填写处理说明")})
+    if len(comment) > COMMENT_MAX or not all(c.isprintable() or c in "\r\n\t" for c in comment):
+        raise ValidationError({"comment": Msg("处理说明不能超过%(n)s个字符，且不能含控制字符",
+                                              n=COMMENT_MAX)})
+    key = (key or "").strip()
+    warning = next((w for w in current_warnings(scope, as_of, with_acks=False)
+                    if w.key == key), None)
+    if warning is None:
+        if scope is not None and any(w.key == key for w in current_warnings(
+                None, as_of, with_acks=False)):
+            raise OutOfScope(Msg("该预警超出您的管辖范围"))
+        raise DomainError(Msg("预警不存在或已解除"))
+    with db.atomic():
+        if WarningAck.select().where(WarningAck.key == key).exists():
+            raise DomainError(Msg("该预警已确认"))
+        ack = WarningAck.create(key=key, acknowledged_by=actor, comment=comment)
+        audit.record(actor, "acknowledge", "warning", key[:40],
+                     f"{warning.station.name}：{KINDS[warning.kind]}",
+                     {"key": key, "comment": comment}, org_path=warning.station.path)
+    return ack
