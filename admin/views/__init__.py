@@ -13,6 +13,7 @@ from org.models import Mediator
 
 from .audit import AuditView
 from .cases import CaseView
+from .dashboard import DashboardView
 from .home import HomeView
 from .imports import ImportView
 from .mediators import MediatorView
@@ -41,6 +42,8 @@ def init_admin(app) -> Admin:
     admin.add_view(UserView(User, name=lazy_gettext("账号"), category=people, endpoint="users"))
     admin.add_view(CaseView(Case, name=lazy_gettext("案件"), category=lazy_gettext("案件与考核"),
                             endpoint="cases"))
+    admin.add_view(DashboardView(name=lazy_gettext("统计看板"), category=lazy_gettext("案件与考核"),
+                                 endpoint="dashboard"))
     admin.add_view(ImportView(name=lazy_gettext("数据导入"), category=lazy_gettext("系统"),
                               endpoint="imports", url="/admin/imports"))
     admin.add_view(AuditView(AuditLog, name=lazy_gettext("操作日志"), category=lazy_gettext("系统"),
