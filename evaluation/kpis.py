@@ -171,7 +171,8 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
                  group: str | None = None) -> dict:
     """Figures counted from cases matching `where` in the given date ranges: {key: Figures}.
 
-    `group` is None (one key, None), "station", "month" ('YYYY-MM') or "station_month".
+    `group` is None (one key, None), "station", "mediator", "month" ('YYYY-MM') or
+    "station_month".
     Two grouped queries: received by 受理日期, the closed figures by 结案日期.
     """
     out: dict = {}
@@ -183,6 +184,8 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
         keys = []
         if group in ("station", "station_month"):
             keys.append(Case.station)
+        if group == "mediator":
+            keys.append(Case.mediator)
         if group in ("month", "station_month"):
             keys.append(month_sql(date_field))
         cond = _in_ranges(date_field, ranges)
@@ -297,6 +300,23 @@ def children_kpis(org: Organization, start: dt.date,
             child_id = int(paths[station_id].strip("/").split("/")[depth])
             totals[child_id].add(fig)
     return [(c, derive(totals[c.id])) for c in children]
+
+
+def mediator_kpis(scope: Organization, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """{mediator id: KPIs} of the cases each mediator handled in `scope`'s subtree over
+    [start, end]; two grouped queries whatever the number of mediators (only those with a
+    case received or closed in the range appear)."""
+    _check(start, end)
+    return {mediator_id: derive(fig) for mediator_id, fig
+            in case_figures(in_org(scope), [(start, end)], group="mediator").items()}
+
+
+def station_kpis(scope: Organization, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """{organisation id: KPIs} of the cases registered at each unit itself (not its
+    subtree) inside `scope`'s subtree over [start, end]; two grouped queries."""
+    _check(start, end)
+    return {station_id: derive(fig) for station_id, fig
+            in case_figures(in_org(scope), [(start, end)], group="station").items()}
 
 
 def monthly_kpis(org: Organization, start: dt.date,

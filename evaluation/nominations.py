@@ -1,0 +1,115 @@
+"""Ranking candidates for an award by a weighted score of their KPIs (评优推荐).
+
+Components and how each is normalised within the candidate set (min–max to 0..1, so that the
+best candidate of a component gets 1 and the weakest 0):
+
+- success_rate, closed, agreed_amount, fulfilment_rate: higher is better,
+  ``(value − min) / (max − min)``;
+- speed: from ``avg_days``, lower is better, ``(max − value) / (max − min)``, taken only over
+  the candidates that closed at least one case (a candidate with no closed case has no mean
+  and gets 0 for speed).
+
+When every candidate has the same value of a component (including a single candidate) the
+component does not separate them and counts 0 for all. The contribution of a component is
+its weight (setting ``award.weight_<component>``) × its normalised value; the score is the
+sum of the contributions. Ties are broken by more closed cases, then by code/工号.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from network.db import N_
+from network.models import Organization
+from org.models import Mediator
+
+from .kpis import mediator_kpis, station_kpis
+from .settings import get_settings
+
+COMPONENTS = {
+    "success_rate": N_("调解成功率"),
+    "closed": N_("结案数"),
+    "agreed_amount": N_("协议金额"),
+    "speed": N_("办理速度（平均天数）"),
+    "fulfilment_rate": N_("履行率"),
+}
+MEDIATORS, STATIONS = "mediators", "stations"
+TARGETS = {MEDIATORS: N_("调解员"), STATIONS: N_("机构")}
+
+
+@dataclass
+class Candidate:
+    subject: Mediator | Organization
+    kpis: dict
+    values: dict = field(default_factory=dict)  # component → raw value (speed: avg_days)
+    normalised: dict = field(default_factory=dict)
+    contributions: dict = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return getattr(self.subject, "staff_no", None) or self.subject.code
+
+
+def weights() -> dict[str, float]:
+    """{component: weight} as the administrator set them."""
+    values = get_settings([f"award.weight_{c}" for c in COMPONENTS])
+    return {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
+
+
+def _raw(kpis: dict) -> dict:
+    return {"success_rate": float(kpis["success_rate"]), "closed": float(kpis["closed"]),
+            "agreed_amount": float(kpis["agreed_amount"]),
+            "speed": float(kpis["avg_days"]) if kpis["closed"] else None,
+            "fulfilment_rate": float(kpis["fulfilment_rate"])}
+
+
+def _normalise(values: list[float | None], lower_is_better: bool) -> list[float]:
+    known = [v for v in values if v is not None]
+    if not known or max(known) == min(known):
+        return [0.0] * len(values)
+    low, high = min(known), max(known)
+    out = []
+    for v in values:
+        if v is None:
+            out.append(0.0)
+        else:
+            out.append((high - v if lower_is_better else v - low) / (high - low))
+    return out
+
+
+def rank(candidates: list[Candidate], weight: dict[str, float] | None = None) -> list[Candidate]:
+    """Fill in each candidate's components and score; best first."""
+    weight = weights() if weight is None else weight
+    for c in candidates:
+        c.values = _raw(c.kpis)
+    for component in COMPONENTS:
+        column = _normalise([c.values[component] for c in candidates], component == "speed")
+        for c, norm in zip(candidates, column, strict=True):
+            c.normalised[component] = norm
+            c.contributions[component] = weight[component] * norm
+    for c in candidates:
+        c.score = sum(c.contributions.values())
+    return sorted(candidates, key=lambda c: (-round(c.score, 9), -c.kpis["closed"], c.key))
+
+
+def candidates(scope: Organization, target: str, start: dt.date,
+               end: dt.date) -> list[Candidate]:
+    """Mediators (or units) with a case received or closed in `scope`'s subtree over the range.
+
+    A unit's figures here are the cases registered at that unit itself, so a county station
+    and its rooms compete on their own work. A fixed number of queries whatever the count.
+    """
+    if target == MEDIATORS:
+        figures = mediator_kpis(scope, start, end)
+        subjects = Mediator.select().where(Mediator.id.in_(list(figures))) if figures else []
+    else:
+        figures = station_kpis(scope, start, end)
+        subjects = (Organization.select().where(Organization.id.in_(list(figures)))
+                    if figures else [])
+    return [Candidate(s, figures[s.id]) for s in subjects]
+
+
+def nominate(scope: Organization, target: str, start: dt.date, end: dt.date,
+             weight: dict[str, float] | None = None) -> list[Candidate]:
+    return rank(candidates(scope, target, start, end), weight)

@@ -1,0 +1,129 @@
+"""The statistical report (统计报表) of a scope organisation for a month, quarter or year, as XLSX.
+
+Sheet 1: one row per direct child unit (its whole subtree), a row for the cases registered at
+the scope organisation itself when it has any, and a total row that is `kpis()` of the scope
+organisation — the same figures as the dashboard and the API, to the yuan. Sheet 2: the cases
+received in the period by 纠纷类型 for the same rows. Labels are Chinese (the report's language);
+`label` lets the web layer translate them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import peewee as pw
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from network.db import N_
+from network.models import Organization
+
+from .kpis import KPI_KEYS, Figures, case_figures, children_kpis, derive, in_org, kpis
+from .models import DISPUTE_TYPES, Case
+from .report_periods import Period
+
+KPI_LABELS = {
+    "received": N_("受理数"), "closed": N_("结案数"), "succeeded": N_("调解成功"),
+    "failed": N_("调解不成功"), "withdrawn": N_("撤回"), "success_rate": N_("调解成功率"),
+    "amount_involved": N_("标的金额（元）"), "agreed_amount": N_("协议金额（元）"),
+    "avg_days": N_("平均办理天数"), "online": N_("线上调解"),
+    "judicial_confirmed": N_("司法确认"), "fulfilment_rate": N_("履行率"),
+}
+AMOUNTS = ("amount_involved", "agreed_amount")
+RATES = ("success_rate", "fulfilment_rate")
+FORMATS = {**{k: "#,##0.00" for k in AMOUNTS}, **{k: "0.00%" for k in RATES}, "avg_days": "0.0"}
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def report_rows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[str, str, dict]]:
+    """(code, name, KPIs): each direct child, the unit itself when it has cases, then the total."""
+    rows = [(child.code, child.name, figures) for child, figures in children_kpis(org, start, end)]
+    own = Figures()
+    for fig in case_figures(Case.station == org.id, [(start, end)]).values():
+        own.add(fig)
+    if not own.is_zero() or not rows:
+        rows.append((org.code, f"{org.name}（本级）", derive(own)))
+    rows.append(("", "合计", kpis(org, start, end)))
+    return rows
+
+
+def type_breakdown(org: Organization, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """{child id (or org id for its own cases): {纠纷类型: received count}}, one query."""
+    depth = len(org.path.strip("/").split("/"))
+    rows = (Case.select(Organization.path, Case.dispute_type, pw.fn.COUNT(Case.id))
+            .join(Organization, on=(Case.station == Organization.id))
+            .where(in_org(org) & Case.received.between(start, end))
+            .group_by(Organization.path, Case.dispute_type).tuples())
+    out: dict[int, dict[str, int]] = {}
+    for path, dispute_type, count in rows:
+        ids = path.strip("/").split("/")
+        unit = int(ids[depth]) if len(ids) > depth else org.id
+        bucket = out.setdefault(unit, {})
+        bucket[dispute_type] = bucket.get(dispute_type, 0) + count
+    return out
+
+
+def _cell(key: str, value):
+    if isinstance(value, Decimal):
+        return float(value) if key not in AMOUNTS else float(value.quantize(Decimal("0.01")))
+    return value
+
+
+def _header(sheet, title: str, period_line: str, headers: list[str]) -> None:
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([period_line])
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    sheet.freeze_panes = "C4"
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 26
+
+
+def build_report(org: Organization, period: Period,
+                 label: Callable[[str], str] = _identity) -> Workbook:
+    """The workbook of `org`'s report for `period` (see the module docstring)."""
+    start, end = period.start, period.end
+    title = f"{org.name} {period.text} " + label("金融纠纷调解统计报表")
+    period_line = label("统计期间") + f"：{start.isoformat()} — {end.isoformat()}"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = label("调解统计")
+    _header(sheet, title, period_line, [label("机构编码"), label("机构名称")]
+            + [label(KPI_LABELS[k]) for k in KPI_KEYS])
+    rows = report_rows(org, start, end)
+    for code, name, figures in rows:
+        name = label("合计") if name == "合计" else name
+        sheet.append([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS])
+        for column, key in enumerate(KPI_KEYS, start=3):
+            if key in FORMATS:
+                sheet.cell(row=sheet.max_row, column=column).number_format = FORMATS[key]
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+    types = type_breakdown(org, start, end)
+    known = list(DISPUTE_TYPES)
+    extra = sorted({t for unit in types.values() for t in unit} - set(known))
+    columns = known + extra
+    by_type = book.create_sheet(label("纠纷类型"))
+    _header(by_type, title, period_line, [label("机构编码"), label("机构名称")]
+            + [label(t) for t in columns] + [label("合计")])
+    units = {o.code: o.id for o in Organization.select(Organization.id, Organization.code)
+             .where(Organization.parent == org.id)}
+    units[org.code] = org.id
+    totals = [0] * len(columns)
+    for code, name, _figures in rows[:-1]:
+        counts = types.get(units[code], {})
+        values = [counts.get(t, 0) for t in columns]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        by_type.append([code, name] + values + [sum(values)])
+    by_type.append(["", label("合计")] + totals + [sum(totals)])
+    for cell in by_type[by_type.max_row]:
+        cell.font = Font(bold=True)
+    return book

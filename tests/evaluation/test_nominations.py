@@ -1,0 +1,69 @@
+"""Nomination ranking: components, normalisation and weights, counted by hand (q1_ledger)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from .q1_ledger import Q1, q1_ledger  # noqa: F401
+
+
+def test_mediator_kpis_group_the_scope_cases_by_mediator(q1_ledger):  # noqa: F811
+    from evaluation.kpis import mediator_kpis
+
+    figures = mediator_kpis(q1_ledger["shinan"], *Q1)
+    ma, mb, mc = (q1_ledger[k].id for k in ("ma", "mb", "mc"))
+    assert set(figures) == {ma, mb, mc}  # md works outside QD-02
+    assert figures[ma]["closed"] == 4 and figures[ma]["success_rate"] == Decimal("0.7500")
+    assert figures[ma]["agreed_amount"] == Decimal("4000.00")  # 2023 case left out
+    assert figures[ma]["avg_days"] == Decimal("10.0")
+    assert figures[ma]["fulfilment_rate"] == Decimal("0.6667")
+    assert figures[mb]["avg_days"] == Decimal("3.0")
+    assert figures[mc]["received"] == 2 and figures[mc]["closed"] == 1
+
+
+def test_ranking_components_and_scores_by_hand(q1_ledger):  # noqa: F811
+    from evaluation.nominations import MEDIATORS, nominate
+
+    ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1)
+    assert [c.subject.staff_no for c in ranked] == ["MA01", "MB01", "MC01"]
+    ma, mb, mc = ranked
+    # min-max within {ma, mb, mc}
+    assert ma.normalised == pytest.approx({"success_rate": 0.75, "closed": 1.0,
+                                           "agreed_amount": 1.0, "speed": 10 / 17,
+                                           "fulfilment_rate": 0.6667})
+    assert mb.normalised == pytest.approx({"success_rate": 1.0, "closed": 1 / 3,
+                                           "agreed_amount": 0.25, "speed": 1.0,
+                                           "fulfilment_rate": 1.0})
+    assert mc.normalised == pytest.approx({k: 0.0 for k in mc.normalised})
+    # default weights .40 / .25 / .10 / .15 / .10
+    assert ma.contributions["speed"] == pytest.approx(0.15 * 10 / 17)
+    assert ma.score == pytest.approx(0.30 + 0.25 + 0.10 + 0.15 * 10 / 17 + 0.06667)
+    assert mb.score == pytest.approx(0.40 + 0.25 / 3 + 0.025 + 0.15 + 0.10)
+    assert mc.score == 0
+
+
+def test_changed_weights_change_the_order(q1_ledger):  # noqa: F811
+    from evaluation.nominations import MEDIATORS, nominate
+    from evaluation.settings import update_settings
+
+    update_settings({"award.weight_closed": 0, "award.weight_agreed_amount": 0}, actor="t")
+    ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1)
+    assert [c.subject.staff_no for c in ranked] == ["MB01", "MA01", "MC01"]
+    assert ranked[0].score == pytest.approx(0.40 + 0.15 + 0.10)
+    assert ranked[1].contributions["closed"] == 0
+
+
+def test_stations_rank_on_their_own_cases(q1_ledger):  # noqa: F811
+    from evaluation.nominations import STATIONS, nominate
+
+    ranked = nominate(q1_ledger["shinan"], STATIONS, *Q1)
+    assert [c.subject.code for c in ranked] == ["QD-02-01", "QD-02-02"]
+    assert ranked[0].kpis["closed"] == 6 and ranked[1].kpis["closed"] == 1
+
+
+def test_equal_values_do_not_separate_candidates():
+    from evaluation.nominations import _normalise
+
+    assert _normalise([3.0, 3.0], False) == [0.0, 0.0]
+    assert _normalise([2.0, None, 4.0], True) == [1.0, 0.0, 0.0]
