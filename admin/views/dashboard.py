@@ -19,9 +19,9 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from evaluation import breakdowns
+from evaluation.dashboard_periods import PERIODS, DashboardPeriod, PeriodError, resolve
 from evaluation.kpis import KPI_KEYS, children_kpis, derive, figures, monthly_kpis
 from evaluation.models import METHODS
-from evaluation.dashboard_periods import PERIODS, DashboardPeriod as Period, PeriodError, resolve
 from evaluation.settings import get_settings
 from network.models import Organization
 from network.tree import ancestors
@@ -42,6 +42,7 @@ KPI_LABELS = {
 }
 RATES = {"success_rate": "closed", "fulfilment_rate": "fulfilment_recorded"}
 AMOUNTS = ("amount_involved", "agreed_amount")
+LOWER_IS_BETTER = ("failed", "withdrawn", "avg_days")
 LIGHTS = {"green": lazy_gettext("绿灯"), "yellow": lazy_gettext("黄灯"), "red": lazy_gettext("红灯"),
           "none": lazy_gettext("无结案")}
 HUNDRED = Decimal(100)
@@ -90,18 +91,20 @@ def change(key: str, now: dict, before: dict, before_raw: dict) -> dict | None:
         if not before_raw[RATES[key]]:
             return None
         delta = percent(now[key]) - percent(before[key])
-        return {"delta": delta, "text": f"{delta:+.2f} " + gettext("个百分点")}
+        return {"delta": delta, "text": f"{delta:+.2f} " + gettext("个百分点"),
+                "better": delta > 0}
     if not before[key]:
         return None
     delta = ((Decimal(now[key]) - Decimal(before[key])) * HUNDRED
              / Decimal(before[key])).quantize(Decimal("0.1"))
-    return {"delta": delta, "text": f"{delta:+.1f}%"}
+    return {"delta": delta, "text": f"{delta:+.1f}%",
+            "better": (delta < 0) if key in LOWER_IS_BETTER else (delta > 0)}
 
 
 class Board:
     """The figures of one organisation and period, each computed (once) on first use."""
 
-    def __init__(self, org: Organization, period: Period):
+    def __init__(self, org: Organization, period: DashboardPeriod):
         self.org, self.period = org, period
         self.start, self.end = period.start, period.end
 
@@ -168,7 +171,7 @@ class Table(NamedTuple):
     links: list[str] | None = None
 
 
-def period_args(period: Period) -> dict:
+def period_args(period: DashboardPeriod) -> dict:
     args = {"period": period.kind}
     if period.kind == "custom":
         args.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
@@ -302,7 +305,7 @@ def chosen_org() -> Organization | None:
     return org
 
 
-def chosen_period() -> Period:
+def chosen_period() -> DashboardPeriod:
     return resolve(request.args.get("period"), dt.date.today(), request.args.get("from"),
                    request.args.get("to"))
 

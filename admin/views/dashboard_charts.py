@@ -55,23 +55,30 @@ def trend_option(name: str, months: list[str], received: list[int], closed: list
 
 def children_option(name: str, names: list[str], received: list[int], closed: list[int],
                     succeeded: list[int]) -> dict:
-    """One group of bars per direct child unit; the page turns a click into a drill-down."""
+    """Horizontal bars per direct child unit (first unit on top); the page turns a click into
+    a drill-down."""
     chart = (Bar(init_opts=opts.InitOpts(**_init()))
-             .add_xaxis(names)
-             .add_yaxis(gettext("受理数"), received, label_opts=opts.LabelOpts(is_show=False))
-             .add_yaxis(gettext("结案数"), closed, label_opts=opts.LabelOpts(is_show=False))
-             .add_yaxis(gettext("调解成功"), succeeded, label_opts=opts.LabelOpts(is_show=False)))
-    return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
-                   xaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0, rotate=20)),
-                   yaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0))
+             .add_xaxis(names[::-1])
+             .add_yaxis(gettext("受理数"), received[::-1], label_opts=opts.LabelOpts(is_show=False))
+             .add_yaxis(gettext("结案数"), closed[::-1], label_opts=opts.LabelOpts(is_show=False))
+             .add_yaxis(gettext("调解成功"), succeeded[::-1],
+                        label_opts=opts.LabelOpts(is_show=False))
+             .reversal_axis())
+    option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
+                     xaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0),
+                     yaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)))
+    option["grid"] = {"left": 8, "right": 24, "top": 36, "bottom": 8, "containLabel": True}
+    return option
 
 
 def pie_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
     chart = (Pie(init_opts=opts.InitOpts(**_init()))
-             .add(series, pairs, radius=["35%", "65%"], center=["50%", "55%"],
-                  label_opts=opts.LabelOpts(formatter="{b}: {c} ({d}%)")))
-    return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="item",
-                                                              formatter="{b}: {c} ({d}%)"))
+             .add(series, pairs, radius=["32%", "58%"], center=["50%", "58%"],
+                  label_opts=opts.LabelOpts(formatter="{d}%")))
+    option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="item",
+                                                                formatter="{b}: {c} ({d}%)"))
+    option["legend"][0].update({"type": "scroll", "left": 8, "right": 40})
+    return option
 
 
 def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
@@ -80,6 +87,7 @@ def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
              .add_yaxis(series, [v for _, v in pairs], bar_max_width="48",
                         label_opts=opts.LabelOpts(position="top")))
     return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
+                   xaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)),
                    yaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0))
 
 
