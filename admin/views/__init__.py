@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
+from evaluation.awards import Award
 from evaluation.models import Case
 from network.audit import AuditLog
 from network.models import Organization, OrgKind
@@ -12,14 +13,19 @@ from org.accounts import User
 from org.models import Mediator
 
 from .audit import AuditView
+from .awards import AwardView
 from .cases import CaseView
 from .dashboard import DashboardView
 from .home import HomeView
 from .imports import ImportView
 from .mediators import MediatorView
 from .network_pages import MapView, TreeView
+from .nominations import NominationView
+from .reports import ReportView
+from .settings import SettingsView
 from .stations import KindView, StationView
 from .users import UserView
+from .warnings import WarningView
 
 
 def init_admin(app) -> Admin:
@@ -44,8 +50,18 @@ def init_admin(app) -> Admin:
                             endpoint="cases"))
     admin.add_view(DashboardView(name=lazy_gettext("统计看板"), category=lazy_gettext("案件与考核"),
                                  endpoint="dashboard"))
+    admin.add_view(WarningView(name=lazy_gettext("预警"), category=lazy_gettext("案件与考核"),
+                               endpoint="warnings", url="/admin/warnings"))
+    admin.add_view(AwardView(Award, name=lazy_gettext("表彰记录"), category=lazy_gettext("案件与考核"),
+                             endpoint="awards"))
+    admin.add_view(NominationView(name=lazy_gettext("评优推荐"), category=lazy_gettext("案件与考核"),
+                                  endpoint="nominations", url="/admin/nominations"))
+    admin.add_view(ReportView(name=lazy_gettext("统计报表"), category=lazy_gettext("案件与考核"),
+                              endpoint="reports", url="/admin/reports"))
     admin.add_view(ImportView(name=lazy_gettext("数据导入"), category=lazy_gettext("系统"),
                               endpoint="imports", url="/admin/imports"))
     admin.add_view(AuditView(AuditLog, name=lazy_gettext("操作日志"), category=lazy_gettext("系统"),
                              endpoint="audit"))
+    admin.add_view(SettingsView(name=lazy_gettext("考核参数"), category=lazy_gettext("系统"),
+                                endpoint="settings", url="/admin/settings"))
     return admin

@@ -10,9 +10,10 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from evaluation.warnings import open_count
 from network.models import LEVELS, STATUSES
 from network.stats import unit_counts
-from org.accounts import MEDIATOR
+from org.accounts import ADMIN, MANAGER, MEDIATOR
 from org.models import ASSIGNMENT_KINDS, EMPLOYMENT, GENDERS, MEDIATOR_STATUSES
 from org.stats import assignment_history, mediator_counts
 
@@ -54,5 +55,9 @@ class HomeView(AdminIndexView):
         links = {"tree": _link("tree.index"), "map": _link("map.index"),
                  "stations": _link("stations.index_view"),
                  "mediators": _link("mediators.index_view")}
+        # Unacknowledged early warnings: what a manager should look at first.
+        warning_count = open_count(scope) if current_user.role in (ADMIN, MANAGER) else None
+        links["warnings"] = _link("warnings.index") if warning_count is not None else None
         return self.render("portal/home.html", scope=scope, counts=network_counts(scope),
-                           levels=LEVELS, employment=EMPLOYMENT, links=links)
+                           levels=LEVELS, employment=EMPLOYMENT, links=links,
+                           warning_count=warning_count)
