@@ -71,12 +71,20 @@ def children_option(name: str, names: list[str], received: list[int], closed: li
     return option
 
 
+def _empty_title() -> opts.TitleOpts:
+    return opts.TitleOpts(title=gettext("本期没有数据"), pos_left="center", pos_top="middle",
+                          title_textstyle_opts=opts.TextStyleOpts(color="#9aa5b1",
+                                                                  font_size=14))
+
+
 def pie_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
-    chart = (Pie(init_opts=opts.InitOpts(**_init()))
-             .add(series, pairs, radius=["32%", "58%"], center=["50%", "58%"],
-                  label_opts=opts.LabelOpts(formatter="{d}%")))
+    chart = Pie(init_opts=opts.InitOpts(**_init()))
+    if pairs:  # pyecharts cannot build a pie of nothing
+        chart.add(series, pairs, radius=["32%", "58%"], center=["50%", "58%"],
+                  label_opts=opts.LabelOpts(formatter="{d}%"))
     option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="item",
-                                                                formatter="{b}: {c} ({d}%)"))
+                                                                formatter="{b}: {c} ({d}%)"),
+                     title_opts=opts.TitleOpts() if pairs else _empty_title())
     option["legend"][0].update({"type": "scroll", "left": 8, "right": 40})
     return option
 
@@ -87,6 +95,7 @@ def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
              .add_yaxis(series, [v for _, v in pairs], bar_max_width="48",
                         label_opts=opts.LabelOpts(position="top")))
     return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
+                   title_opts=opts.TitleOpts() if pairs else _empty_title(),
                    xaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)),
                    yaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0))
 
