@@ -224,3 +224,24 @@ def stats_rebuild():
 
     rows = rebuild()
     click.echo(f"已重建统计：{rows} 行（机构 × 月份）")
+
+
+@stats_group.command("report")
+@click.argument("code")
+@click.argument("period")
+@click.argument("out", metavar="OUT.xlsx", type=click.Path(dir_okay=False))
+def stats_report(code: str, period: str, out: str):
+    """Write the statistical report of unit CODE for PERIOD (2025, 2025Q1 or 2025-03)."""
+    from evaluation.report import build_report
+    from evaluation.report_periods import parse_period
+    from network.models import Organization
+
+    org = Organization.get_or_none(Organization.code == code.strip())
+    if org is None:
+        raise click.ClickException(f"机构编码「{code}」不存在")
+    try:
+        chosen = parse_period(period)
+    except ValueError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    build_report(org, chosen).save(out)
+    click.echo(f"已生成统计报表：{out}（{org.name}，{chosen.start} 至 {chosen.end}）")

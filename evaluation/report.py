@@ -32,6 +32,7 @@ KPI_LABELS = {
 }
 AMOUNTS = ("amount_involved", "agreed_amount")
 RATES = ("success_rate", "fulfilment_rate")
+TOTAL, OWN = N_("合计"), N_("本级")
 FORMATS = {**{k: "#,##0.00" for k in AMOUNTS}, **{k: "0.00%" for k in RATES}, "avg_days": "0.0"}
 
 
@@ -46,8 +47,8 @@ def report_rows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[s
     for fig in case_figures(Case.station == org.id, [(start, end)]).values():
         own.add(fig)
     if not own.is_zero() or not rows:
-        rows.append((org.code, f"{org.name}（本级）", derive(own)))
-    rows.append(("", "合计", kpis(org, start, end)))
+        rows.append((org.code, f"{org.name}（{OWN}）", derive(own)))
+    rows.append(("", TOTAL, kpis(org, start, end)))
     return rows
 
 
@@ -90,16 +91,16 @@ def build_report(org: Organization, period: Period,
                  label: Callable[[str], str] = _identity) -> Workbook:
     """The workbook of `org`'s report for `period` (see the module docstring)."""
     start, end = period.start, period.end
-    title = f"{org.name} {period.text} " + label("金融纠纷调解统计报表")
-    period_line = label("统计期间") + f"：{start.isoformat()} — {end.isoformat()}"
+    title = f"{org.name} {period.text} " + label(N_("金融纠纷调解统计报表"))
+    period_line = label(N_("统计期间")) + f"：{start.isoformat()} — {end.isoformat()}"
     book = Workbook()
     sheet = book.active
-    sheet.title = label("调解统计")
-    _header(sheet, title, period_line, [label("机构编码"), label("机构名称")]
+    sheet.title = label(N_("调解统计"))
+    _header(sheet, title, period_line, [label(N_("机构编码")), label(N_("机构名称"))]
             + [label(KPI_LABELS[k]) for k in KPI_KEYS])
     rows = report_rows(org, start, end)
     for code, name, figures in rows:
-        name = label("合计") if name == "合计" else name
+        name = label(TOTAL) if name == TOTAL else name
         sheet.append([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS])
         for column, key in enumerate(KPI_KEYS, start=3):
             if key in FORMATS:
@@ -111,9 +112,9 @@ def build_report(org: Organization, period: Period,
     known = list(DISPUTE_TYPES)
     extra = sorted({t for unit in types.values() for t in unit} - set(known))
     columns = known + extra
-    by_type = book.create_sheet(label("纠纷类型"))
-    _header(by_type, title, period_line, [label("机构编码"), label("机构名称")]
-            + [label(t) for t in columns] + [label("合计")])
+    by_type = book.create_sheet(label(N_("纠纷类型")))
+    _header(by_type, title, period_line, [label(N_("机构编码")), label(N_("机构名称"))]
+            + [label(t) for t in columns] + [label(TOTAL)])
     units = {o.code: o.id for o in Organization.select(Organization.id, Organization.code)
              .where(Organization.parent == org.id)}
     units[org.code] = org.id
@@ -123,7 +124,7 @@ def build_report(org: Organization, period: Period,
         values = [counts.get(t, 0) for t in columns]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
         by_type.append([code, name] + values + [sum(values)])
-    by_type.append(["", label("合计")] + totals + [sum(totals)])
+    by_type.append(["", label(TOTAL)] + totals + [sum(totals)])
     for cell in by_type[by_type.max_row]:
         cell.font = Font(bold=True)
     return book
