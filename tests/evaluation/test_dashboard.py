@@ -147,9 +147,9 @@ def test_children_bars_hold_each_childs_hand_count(city, auth):
     assert by_series["受理数"] == {"市南区工作站": 6, "黄岛区工作站": 1}
     assert by_series["结案数"] == {"市南区工作站": 5, "黄岛区工作站": 1}
     assert by_series["调解成功"] == {"市南区工作站": 3, "黄岛区工作站": 1}
-    assert data["drill"] == [
-        "/admin/dashboard/?org=QD-02&period=custom&from=2024-01-01&to=2024-03-31",
-        "/admin/dashboard/?org=QD-11&period=custom&from=2024-01-01&to=2024-03-31"]
+    assert dict(zip(names, data["bar_links"], strict=True)) == {
+        "市南区工作站": "/admin/dashboard/?org=QD-02&period=custom&from=2024-01-01&to=2024-03-31",
+        "黄岛区工作站": "/admin/dashboard/?org=QD-11&period=custom&from=2024-01-01&to=2024-03-31"}
 
 
 def test_drill_down_page_of_a_child(city, auth):
@@ -159,6 +159,9 @@ def test_drill_down_page_of_a_child(city, auth):
     assert card(html, "success_rate")["value"] == "60.00%"
     names = page_data(html)["options"]["children"]["yAxis"][0]["data"]
     assert sorted(names) == ["中山路工作室", "八大峡工作室"]
+    room = auth.client.get(f"/admin/dashboard/?org=QD-02-01&{Q1}").get_data(as_text=True)
+    assert card(room, "received")["value"] == "3"  # A B F
+    assert "children" not in page_data(room)["options"] and "没有下级机构" in room
 
 
 # --- breakdowns --------------------------------------------------------------------------------
@@ -302,4 +305,4 @@ def test_query_count_does_not_grow_with_children(city, auth, make_org, make_medi
                   agreed="10")
     assert queries() == before
     html = auth.client.get(url).get_data(as_text=True)
-    assert len(page_data(html)["drill"]) == 5
+    assert len(page_data(html)["bar_links"]) == 5
