@@ -80,24 +80,31 @@ def _empty_title() -> opts.TitleOpts:
 def pie_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
     chart = Pie(init_opts=opts.InitOpts(**_init()))
     if pairs:  # pyecharts cannot build a pie of nothing
-        chart.add(series, pairs, radius=["32%", "58%"], center=["50%", "58%"],
+        chart.add(series, pairs, radius=["30%", "54%"], center=["50%", "58%"],
                   label_opts=opts.LabelOpts(formatter="{d}%"))
     option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="item",
                                                                 formatter="{b}: {c} ({d}%)"),
                      title_opts=opts.TitleOpts() if pairs else _empty_title())
     option["legend"][0].update({"type": "scroll", "left": 8, "right": 40})
+    for serie in option.get("series", []):
+        serie["label"]["overflow"] = "none"  # short "12.34%" labels: never cut to "1..."
     return option
 
 
 def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
+    """Horizontal bars, largest on top, so long Chinese category names stay readable."""
+    pairs = pairs[::-1]
     chart = (Bar(init_opts=opts.InitOpts(**_init()))
              .add_xaxis([k for k, _ in pairs])
-             .add_yaxis(series, [v for _, v in pairs], bar_max_width="48",
-                        label_opts=opts.LabelOpts(position="top")))
-    return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
-                   title_opts=opts.TitleOpts() if pairs else _empty_title(),
-                   xaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)),
-                   yaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0))
+             .add_yaxis(series, [v for _, v in pairs], bar_max_width="28",
+                        label_opts=opts.LabelOpts(position="right"))
+             .reversal_axis())
+    option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
+                     title_opts=opts.TitleOpts() if pairs else _empty_title(),
+                     xaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0),
+                     yaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)))
+    option["grid"] = {"left": 8, "right": 36, "top": 36, "bottom": 8, "containLabel": True}
+    return option
 
 
 def light_map_option(name: str, shape: str, points: list[dict], light_labels: dict) -> dict:

@@ -306,3 +306,9 @@ def test_query_count_does_not_grow_with_children(city, auth, make_org, make_medi
     assert queries() == before
     html = auth.client.get(url).get_data(as_text=True)
     assert len(page_data(html)["bar_links"]) == 5
+
+
+def test_home_page_links_to_the_dashboard(city, auth):
+    auth.login("shinan")
+    html = auth.client.get("/admin/").get_data(as_text=True)
+    assert 'id="link-dashboard" href="/admin/dashboard/"' in html
