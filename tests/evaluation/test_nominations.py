@@ -67,3 +67,23 @@ def test_equal_values_do_not_separate_candidates():
 
     assert _normalise([3.0, 3.0], False) == [0.0, 0.0]
     assert _normalise([2.0, None, 4.0], True) == [1.0, 0.0, 0.0]
+
+
+def test_ranking_takes_a_fixed_number_of_queries(q1_ledger, make_mediator, make_case):  # noqa: F811
+    import datetime as dt
+
+    from playhouse.test_utils import count_queries
+
+    from evaluation.nominations import MEDIATORS, nominate
+
+    def queries() -> int:
+        with count_queries() as counter:
+            nominate(q1_ledger["shinan"], MEDIATORS, *Q1)
+        return counter.count
+
+    before = queries()
+    for n in range(5):
+        m = make_mediator(q1_ledger["room2"], staff_no=f"MX{n:02d}")
+        make_case(q1_ledger["room2"], m, dt.date(2024, 2, 1), dt.date(2024, 2, 2), "调解成功",
+                  "100.00", "100.00")
+    assert queries() == before <= 4  # settings, received, closed, the mediators
