@@ -6,6 +6,8 @@ the service, which refuses it with its own message, so nothing outside the scope
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import peewee as pw
 from flask import request
 from flask_babel import lazy_gettext
@@ -14,6 +16,7 @@ from wtforms import SelectField
 
 from evaluation import awards
 from evaluation.awards import AWARD_LEVELS, AWARD_TYPES, Award
+from network.models import COUNTY as COUNTY_LEVEL
 from network.models import Organization
 from org.accounts import ADMIN, MANAGER, TRAINER
 from org.models import Mediator
@@ -119,6 +122,11 @@ class AwardView(ScopedView):
             for name in PREFILL:
                 if request.args.get(name):
                     getattr(form, name).data = request.args[name][:20]
+            scope = current_scope()
+            # A county manager's awards are county awards unless the link says otherwise.
+            if not request.args.get("level") and scope is not None and scope.level >= COUNTY_LEVEL:
+                form.level.data = awards.COUNTY
+            form.awarded_on.data = form.awarded_on.data or dt.date.today()
         return form
 
     def form_data(self, form) -> dict:

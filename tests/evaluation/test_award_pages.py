@@ -191,3 +191,10 @@ def test_cli_report(pages, runner, tmp_path):
     assert bad.exit_code != 0 and "统计期间" in bad.output
     unknown = runner.invoke(args=["stats", "report", "NOPE", "2024", str(out)])
     assert unknown.exit_code != 0 and "NOPE" in unknown.output
+
+
+def test_create_form_defaults_for_a_county_manager(pages, auth):
+    auth.login("m02")
+    page = auth.client.get("/admin/awards/new/").get_data(as_text=True)
+    assert '<option selected value="county">' in page
+    assert f'value="{dt.date.today().isoformat()}"' in page
