@@ -41,15 +41,23 @@ def _identity(text: str) -> str:
 
 
 def report_rows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[str, str, dict]]:
-    """(code, name, KPIs): each direct child, the unit itself when it has cases, then the total."""
+    """(code, name, KPIs): each direct child, the unit itself (its own code) when it has cases,
+    then the total (no code, name TOTAL)."""
     rows = [(child.code, child.name, figures) for child, figures in children_kpis(org, start, end)]
     own = Figures()
     for fig in case_figures(Case.station == org.id, [(start, end)]).values():
         own.add(fig)
     if not own.is_zero() or not rows:
-        rows.append((org.code, f"{org.name}（{OWN}）", derive(own)))
+        rows.append((org.code, org.name, derive(own)))
     rows.append(("", TOTAL, kpis(org, start, end)))
     return rows
+
+
+def shown_name(org: Organization, code: str, name: str, label: Callable[[str], str]) -> str:
+    """A report row's name: the total and the unit's own cases say what they are."""
+    if name == TOTAL and not code:
+        return label(TOTAL)
+    return f"{name}（{label(OWN)}）" if code == org.code else name
 
 
 def type_breakdown(org: Organization, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
@@ -99,8 +107,8 @@ def build_report(org: Organization, period: Period,
     _header(sheet, title, period_line, [label(N_("机构编码")), label(N_("机构名称"))]
             + [label(KPI_LABELS[k]) for k in KPI_KEYS])
     rows = report_rows(org, start, end)
-    for code, name, figures in rows:
-        name = label(TOTAL) if name == TOTAL else name
+    names = [shown_name(org, code, name, label) for code, name, _figures in rows]
+    for name, (code, _name, figures) in zip(names, rows, strict=True):
         sheet.append([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS])
         for column, key in enumerate(KPI_KEYS, start=3):
             if key in FORMATS:
@@ -119,7 +127,7 @@ def build_report(org: Organization, period: Period,
              .where(Organization.parent == org.id)}
     units[org.code] = org.id
     totals = [0] * len(columns)
-    for code, name, _figures in rows[:-1]:
+    for name, (code, _name, _figures) in zip(names[:-1], rows[:-1], strict=True):
         counts = types.get(units[code], {})
         values = [counts.get(t, 0) for t in columns]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
