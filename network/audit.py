@@ -26,6 +26,7 @@ ACTIONS = {
     "login_failed": N_("登录失败"),
     "lock": N_("锁定"),
     "unlock": N_("解除锁定"),
+    "acknowledge": N_("确认预警"),
     "token": N_("生成令牌"),
 }
 
