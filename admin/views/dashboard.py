@@ -178,8 +178,15 @@ def period_args(period: DashboardPeriod) -> dict:
     return args
 
 
+def kpi_cell(key: str, value):
+    """Counts, yuan and days stay numbers in the sheet; rates keep their "66.67%" text."""
+    return display(key, value) if key in RATES else value
+
+
 def kpi_table(board: Board) -> Table:
-    rows = [[str(c["label"]), c["value"], c["before"], c["change"]["text"] if c["change"] else "—"]
+    rows = [[str(c["label"]), kpi_cell(c["key"], board.kpis[c["key"]]),
+             kpi_cell(c["key"], board.kpis_before[c["key"]]),
+             c["change"]["text"] if c["change"] else "—"]
             for c in board.cards()]
     return Table("kpis", gettext("主要指标"),
                  [gettext("指标"), gettext("本期"), gettext("去年同期"), gettext("同比变化")], rows)
