@@ -39,6 +39,8 @@ def shinan_cases(network, make_mediator, make_user):
 
 
 def chart_ready(page, box_id: str) -> bool:
+    """The box holds a live ECharts instance with a canvas (after the page's script ran)."""
+    page.wait_for_selector(f"#{box_id}[data-ready]", state="attached")
     return page.evaluate(
         "id => { const el = document.getElementById(id);"
         " const chart = el && echarts.getInstanceByDom(el);"
