@@ -1,15 +1,27 @@
 """The case (案件) import: one row per case, keyed by 案件编号, all rows or none.
 
-Rows go through evaluation.services (the same checks, rollup deltas and audit as the forms),
-inside the all-or-nothing runner of network.imports. Re-importing a file updates cases by
-案件编号 and leaves unchanged ones alone. Every message names the 案件编号 besides the row
-number the runner adds, so a person can find the case in their own ledger.
+Rows are checked by the same rules as the forms (`services.check_case`), inside the
+all-or-nothing runner of network.imports, but a 100k-row file must not cost several queries
+per row. So the import loads what the file refers to once (organisations with their paths,
+the mediators named by 工号 and their assignments, the cases whose 案件编号 it repeats),
+checks each row against those dictionaries, and only when every row passed writes the file in
+bulk: new cases, changed cases (each with its audit record), and the rollup deltas summed in
+memory per (organisation, month). The runner's one import record summarises the file.
+Re-importing a file updates cases by 案件编号 and leaves unchanged ones alone. Every message
+names the 案件编号 besides the row number the runner adds.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
+import peewee as pw
+
+from network.audit import AuditLog, diff, snapshot
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.imports import (
     CREATED,
@@ -19,14 +31,21 @@ from network.imports import (
     ImportResult,
     ImportSpec,
     Progress,
+    RowError,
     out_of_scope,
     run_import,
     same_values,
 )
-from network.models import Organization
+from network.models import Organization, now
+from network.tabular import Table
+from org.models import Assignment, Mediator
 
+from . import bulk, rollups
+from .kpis import Figures, case_contribution
 from .models import Case
-from .services import clean_case, create_case, in_scope, update_case
+from .services import FIELDS, CaseLookups, check_case
+
+CHUNK = 1000  # values per IN (...) look-up
 
 CASE_COLUMNS = {
     "案件编号": "case_no", "机构编码": "station", "调解员工号": "mediator",
@@ -37,15 +56,149 @@ CASE_COLUMNS = {
 }
 
 
+class Unit(NamedTuple):
+    """An organisation as the rules and the rollups need it."""
+
+    id: int
+    code: str
+    name: str
+    path: str
+
+
+class Person(NamedTuple):
+    id: int
+    staff_no: str
+    name: str
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+class PreloadedLookups(CaseLookups):
+    """The answers `check_case` needs for one file, loaded in a few queries."""
+
+    def __init__(self, table: Table):
+        codes, staff_nos, case_nos = set(), set(), set()
+        for _, row in table.rows():
+            codes.add((row.get("机构编码") or "").strip())
+            staff_nos.add((row.get("调解员工号") or "").strip())
+            case_nos.add((row.get("案件编号") or "").strip())
+        # Every organisation: besides the file's stations, the cases it updates may sit
+        # anywhere, and the rollups need every ancestor's path.
+        self.units = {u.id: u for u in (Unit(*row) for row in Organization.select(
+            Organization.id, Organization.code, Organization.name, Organization.path).tuples())}
+        self.by_code = {u.code: u for u in self.units.values()}
+        self.people: dict[str, Person] = {}
+        for part in _chunks(sorted(staff_nos - {""})):
+            for row in (Mediator.select(Mediator.id, Mediator.staff_no, Mediator.name)
+                        .where(Mediator.staff_no.in_(part)).tuples()):
+                self.people[row[1]] = Person(*row)
+        self.periods: dict[tuple[int, int], list] = defaultdict(list)
+        for part in _chunks(sorted(p.id for p in self.people.values())):
+            for mediator_id, station_id, start, end in (
+                    Assignment.select(Assignment.mediator, Assignment.station, Assignment.start,
+                                      Assignment.end)
+                    .where(Assignment.mediator.in_(part)).tuples()):
+                self.periods[(mediator_id, station_id)].append((_day(start), _day(end)))
+        self.existing: dict[str, Case] = {}
+        for part in _chunks(sorted(case_nos - {""})):
+            for case in Case.select().where(Case.case_no.in_(part)):
+                self.existing[case.case_no] = case
+
+    def station(self, code: str) -> Unit | None:
+        return self.by_code.get(code)
+
+    def mediator(self, staff_no: str) -> Person | None:
+        return self.people.get(staff_no)
+
+    def case_no_taken(self, case_no: str, own_id: int | None) -> bool:
+        case = self.existing.get(case_no)
+        return case is not None and case.id != own_id
+
+    def assigned(self, mediator_id: int, station_id: int, day: dt.date) -> bool:
+        return any(start <= day and (end is None or end >= day)
+                   for start, end in self.periods.get((mediator_id, station_id), ()))
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+INSERTED = [*FIELDS, "created_at", "updated_at"]
+UPDATED_FIELDS = [*FIELDS, "updated_at"]
+AUDITED = ["actor", "action", "table", "object_id", "object_repr", "changes", "org_path"]
+
+
+class Staged:
+    """The file's writes, held until every row has passed, and its rollup deltas per
+    (station, month) — spread over each station's ancestors once, at the end."""
+
+    def __init__(self, lookups: PreloadedLookups):
+        self.lookups = lookups
+        self.today = dt.date.today()
+        self.new: list[tuple] = []
+        self.changed: list[tuple[Case, dict[str, Any]]] = []
+        self.by_station: dict[tuple[int, dt.date], Figures] = {}
+
+    def _count(self, station_id: int, values: Any, sign: int) -> None:
+        for month, fig in case_contribution(values).items():
+            self.by_station.setdefault((station_id, month), Figures()).add(fig, sign)
+
+    def create(self, values: dict[str, Any]) -> None:
+        stamp = now()
+        self.new.append(tuple(_stored(values, name) for name in FIELDS) + (stamp, stamp))
+        self._count(values["station"].id, SimpleNamespace(**values), 1)
+
+    def update(self, case: Case, values: dict[str, Any]) -> None:
+        self.changed.append((case, values))
+        self._count(case.station_id, case, -1)
+        self._count(values["station"].id, SimpleNamespace(**values), 1)
+
+    def write(self, actor: str) -> None:
+        bulk.insert(Case, INSERTED, self.new)
+        stamp = now()
+        bulk.update(Case, UPDATED_FIELDS, [
+            (case.id, tuple(_stored(values, name) for name in FIELDS) + (stamp,))
+            for case, values in self.changed])
+        bulk.insert(AuditLog, ["created_at", *AUDITED], [
+            (stamp.replace(microsecond=0), *self._audit(actor, case, values))
+            for case, values in self.changed])
+        deltas: rollups.Deltas = {}
+        units = self.lookups.units
+        for (station_id, month), fig in self.by_station.items():
+            for org_id in rollups.path_ids(units[station_id].path):
+                deltas.setdefault((org_id, month), Figures()).add(fig)
+        rollups.apply(deltas)
+
+    def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
+        after = Case(**case.__data__)
+        for name in FIELDS:
+            setattr(after, name, _stored(values, name))
+        changes = diff(snapshot(case, FIELDS), snapshot(after, FIELDS))
+        return (actor, "update", "case", str(case.id), str(after)[:200],
+                json.dumps(changes, ensure_ascii=False, default=str),
+                self.lookups.units[after.station_id].path)
+
+
+def _stored(values: dict[str, Any], name: str) -> Any:
+    value = values[name]
+    return value.id if name in ("station", "mediator") else value
+
+
 def _named(case_no: str, msg: Msg) -> Msg:
     return Msg("案件编号「%(no)s」：%(msg)s", no=case_no or "（空）", msg=str(msg))
+
+
+def _prepare(ctx: ImportContext, table: Table) -> None:
+    ctx.cache["staged"] = Staged(PreloadedLookups(table))
 
 
 def _apply(row: dict[str, str], ctx: ImportContext) -> str:
     data: dict[str, Any] = CASES.data(row)
     case_no = data["case_no"].strip()
     try:
-        return _import_case(data, case_no, ctx)
+        return _stage_case(data, case_no, ctx)
     except ValidationError as exc:
         raise ValidationError({k: _named(case_no, m) for k, m in exc.errors.items()}) from exc
     except DomainError as exc:
@@ -53,22 +206,37 @@ def _apply(row: dict[str, str], ctx: ImportContext) -> str:
         raise kind(_named(case_no, exc.message), field=exc.field) from exc
 
 
-def _import_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
+def _stage_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
     scope = ctx.scope
-    existing = Case.get_or_none(Case.case_no == case_no) if case_no else None
-    if existing is not None and not in_scope(existing, scope):
+    staged: Staged = ctx.cache["staged"]
+    lookups = staged.lookups
+    existing = lookups.existing.get(case_no) if case_no else None
+    if (existing is not None and scope is not None
+            and not scope.contains(lookups.units[existing.station_id])):
         raise out_of_scope(f"案件「{case_no}」", scope, "case_no")
-    values = clean_case(data, existing)
-    station: Organization = values["station"]
+    values = check_case(data, lookups, own_id=existing.id if existing is not None else None,
+                        today=staged.today)
+    station: Unit = values["station"]
     if scope is not None and not scope.contains(station):
         raise out_of_scope(f"机构「{station.code}」", scope, "station")
     if existing is None:
-        create_case(values, actor=ctx.actor, scope=scope)
+        staged.create(values)
         return CREATED
     if same_values(existing, values):
         return UNCHANGED
-    update_case(existing, values, actor=ctx.actor, scope=scope)
+    staged.update(existing, values)
     return UPDATED
+
+
+def _write(ctx: ImportContext, result: ImportResult) -> None:
+    """Write the staged file once every row has passed (never for a preview)."""
+    if result.errors or result.dry_run:
+        return
+    try:
+        ctx.cache["staged"].write(ctx.actor)
+    except pw.DatabaseError as exc:
+        result.errors.append(RowError(0, "", Msg("数据库拒绝了导入：%(reason)s",
+                                                 reason=str(exc).splitlines()[0])))
 
 
 CASES = ImportSpec(
@@ -77,6 +245,9 @@ CASES = ImportSpec(
     columns=CASE_COLUMNS,
     key="案件编号",
     apply=_apply,
+    prepare=_prepare,
+    finish=_write,
+    row_savepoint=False,
     example=["QD-2024-0001", "QD-EX", "M0001", "2024-03-01", "2024-03-15", "信用卡",
              "12000.00", "9000.00", "调解成功", "线上", "法院委派", "是", "已履行"],
 )

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import peewee as pw
-
 from network import services as network_services
 from network.db import db
 from network.models import Organization
 
+from . import bulk
 from .kpis import Figures, case_contribution, case_figures
 from .models import COUNTS, Case, Rollup
 
@@ -39,22 +38,20 @@ def add_case(deltas: Deltas, station_path: str, case: Case, sign: int) -> Deltas
 
 
 def apply(deltas: Deltas) -> None:
-    """Upsert the non-zero deltas (one statement per batch) and drop rows left at zero."""
-    rows = [{"organization": org_id, "month": month, **fig}
+    """Add the non-zero deltas to their rows (a page of upserts per statement) and drop rows
+    left at zero."""
+    rows = [(org_id, month, *(fig[c] for c in COUNTS))
             for (org_id, month), fig in deltas.items() if not fig.is_zero()]
     if not rows:
         return
-    update = {getattr(Rollup, c): getattr(Rollup, c) + getattr(pw.EXCLUDED, c) for c in COUNTS}
-    for i in range(0, len(rows), BATCH):
-        (Rollup.insert_many(rows[i:i + BATCH])
-         .on_conflict(conflict_target=[Rollup.organization, Rollup.month], update=update)
+    bulk.upsert_add(Rollup, ("organization", "month"), COUNTS, rows)
+    org_ids = sorted({r[0] for r in rows})
+    months = sorted({r[1] for r in rows})
+    for i in range(0, len(org_ids), BATCH):
+        (Rollup.delete()
+         .where(Rollup.organization.in_(org_ids[i:i + BATCH]) & Rollup.month.in_(months)
+                & (Rollup.received == 0) & (Rollup.closed == 0))
          .execute())
-    org_ids = sorted({r["organization"] for r in rows})
-    months = sorted({r["month"] for r in rows})
-    (Rollup.delete()
-     .where(Rollup.organization.in_(org_ids) & Rollup.month.in_(months)
-            & (Rollup.received == 0) & (Rollup.closed == 0))
-     .execute())
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:

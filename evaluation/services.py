@@ -63,10 +63,37 @@ def parse_amount(value: Any) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _current(instance: Case | None) -> dict[str, Any]:
+def _current(instance: Case | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The instance's values for the keys `data` leaves out (no look-up of a station or
+    mediator the data replaces anyway)."""
     if instance is None:
         return {}
-    return {name: getattr(instance, name) for name in FIELDS}
+    return {name: getattr(instance, name) for name in FIELDS if name not in data}
+
+
+class CaseLookups:
+    """What the case rules ask the database, one question at a time (forms, API, CLI).
+
+    The case import answers the same questions from dictionaries it loads once per file
+    (evaluation.imports.PreloadedLookups), so both go through `check_case`, the one place
+    the rules are written. A station needs `id`, `code`, `name`, `path`; a mediator `id`,
+    `name`.
+    """
+
+    def station(self, code: str) -> Any:
+        return Organization.get_or_none(Organization.code == code)
+
+    def mediator(self, staff_no: str) -> Any:
+        return Mediator.get_or_none(Mediator.staff_no == staff_no)
+
+    def case_no_taken(self, case_no: str, own_id: int | None) -> bool:
+        clash = Case.select().where(Case.case_no == case_no)
+        if own_id is not None:
+            clash = clash.where(Case.id != own_id)
+        return clash.exists()
+
+    def assigned(self, mediator_id: int, station_id: int, day: dt.date) -> bool:
+        return assigned_on(mediator_id, station_id, day)
 
 
 def clean_case(data: dict[str, Any], instance: Case | None = None, *,
@@ -75,8 +102,18 @@ def clean_case(data: dict[str, Any], instance: Case | None = None, *,
 
     Raises ValidationError with every problem at once; returns the typed values.
     """
-    data = {**_current(instance), **data}
-    today = today or dt.date.today()
+    return check_case({**_current(instance, data), **data}, CaseLookups(),
+                      own_id=instance.id if instance is not None else None,
+                      today=today or dt.date.today())
+
+
+def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None,
+               today: dt.date) -> dict[str, Any]:
+    """The rules of a case (domain.md), asking `lookups` for stations, mediators, clashing
+    案件编号 and assignments. `own_id` is the id of the case being edited, if any.
+
+    Raises ValidationError with every problem at once; returns the typed values.
+    """
     errors: dict[str, Msg] = {}
     out: dict[str, Any] = {}
 
@@ -85,18 +122,14 @@ def clean_case(data: dict[str, Any], instance: Case | None = None, *,
         errors["case_no"] = Msg("必填")
     elif len(case_no) > 40 or not case_no.isprintable():
         errors["case_no"] = Msg("案件编号不能超过40个字符，且不能含控制字符")
-    else:
-        clash = Case.select().where(Case.case_no == case_no)
-        if instance is not None:
-            clash = clash.where(Case.id != instance.id)
-        if clash.exists():
-            errors["case_no"] = Msg("案件编号「%(no)s」已存在", no=case_no)
+    elif lookups.case_no_taken(case_no, own_id):
+        errors["case_no"] = Msg("案件编号「%(no)s」已存在", no=case_no)
     out["case_no"] = case_no
 
     station = data.get("station")
     if not isinstance(station, Organization):
         code = "" if station is None else str(station).strip()
-        station = Organization.get_or_none(Organization.code == code) if code else None
+        station = lookups.station(code) if code else None
         if station is None:
             errors["station"] = (Msg("机构编码「%(code)s」不存在", code=code) if code
                                  else Msg("必填"))
@@ -105,7 +138,7 @@ def clean_case(data: dict[str, Any], instance: Case | None = None, *,
     mediator = data.get("mediator")
     if not isinstance(mediator, Mediator):
         staff_no = "" if mediator is None else str(mediator).strip()
-        mediator = Mediator.get_or_none(Mediator.staff_no == staff_no) if staff_no else None
+        mediator = lookups.mediator(staff_no) if staff_no else None
         if mediator is None:
             errors["mediator"] = (Msg("调解员工号「%(no)s」不存在", no=staff_no) if staff_no
                                   else Msg("必填"))
@@ -175,7 +208,8 @@ def clean_case(data: dict[str, Any], instance: Case | None = None, *,
     if involved is not None and agreed is not None and agreed > involved:
         errors["agreed_amount"] = Msg("协议金额不能高于标的金额")
     if (station is not None and mediator is not None and received is not None
-            and "received" not in errors and not assigned_on(mediator.id, station.id, received)):
+            and "received" not in errors
+            and not lookups.assigned(mediator.id, station.id, received)):
         errors["mediator"] = Msg("调解员「%(name)s」在受理日期 %(day)s 未在「%(station)s」任职",
                                  name=mediator.name, day=received.isoformat(),
                                  station=station.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from . import audit, services
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
 from .models import LEVELS, STATUSES, Organization, OrgKind
-from .tabular import FileProblem, open_table, write_csv, write_xlsx
+from .tabular import FileProblem, Table, open_table, write_csv, write_xlsx
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 Progress = Callable[[int, int], None]
@@ -101,6 +102,11 @@ class ImportSpec:
     example: list[str]
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
+    # Called once before the rows, e.g. to load every look-up the file needs at once.
+    prepare: Callable[[ImportContext, Table], None] | None = None
+    # False when `apply` only checks rows and stages them in memory for `finish` to write:
+    # a row that writes nothing needs no savepoint (two statements per row otherwise).
+    row_savepoint: bool = True
 
     @property
     def headers(self) -> list[str]:
@@ -157,6 +163,8 @@ def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organiz
             return result
         ctx = ImportContext(actor=actor, scope=scope)
         with db.atomic():
+            if spec.prepare is not None:
+                spec.prepare(ctx, table)
             for done, (number, row) in enumerate(table.rows(), start=1):
                 _import_row(spec, ctx, number, row, result)
                 if progress is not None:
@@ -184,7 +192,8 @@ def _import_row(spec: ImportSpec, ctx: ImportContext, number: int, row: dict[str
             column=spec.key, value=key, first=ctx.seen[key])))
         return
     try:
-        with db.atomic():  # a savepoint: a refused row leaves the transaction usable
+        # a savepoint: a refused row leaves the transaction usable
+        with db.atomic() if spec.row_savepoint else nullcontext():
             outcome = spec.apply(row, ctx)
     except ValidationError as exc:
         for name, msg in exc.errors.items():
