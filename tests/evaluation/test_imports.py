@@ -7,7 +7,7 @@ import pytest
 
 from evaluation import rollups
 from evaluation.imports import CASE_COLUMNS, import_cases
-from evaluation.kpis import kpis
+from evaluation.kpis import kpis, kpis_direct
 from evaluation.models import Case, Rollup
 from network.audit import AuditLog
 from network.tabular import write_csv, write_xlsx
@@ -129,3 +129,37 @@ def test_cli_import_cases(tmp_path, runner, people):
     template = tmp_path / "t.csv"
     assert runner.invoke(args=["import", "template", "cases", str(template)]).exit_code == 0
     assert template.read_bytes().decode("utf-8-sig").startswith(",".join(HEADERS))
+
+
+def test_mixed_import_keeps_rollups_equal_to_rebuild_and_direct_counts(tmp_path, people):
+    import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=None)
+    rows = [row[:] for row in GOOD]  # K-1 unchanged
+    # K-2 becomes a withdrawal at the same dates; K-3 stays open; K-4 is new (March, success).
+    rows[1][HEADERS.index("调解结果")] = "撤回"
+    rows[2][HEADERS.index("标的金额")] = "350.00"
+    rows.append(["K-4", "QD-11-01", "M-3", "2024-03-01", "2024-03-11", "信用卡", "500.00",
+                 "400.00", "调解成功", "线上", "", "否", "未履行"])
+    result = import_cases(csv_file(tmp_path, rows, "mixed.csv"), actor="imp", scope=None)
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.created, result.updated, result.unchanged) == (1, 2, 1)
+    q1 = (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    city = kpis(people["city"], *q1)
+    # Received K-1 K-2 K-3 K-4; closed K-1 (success) K-2 (withdrawn) K-4 (success).
+    assert (city["received"], city["closed"], city["succeeded"], city["withdrawn"],
+            city["failed"]) == (4, 3, 2, 1, 0)
+    assert str(city["amount_involved"]) == "4000.50"  # 1000.00 + 2500.50 + 500.00
+    assert str(city["agreed_amount"]) == "1200.00"  # 800.00 + 400.00
+    for org in people.values():
+        for start, end in (q1, (dt.date(2024, 1, 20), dt.date(2024, 3, 5))):
+            assert kpis(org, start, end) == kpis_direct(org, start, end), org.code
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+    # One audit record per changed case, naming what changed, and one per import.
+    updates = list(AuditLog.select().where((AuditLog.action == "update")
+                                           & (AuditLog.table == "case")))
+    assert sorted(u.object_repr for u in updates) == ["K-2", "K-3"]
+    k3 = next(u for u in updates if u.object_repr == "K-3")
+    assert k3.changes_dict == {"amount_involved": ["300.00", "350.00"]}
+    assert k3.org_path == people["room3"].path
+    assert AuditLog.select().where(AuditLog.action == "import").count() == 2
