@@ -1,0 +1,205 @@
+"""The benchmark of issue 4, in one run, SQLite and PostgreSQL side by side.
+
+For each backend: a fresh database (SQLite file in a temporary directory; PostgreSQL database
+`bench_<pid>` created and dropped), migrated, filled by tests/bench/generate.py, then:
+- /api/v1/kpis median latency (Flask test client, Bearer token) for the province, a city, a
+  county and a room over three years, against kpis_direct (one SQL aggregate over the cases);
+- the city dashboard page's median render time (when the "dashboard" endpoint exists);
+- SQL statements per case-list page at page sizes 20 and 100;
+- cases imported per second: a 100,000-row CSV through network.tabular + evaluation.imports.
+
+    python -m tests.bench.run                  # 1,000,000 cases
+    python -m tests.bench.run --cases 100000   # quicker
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from network.db import db
+
+FROM, TO = dt.date(2023, 1, 16), dt.date(2025, 12, 15)  # three years, edge days on both ends
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm caches and the query planner
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+class StatementCounter(logging.Handler):
+    """Counts the statements peewee logs (every query goes through its DEBUG logger)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def count_statements(fn) -> int:
+    logger = logging.getLogger("peewee")
+    handler, level = StatementCounter(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        fn()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return handler.count
+
+
+def import_file(net: dict, rows: int, folder: Path) -> Path:
+    from evaluation.imports import CASE_COLUMNS
+    from network.tabular import write_csv
+
+    from .generate import case_values
+
+    rng = random.Random(99)
+    codes = {room[0]: room[2] for room in net["rooms"]}
+    body = []
+    for i in range(rows):
+        v = case_values(rng, net, f"IMP-{i + 1:07d}")
+        body.append([v[0], codes[v[1][0]], v[2], v[3], v[4] or "", v[5], v[6], v[7] or "",
+                     {"success": "调解成功", "failure": "调解不成功", "withdrawn": "撤回",
+                      "open": "调解中"}[v[8]], "线上" if v[9] == "online" else "线下",
+                     v[10] or "", "是" if v[11] else "否",
+                     {"done": "已履行", "partial": "部分履行", "none": "未履行", None: ""}[v[12]]])
+    path = folder / "cases.csv"
+    path.write_bytes(write_csv(list(CASE_COLUMNS), body))
+    return path
+
+
+def measure(url: str, cases: int, import_rows: int, folder: Path) -> dict:
+    from admin.app import create_app
+    from admin.schema import upgrade
+    from evaluation.imports import import_cases
+    from evaluation.kpis import kpis, kpis_direct
+    from network.db import open_database
+    from network.models import Organization
+    from org.accounts import create_user, issue_token
+
+    from .generate import generate
+
+    open_database(url)
+    upgrade()
+    out: dict = {}
+    t = time.perf_counter()
+    net = generate(cases)
+    out["generate s"] = time.perf_counter() - t
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
+                      "KEEP_DB_OPEN": True})
+    user = create_user({"username": "bench", "role": "admin", "password": "bench-pass-1"},
+                       actor=None)
+    token = issue_token(user, actor="bench")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    places = {"province": net["province"][2], "city": net["cities"][0][2],
+              "county": net["counties"][0][2], "room": net["rooms"][0][2]}
+    query = f"from={FROM.isoformat()}&to={TO.isoformat()}"
+    for label, code in places.items():
+        org = Organization.get(Organization.code == code)
+        assert kpis(org, FROM, TO) == kpis_direct(org, FROM, TO), label
+
+        def api(code=code):
+            response = client.get(f"/api/v1/kpis?station={code}&{query}", headers=headers)
+            assert response.status_code == 200, response.data
+
+        out[f"api {label} ms"] = median_ms(api, 21)
+        out[f"direct {label} ms"] = median_ms(lambda org=org: kpis_direct(org, FROM, TO), 5)
+        out[f"ratio {label}"] = out[f"direct {label} ms"] / out[f"api {label} ms"]
+
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    if "dashboard.index" in app.view_functions:
+        city = places["city"]
+
+        def dashboard():
+            response = client.get(f"/admin/dashboard/?org={city}&period=custom&{query}")
+            assert response.status_code == 200, response.status_code
+
+        out["dashboard city ms"] = median_ms(dashboard, 7)
+    else:
+        print("note: no dashboard endpoint yet; dashboard timing skipped")
+    for size in (20, 100):
+        def page(size=size):
+            response = client.get(f"/admin/cases/?page_size={size}")
+            assert response.status_code == 200, response.status_code
+
+        page()
+        out[f"list statements @{size}"] = count_statements(page)
+
+    path = import_file(net, import_rows, folder)
+    t = time.perf_counter()
+    result = import_cases(path, actor="bench", scope=None)
+    seconds = time.perf_counter() - t
+    assert result.ok and result.created == import_rows, [str(e) for e in result.errors[:5]]
+    out["import rows/s"] = import_rows / seconds
+    org = Organization.get(Organization.code == places["province"])
+    assert kpis(org, FROM, TO) == kpis_direct(org, FROM, TO), "after import"
+    db.close()
+    return out
+
+
+def _pg_admin():
+    import psycopg2
+
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    return conn
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        os.environ.setdefault("PORTAL_INSTANCE", str(folder / "instance"))
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                results[backend] = measure(f"sqlite:///{folder / 'bench.db'}", args.cases,
+                                           args.import_rows, folder)
+                continue
+            name = f"bench_{os.getpid()}"
+            conn = _pg_admin()
+            with conn.cursor() as cur:
+                cur.execute(f'CREATE DATABASE "{name}"')
+            try:
+                url = urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))
+                results[backend] = measure(url, args.cases, args.import_rows, folder)
+            finally:
+                if not db.is_closed():
+                    db.close()
+                with conn.cursor() as cur:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.close()
+    backends = list(results)
+    print(f"\n{args.cases:,} cases; import of {args.import_rows:,} rows; range {FROM} … {TO}")
+    print(f"{'':26}" + "".join(f"{b:>14}" for b in backends))
+    for key in results[backends[0]]:
+        print(f"{key:26}" + "".join(f"{results[b].get(key, float('nan')):>14,.1f}"
+                                    for b in backends))
+
+
+if __name__ == "__main__":
+    main()
