@@ -64,7 +64,7 @@ def insert(model: type[pw.Model], fields: Sequence[str], rows: Iterable[Sequence
     cursor = db.cursor()
     if is_postgres():
         buffer = io.StringIO()
-        for row in _converted(meta_fields, rows):
+        for row in rows:  # _copy_text writes Python values as PostgreSQL reads them
             buffer.write("\t".join(_copy_text(v) for v in row))
             buffer.write("\n")
             count += 1
@@ -127,9 +127,18 @@ def upsert_add(model: type[pw.Model], keys: Sequence[str], counts: Sequence[str]
     if not data:
         return
     if is_postgres():
-        from psycopg2.extras import execute_values
-
-        execute_values(db.cursor(), head + "%s" + tail, data, page_size=PAGE)
+        # COPY into a scratch table, then one INSERT … SELECT: far quicker than VALUES pages.
+        scratch = _quote(f"scratch_{model._meta.table_name}")
+        db.execute_sql(f"CREATE TEMP TABLE {scratch} AS SELECT {columns} FROM {table} "
+                       f"WITH NO DATA")
+        try:
+            buffer = io.StringIO("".join("\t".join(_copy_text(v) for v in row) + "\n"
+                                         for row in data))
+            db.cursor().copy_expert(f"COPY {scratch} ({columns}) FROM STDIN", buffer)
+            db.execute_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch}"
+                           + tail)
+        finally:
+            db.execute_sql(f"DROP TABLE IF EXISTS {scratch}")
     else:
         marks = ", ".join("?" for _ in meta_fields)
         db.cursor().executemany(head + f"({marks})" + tail, data)

@@ -42,7 +42,7 @@ from org.models import Assignment, Mediator
 
 from . import bulk, rollups
 from .kpis import Figures, case_contribution
-from .models import Case
+from .models import COUNTS, Case
 from .services import FIELDS, CaseLookups, check_case
 
 CHUNK = 1000  # values per IN (...) look-up
@@ -139,11 +139,17 @@ class Staged:
         self.today = dt.date.today()
         self.new: list[tuple] = []
         self.changed: list[tuple[Case, dict[str, Any]]] = []
-        self.by_station: dict[tuple[int, dt.date], Figures] = {}
+        self.by_station: dict[tuple[int, dt.date], list[int]] = {}
 
     def _count(self, station_id: int, values: Any, sign: int) -> None:
+        # Plain lists in the order of COUNTS: a Figures per row would dominate a large file.
         for month, fig in case_contribution(values).items():
-            self.by_station.setdefault((station_id, month), Figures()).add(fig, sign)
+            sums = self.by_station.get((station_id, month))
+            if sums is None:
+                sums = self.by_station[(station_id, month)] = [0] * len(COUNTS)
+            for i, key in enumerate(COUNTS):
+                if fig[key]:
+                    sums[i] += sign * fig[key]
 
     def create(self, values: dict[str, Any]) -> None:
         stamp = now()
@@ -164,12 +170,17 @@ class Staged:
         bulk.insert(AuditLog, ["created_at", *AUDITED], [
             (stamp.replace(microsecond=0), *self._audit(actor, case, values))
             for case, values in self.changed])
-        deltas: rollups.Deltas = {}
+        sums: dict[tuple[int, dt.date], list[int]] = {}
         units = self.lookups.units
-        for (station_id, month), fig in self.by_station.items():
+        for (station_id, month), values in self.by_station.items():
             for org_id in rollups.path_ids(units[station_id].path):
-                deltas.setdefault((org_id, month), Figures()).add(fig)
-        rollups.apply(deltas)
+                total = sums.get((org_id, month))
+                if total is None:
+                    sums[(org_id, month)] = values[:]
+                else:
+                    sums[(org_id, month)] = [a + b for a, b in zip(total, values, strict=True)]
+        rollups.apply({key: Figures(dict(zip(COUNTS, values, strict=True)))
+                       for key, values in sums.items()})
 
     def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
         after = Case(**case.__data__)

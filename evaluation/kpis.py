@@ -51,7 +51,9 @@ class Figures(dict):
 
     def add(self, other: dict, sign: int = 1) -> Figures:
         for key in COUNTS:
-            self[key] += sign * int(other.get(key) or 0)
+            value = other.get(key)
+            if value:  # most figures of a case are 0: skip the int() and the store
+                self[key] += sign * int(value)
         return self
 
     def is_zero(self) -> bool:

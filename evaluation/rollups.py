@@ -45,8 +45,10 @@ def apply(deltas: Deltas) -> None:
     if not rows:
         return
     bulk.upsert_add(Rollup, ("organization", "month"), COUNTS, rows)
-    org_ids = sorted({r[0] for r in rows})
-    months = sorted({r[1] for r in rows})
+    # Only a row that lost something can have dropped to zero.
+    shrunk = [r for r in rows if any(v < 0 for v in r[2:])]
+    org_ids = sorted({r[0] for r in shrunk})
+    months = sorted({r[1] for r in shrunk})
     for i in range(0, len(org_ids), BATCH):
         (Rollup.delete()
          .where(Rollup.organization.in_(org_ids[i:i + BATCH]) & Rollup.month.in_(months)

@@ -57,6 +57,8 @@ class Table:
 
 def cell_text(value: Any) -> str:
     """A cell as the text a person typed: 370202.0 → "370202", a midnight datetime → a date."""
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
