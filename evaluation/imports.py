@@ -41,7 +41,7 @@ from network.tabular import Table
 from org.models import Assignment, Mediator
 
 from . import bulk, rollups
-from .kpis import Figures, case_contribution
+from .kpis import case_contribution
 from .models import COUNTS, Case
 from .services import FIELDS, CaseLookups, check_case
 
@@ -178,9 +178,9 @@ class Staged:
                 if total is None:
                     sums[(org_id, month)] = values[:]
                 else:
-                    sums[(org_id, month)] = [a + b for a, b in zip(total, values, strict=True)]
-        rollups.apply({key: Figures(dict(zip(COUNTS, values, strict=True)))
-                       for key, values in sums.items()})
+                    for i, value in enumerate(values):
+                        total[i] += value
+        rollups.apply_sums(sums)
 
     def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
         after = Case(**case.__data__)

@@ -40,8 +40,13 @@ def add_case(deltas: Deltas, station_path: str, case: Case, sign: int) -> Deltas
 def apply(deltas: Deltas) -> None:
     """Add the non-zero deltas to their rows (a page of upserts per statement) and drop rows
     left at zero."""
-    rows = [(org_id, month, *(fig[c] for c in COUNTS))
-            for (org_id, month), fig in deltas.items() if not fig.is_zero()]
+    apply_sums({key: [fig[c] for c in COUNTS] for key, fig in deltas.items()})
+
+
+def apply_sums(sums: dict[tuple[int, dt.date], list[int]]) -> None:
+    """`apply` for deltas held as lists in the order of COUNTS (the import's bulk path)."""
+    rows = [(org_id, month, *values) for (org_id, month), values in sums.items()
+            if any(values)]
     if not rows:
         return
     bulk.upsert_add(Rollup, ("organization", "month"), COUNTS, rows)

@@ -84,15 +84,16 @@ def build_network() -> dict:
             "staff": staff}
 
 
-def case_values(rng: random.Random, net: dict, case_no: str) -> tuple:
-    """One valid case as (case_no, room id, mediator staff no, received, closed, type,
-    amount, agreed, result, method, source, judicial, fulfilment)."""
+def case_values(rng: random.Random, net: dict, case_no: str, first: dt.date = FIRST_DAY,
+                days: int = DAYS) -> tuple:
+    """One valid case received in `days` days from `first`, as (case_no, room, mediator staff
+    no, received, closed, type, amount, agreed, result, method, source, judicial, fulfilment)."""
     room = rng.choice(net["rooms"])
     _, staff_no = rng.choice(net["staff"][room[0]])
-    received = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+    received = first + dt.timedelta(days=rng.randrange(days))
     result = rng.choice(RESULTS)
     closed = None if result == "open" else min(
-        received + dt.timedelta(days=rng.randrange(90)), FIRST_DAY + dt.timedelta(days=DAYS - 1))
+        received + dt.timedelta(days=rng.randrange(90)), first + dt.timedelta(days=days - 1))
     amount = Decimal(rng.randrange(100_00, 500_000_00)) / 100
     succeeded = result == "success"
     agreed = (amount * rng.randrange(30, 101) / 100).quantize(Decimal("0.01")) if succeeded \
