@@ -2,7 +2,7 @@
 
 peewee's insert_many builds every parameter through the query compiler (~8,000 rows/s on
 PostgreSQL here), which would cap a 100k-row import at well over ten seconds. These helpers
-convert each value once with the model field's own `db_value`, then hand the rows to the
+convert values once (inserts: none, the rows hold typed values), then hand the rows to the
 driver: PostgreSQL COPY (inserts) or psycopg2's page-wise execution, SQLite `executemany`.
 They run on the connection of the current transaction, so an all-or-nothing import stays
 all-or-nothing.
@@ -57,7 +57,11 @@ def _copy_text(value: Any) -> str:
 
 
 def insert(model: type[pw.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert `rows` (tuples of Python values in the order of `fields`); returns the count."""
+    """Insert `rows` (tuples in the order of `fields`); returns the count.
+
+    Values must already be of the fields' Python types (ids for foreign keys, dates,
+    Decimals, bools): the hot path of an import skips `db_value`, which would only return
+    them unchanged."""
     meta_fields, columns = _columns(model, fields)
     table = _quote(model._meta.table_name)
     count = 0
@@ -74,8 +78,8 @@ def insert(model: type[pw.Model], fields: Sequence[str], rows: Iterable[Sequence
     marks = ", ".join("?" for _ in meta_fields)
     batch: list[tuple] = []
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    for row in _converted(meta_fields, rows):
-        batch.append(row)
+    for row in rows:  # sqlite3 adapts dates, datetimes and Decimals as peewee registered
+        batch.append(tuple(row))
         if len(batch) >= PAGE * 10:
             cursor.executemany(sql, batch)
             count += len(batch)
