@@ -115,7 +115,11 @@ def case_contribution(case: Case) -> dict[dt.date, Figures]:
             "amount_involved_cents": cents(case.amount_involved),
             "agreed_amount_cents": cents(case.agreed_amount) if succeeded else 0,
         })
-        out.setdefault(month_start(case.closed), Figures()).add(closed)
+        month = month_start(case.closed)
+        if month in out:
+            out[month].add(closed)
+        else:
+            out[month] = closed
     return out
 
 
