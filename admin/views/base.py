@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from urllib.parse import quote
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import flash, g, has_request_context
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.peewee import ModelView
@@ -24,6 +24,7 @@ from org.accounts import ADMIN, MANAGER, scope_of
 from org.models import Mediator
 
 from ..forms import CSRFForm, apply_errors, tr
+from .access import RoleAccess
 
 MAX_PK = 2**63 - 1
 MAX_PAGE = 10**6
@@ -88,7 +89,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                     .limit(min(limit or 10, 50)))
 
 
-class ScopedView(ModelView):
+class ScopedView(RoleAccess, ModelView):
     form_base_class = CSRFForm
     can_view_details = True
     can_export = True
@@ -106,13 +107,6 @@ class ScopedView(ModelView):
     audit_table = ""
 
     # --- access -----------------------------------------------------------------------------
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.role in self.roles
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403)
 
     def _writable(self) -> bool:
         if not has_request_context():  # Flask-Admin builds its action list at start-up

@@ -5,7 +5,7 @@ them; a mediator sees their own record, current station and history of assignmen
 """
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -13,10 +13,11 @@ from werkzeug.routing import BuildError
 from evaluation.warnings import open_count
 from network.models import LEVELS, STATUSES
 from network.stats import unit_counts
-from org.accounts import ADMIN, MANAGER, MEDIATOR
+from org.accounts import ADMIN, MANAGER, MEDIATOR, ROLES
 from org.models import ASSIGNMENT_KINDS, EMPLOYMENT, GENDERS, MEDIATOR_STATUSES
 from org.stats import assignment_history, mediator_counts
 
+from .access import RoleAccess
 from .base import current_scope
 
 
@@ -35,12 +36,8 @@ def _link(endpoint: str) -> str | None:
         return None
 
 
-class HomeView(AdminIndexView):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated
-
-    def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+class HomeView(RoleAccess, AdminIndexView):
+    roles = tuple(ROLES)
 
     @expose("/")
     def index(self):

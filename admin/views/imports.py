@@ -47,6 +47,7 @@ from org.imports import MEDIATORS, import_mediators
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
+from .access import RoleAccess
 from .base import current_scope
 
 log = logging.getLogger(__name__)
@@ -138,16 +139,9 @@ def sweep_uploads(folder: Path) -> None:
             item.unlink(missing_ok=True)
 
 
-class ImportView(BaseView):
+class ImportView(RoleAccess, BaseView):
     roles = (ADMIN, MANAGER)
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.role in self.roles
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403)
 
     # --- the pending upload of this session -------------------------------------------------
     def _pending(self) -> dict | None:

@@ -12,10 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import tablib
-from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext, lazy_gettext
-from flask_login import current_user
 from pyecharts import options as opts
 from pyecharts.charts import Geo
 from pyecharts.globals import ChartType
@@ -27,6 +26,7 @@ from org.accounts import ADMIN, MANAGER, TRAINER
 from org.stats import mediators_by_subtree
 
 from ..i18n import label
+from .access import RoleAccess
 from .base import current_scope
 
 SEARCH_LIMIT = 50
@@ -50,18 +50,11 @@ def xlsx_download(title: str, headers: list[str], rows: list[list]) -> Response:
     return response
 
 
-class NetworkPage(BaseView):
+class NetworkPage(RoleAccess, BaseView):
     """A logged-in page for the roles that watch the network (not mediators)."""
 
     roles: tuple[str, ...] = (ADMIN, MANAGER, TRAINER)
 
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.role in self.roles
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        abort(403)
 
 
 # --- the tree ---------------------------------------------------------------------------------
