@@ -169,28 +169,20 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
                f"更新 {result.updated}，无变化 {result.unchanged}")
 
 
-@import_group.command("stations")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
-@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
-def import_stations_cmd(path: str, scope_code: str | None):
-    """Import organisations (机构) from FILE."""
-    _import_file("stations", path, scope_code)
+def _register_import(kind: str, help_text: str) -> None:
+    """`flask --app wsgi import KIND FILE [--scope CODE]`, the same for every kind."""
+
+    @import_group.command(kind, help=help_text)
+    @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--scope", "scope_code", default=None,
+                  help="只允许导入该机构（编码）管辖范围内的行")
+    def command(path: str, scope_code: str | None):
+        _import_file(kind, path, scope_code)
 
 
-@import_group.command("mediators")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
-@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
-def import_mediators_cmd(path: str, scope_code: str | None):
-    """Import mediators (调解员) from FILE."""
-    _import_file("mediators", path, scope_code)
-
-
-@import_group.command("cases")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
-@click.option("--scope", "scope_code", default=None, help="只允许导入该机构（编码）管辖范围内的行")
-def import_cases_cmd(path: str, scope_code: str | None):
-    """Import cases (案件) from FILE; re-importing updates by 案件编号."""
-    _import_file("cases", path, scope_code)
+_register_import("stations", "Import organisations (机构) from FILE.")
+_register_import("mediators", "Import mediators (调解员) from FILE.")
+_register_import("cases", "Import cases (案件) from FILE; re-importing updates by 案件编号.")
 
 
 @import_group.command("template")
