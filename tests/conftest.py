@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -30,22 +31,36 @@ def _pg_admin(url: str):
     return conn
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        name = f"{(parts.path.strip('/') or 'portal')}_t{os.getpid()}"
-        conn = _pg_admin(url)
+@contextmanager
+def pg_scratch_database(url: str, suffix: str):
+    """A new PostgreSQL database `<name>_<suffix>` beside the one in `url`; yields its URL and
+    drops it afterwards (also when other connections are still open)."""
+    parts = urlsplit(url)
+    name = f"{(parts.path.strip('/') or 'portal')}_{suffix}"
+    conn = _pg_admin(url)
+    try:
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cur.execute(f'CREATE DATABASE "{name}"')
         yield urlunsplit(parts._replace(path=f"/{name}"))
-        if not db.is_closed():
-            db.close()
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
         conn.close()
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL", "")
+    if is_postgres_url(url):
+        with pg_scratch_database(url, f"t{os.getpid()}") as test_url:
+            yield test_url
+            if not db.is_closed():
+                db.close()
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 

@@ -6,7 +6,6 @@ import importlib
 import importlib.util
 import os
 import pkgutil
-from urllib.parse import urlsplit, urlunsplit
 
 import peewee as pw
 import pytest
@@ -15,7 +14,7 @@ from playhouse.db_url import connect
 
 from admin.schema import MIGRATIONS_DIR
 from network.db import SQLITE_PRAGMAS, BaseModel
-from tests.conftest import _pg_admin
+from tests.conftest import is_postgres_url, pg_scratch_database
 
 DOMAIN_PACKAGES = ["network", "org", "training", "evaluation"]
 HISTORY_TABLE = "migratehistory"
@@ -108,19 +107,11 @@ def test_drift_is_detected(database):
 def scratch_database(tmp_path):
     """A second, empty database on the same backend as the suite, dropped afterwards."""
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        name = f"{(parts.path.strip('/') or 'portal')}_mig{os.getpid()}"
-        admin = _pg_admin(url)
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
-        database = connect(urlunsplit(parts._replace(path=f"/{name}")))
-        yield database
-        database.close()
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    if is_postgres_url(url):
+        with pg_scratch_database(url, f"mig{os.getpid()}") as scratch_url:
+            database = connect(scratch_url)
+            yield database
+            database.close()
     else:
         database = connect(f"sqlite:///{tmp_path / 'migrations.db'}", pragmas=SQLITE_PRAGMAS)
         yield database
