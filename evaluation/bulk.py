@@ -9,10 +9,9 @@ all-or-nothing.
 """
 from __future__ import annotations
 
-import datetime as dt
-import io
+import queue
+import threading
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import peewee as pw
@@ -37,23 +36,32 @@ def _converted(meta_fields: list[pw.Field], rows: Iterable[Sequence[Any]]):
         yield tuple(conv(value) for conv, value in zip(converters, row, strict=True))
 
 
-def _copy_text(value: Any) -> str:
-    """One value in PostgreSQL COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (int, Decimal, float)):
-        return str(value)
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
+def _escaped(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                 .replace("\r", "\\r"))
     return text
+
+
+def _copy_formatter(field: pw.Field):
+    """The COPY text of one column's values, chosen once per column: a row of an import is
+    then formatted without asking each value its type."""
+    if isinstance(field, pw.BooleanField):
+        def fmt(v):
+            return "t" if v else "f"
+    elif isinstance(field, (pw.DateField, pw.DateTimeField)):
+        def fmt(v):
+            return v.isoformat()
+    elif isinstance(field, (pw.IntegerField, pw.ForeignKeyField, pw.DecimalField,
+                            pw.FloatField)):
+        fmt = str
+    else:
+        def fmt(v):
+            return _escaped(str(v))
+
+    def null_or(v):
+        return "\\N" if v is None else fmt(v)
+    return null_or
 
 
 def insert(model: type[pw.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -62,32 +70,114 @@ def insert(model: type[pw.Model], fields: Sequence[str], rows: Iterable[Sequence
     Values must already be of the fields' Python types (ids for foreign keys, dates,
     Decimals, bools): the hot path of an import skips `db_value`, which would only return
     them unchanged."""
-    meta_fields, columns = _columns(model, fields)
-    table = _quote(model._meta.table_name)
-    count = 0
-    cursor = db.cursor()
-    if is_postgres():
-        buffer = io.StringIO()
-        for row in rows:  # _copy_text writes Python values as PostgreSQL reads them
-            buffer.write("\t".join(_copy_text(v) for v in row))
-            buffer.write("\n")
-            count += 1
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        return count
-    marks = ", ".join("?" for _ in meta_fields)
-    batch: list[tuple] = []
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    for row in rows:  # sqlite3 adapts dates, datetimes and Decimals as peewee registered
-        batch.append(tuple(row))
-        if len(batch) >= PAGE * 10:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        cursor.executemany(sql, batch)
-        count += len(batch)
-    return count
+    with Inserter(model, fields) as sink:
+        for row in rows:
+            sink.add(row)
+    return sink.count
+
+
+class _Pipe:
+    """The file PostgreSQL's COPY reads: pages of text handed over by the producing thread,
+    "" at the end."""
+
+    def __init__(self):
+        self.pages: queue.Queue = queue.Queue(maxsize=8)
+        self.ended = False
+
+    def read(self, size: int = -1):
+        page = self.pages.get()
+        self.ended = not page
+        return page
+
+    readline = read
+
+
+class Inserter:
+    """Rows inserted while they are still being produced (`add`), all written by `close`.
+
+    On PostgreSQL a COPY runs in a helper thread on the transaction's connection, fed page by
+    page, so the server parses, checks and indexes one page while Python checks the next rows:
+    the import's two halves overlap on two cores. The caller must not use the connection
+    between the first `add` and `close`. On SQLite, which runs in this process, pages of
+    `executemany` as they fill (a writing thread would wait for the GIL at every row).
+    """
+
+    def __init__(self, model: type[pw.Model], fields: Sequence[str], table: str | None = None):
+        """`table`: another (quoted) table with the model's columns, e.g. a scratch copy."""
+        meta_fields, columns = _columns(model, fields)
+        table = table or _quote(model._meta.table_name)
+        self.count = 0
+        self._page: list = []
+        self._cursor = db.cursor()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._pipe = _Pipe()
+        if is_postgres():
+            self._formats = [_copy_formatter(f) for f in meta_fields]
+            self._sql = f"COPY {table} ({columns}) FROM STDIN"
+        else:
+            self._formats = None
+            marks = ", ".join("?" for _ in meta_fields)
+            self._sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+    def add(self, row: Sequence[Any]) -> None:
+        if self._formats is not None:
+            self._page.append("\t".join([f(v) for f, v in zip(self._formats, row, strict=True)]))
+        else:  # sqlite3 adapts dates, datetimes and Decimals as peewee registered
+            self._page.append(row)
+        self.count += 1
+        if len(self._page) >= PAGE * 2:
+            self._flush()
+
+    def _flush(self) -> None:
+        page, self._page = self._page, []
+        if not page:
+            return
+        if self._formats is None:  # SQLite: a writing thread would wait for the GIL per row
+            with pw.__exception_wrapper__:  # the driver's errors as peewee's, as for queries
+                self._cursor.executemany(self._sql, page)
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._copy, name="bulk-copy", daemon=True)
+            self._thread.start()
+        self._pipe.pages.put("\n".join(page) + "\n")
+
+    def _copy(self) -> None:
+        try:
+            self._cursor.copy_expert(self._sql, self._pipe)
+        except BaseException as exc:  # raised again by close(), in the producing thread
+            self._error = exc
+            while not self._pipe.ended:  # take what the producer still sends, up to its end
+                self._pipe.read()
+
+    def _end(self) -> None:
+        if self._thread is not None:
+            self._pipe.pages.put("")
+            self._thread.join()
+            self._thread = None
+
+    def close(self) -> None:
+        """Write what is left and wait for the database; raises its error, if any."""
+        self._flush()
+        self._end()
+        if self._error is not None:
+            error, self._error = self._error, None
+            with pw.__exception_wrapper__:
+                raise error
+
+    def abandon(self) -> None:
+        """Stop without the rows still held (the transaction is being rolled back)."""
+        self._page = []
+        self._end()
+
+    def __enter__(self) -> Inserter:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abandon()
 
 
 def _many(sql: str, rows: list[tuple]) -> None:
@@ -119,30 +209,30 @@ def update(model: type[pw.Model], fields: Sequence[str],
 
 def upsert_add(model: type[pw.Model], keys: Sequence[str], counts: Sequence[str],
                rows: list[Sequence[Any]]) -> None:
-    """Insert rows of (keys…, counts…), or add the counts to the row with the same keys."""
+    """Insert rows of (keys…, counts…), or add the counts to the row with the same keys.
+    Values are typed as for `insert`."""
+    if not rows:
+        return
     meta_fields, columns = _columns(model, [*keys, *counts])
     table = _quote(model._meta.table_name)
     conflict = ", ".join(_quote(f.column_name) for f in meta_fields[:len(keys)])
     adds = ", ".join(f"{_quote(f.column_name)} = {table}.{_quote(f.column_name)} "
                      f"+ excluded.{_quote(f.column_name)}" for f in meta_fields[len(keys):])
-    head = f"INSERT INTO {table} ({columns}) VALUES "
     tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {adds}"
-    data = list(_converted(meta_fields, rows))
-    if not data:
-        return
     if is_postgres():
         # COPY into a scratch table, then one INSERT … SELECT: far quicker than VALUES pages.
         scratch = _quote(f"scratch_{model._meta.table_name}")
         db.execute_sql(f"CREATE TEMP TABLE {scratch} AS SELECT {columns} FROM {table} "
                        f"WITH NO DATA")
         try:
-            buffer = io.StringIO("".join("\t".join(_copy_text(v) for v in row) + "\n"
-                                         for row in data))
-            db.cursor().copy_expert(f"COPY {scratch} ({columns}) FROM STDIN", buffer)
+            with Inserter(model, [*keys, *counts], table=scratch) as sink:
+                for row in rows:
+                    sink.add(row)
             db.execute_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch}"
                            + tail)
         finally:
             db.execute_sql(f"DROP TABLE IF EXISTS {scratch}")
     else:
         marks = ", ".join("?" for _ in meta_fields)
-        db.cursor().executemany(head + f"({marks})" + tail, data)
+        db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})" + tail,
+                                rows)

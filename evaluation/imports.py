@@ -16,13 +16,12 @@ import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import peewee as pw
 
 from network.audit import AuditLog, diff, snapshot
-from network.db import db
+from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.imports import (
     CREATED,
@@ -38,11 +37,10 @@ from network.imports import (
     same_values,
 )
 from network.models import Organization, now
-from network.tabular import Table
 from org.models import Assignment, Mediator
 
 from . import bulk, rollups
-from .kpis import case_contribution
+from .kpis import closed_vector, month_start
 from .models import COUNTS, Case
 from .services import FIELDS, CaseLookups, check_case
 
@@ -72,46 +70,56 @@ class Person(NamedTuple):
     name: str
 
 
-def _any_of(field: pw.Field, values: list) -> pw.Node:
-    """`field IN (…)` with plain values bound as they are: peewee would otherwise compile and
-    convert each of a thousand parameters one by one (most of a large file's look-up time)."""
-    marks = ", ".join([db.param] * len(values))
-    return pw.Expression(field, "IN", pw.SQL(f"({marks})", values))
-
-
 def _chunks(values: list) -> list[list]:
     return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _select_in(model: type[pw.Model], columns: list[pw.Field], key: pw.Field,
+               values: list) -> list[tuple]:
+    """Rows of `columns` where `key` is one of `values`: plain SQL with the values bound as
+    they are, a page at a time. peewee would compile and convert each of a thousand
+    parameters one by one (most of a large file's look-up time)."""
+    names = ", ".join(f'"{c.column_name}"' for c in columns)
+    sql = f'SELECT {names} FROM "{model._meta.table_name}" WHERE "{key.column_name}"'
+    if is_postgres():  # one array parameter, one statement, whatever the count
+        return db.execute_sql(f"{sql} = ANY(%s)", [list(values)]).fetchall() if values else []
+    out: list[tuple] = []
+    for part in _chunks(sorted(values)):
+        marks = ", ".join([db.param] * len(part))
+        cursor = db.execute_sql(f"{sql} IN ({marks})", part)
+        out.extend(cursor.fetchall())
+    return out
 
 
 class PreloadedLookups(CaseLookups):
     """The answers `check_case` needs for one file, loaded in a few queries."""
 
-    def __init__(self, table: Table):
-        staff_nos, case_nos = set(), set()
-        for _, row in table.rows():
-            staff_nos.add((row.get("调解员工号") or "").strip())
-            case_nos.add((row.get("案件编号") or "").strip())
+    SCAN = ("调解员工号", "案件编号")
+
+    def __init__(self, scanned: dict[str, set[str]]):
+        staff_nos = scanned["调解员工号"] - {""}
+        case_nos = scanned["案件编号"] - {""}
         # Every organisation: besides the file's stations, the cases it updates may sit
         # anywhere, and the rollups need every ancestor's path.
         self.units = {u.id: u for u in (Unit(*row) for row in Organization.select(
             Organization.id, Organization.code, Organization.name, Organization.path).tuples())}
         self.by_code = {u.code: u for u in self.units.values()}
-        self.people: dict[str, Person] = {}
-        for part in _chunks(sorted(staff_nos - {""})):
-            for row in (Mediator.select(Mediator.id, Mediator.staff_no, Mediator.name)
-                        .where(_any_of(Mediator.staff_no, part)).tuples()):
-                self.people[row[1]] = Person(*row)
+        self.people: dict[str, Person] = {
+            row[1]: Person(*row) for row in _select_in(
+                Mediator, [Mediator.id, Mediator.staff_no, Mediator.name], Mediator.staff_no,
+                list(staff_nos))}
         self.periods: dict[tuple[int, int], list] = defaultdict(list)
-        for part in _chunks(sorted(p.id for p in self.people.values())):
-            for mediator_id, station_id, start, end in (
-                    Assignment.select(Assignment.mediator, Assignment.station, Assignment.start,
-                                      Assignment.end)
-                    .where(_any_of(Assignment.mediator, part)).tuples()):
-                self.periods[(mediator_id, station_id)].append((_day(start), _day(end)))
-        self.existing: dict[str, Case] = {}
-        for part in _chunks(sorted(case_nos - {""})):
-            for case in Case.select().where(_any_of(Case.case_no, part)):
-                self.existing[case.case_no] = case
+        for mediator_id, station_id, start, end in _select_in(
+                Assignment, [Assignment.mediator, Assignment.station, Assignment.start,
+                             Assignment.end], Assignment.mediator,
+                [p.id for p in self.people.values()]):
+            self.periods[(mediator_id, station_id)].append((_day(start), _day(end)))
+        # Which 案件编号 exist first (plain rows), then whole cases for those only: a file of
+        # new cases loads no model at all.
+        ids = [row[0] for row in _select_in(Case, [Case.id], Case.case_no, list(case_nos))]
+        self.existing: dict[str, Case] = {
+            case.case_no: case for part in _chunks(ids)
+            for case in Case.select().where(Case.id.in_(part))}
 
     def station(self, code: str) -> Unit | None:
         return self.by_code.get(code)
@@ -124,8 +132,10 @@ class PreloadedLookups(CaseLookups):
         return case is not None and case.id != own_id
 
     def assigned(self, mediator_id: int, station_id: int, day: dt.date) -> bool:
-        return any(start <= day and (end is None or end >= day)
-                   for start, end in self.periods.get((mediator_id, station_id), ()))
+        for start, end in self.periods.get((mediator_id, station_id), ()):
+            if start <= day and (end is None or end >= day):
+                return True
+        return False
 
 
 def _day(value: Any) -> dt.date | None:
@@ -138,39 +148,54 @@ AUDITED = ["actor", "action", "table", "object_id", "object_repr", "changes", "o
 
 
 class Staged:
-    """The file's writes, held until every row has passed, and its rollup deltas per
-    (station, month) — spread over each station's ancestors once, at the end."""
+    """The file's writes and its rollup deltas per (station, month), spread over each
+    station's ancestors once, at the end. New cases stream into the table while later rows are
+    still being checked (`bulk.Inserter`); nothing is kept unless every row passed, since the
+    runner rolls the transaction back otherwise."""
 
-    def __init__(self, lookups: PreloadedLookups):
+    def __init__(self, lookups: PreloadedLookups, ctx: ImportContext):
         self.lookups = lookups
         self.today = dt.date.today()
         self.stamp = now()
-        self.new: list[tuple] = []
+        # a preview writes nothing: its rows are only checked
+        self.sink = None if ctx.dry_run else ctx.closing.enter_context(
+            bulk.Inserter(Case, INSERTED))
         self.changed: list[tuple[Case, dict[str, Any]]] = []
         self.by_station: dict[tuple[int, dt.date], list[int]] = {}
 
-    def _count(self, station_id: int, values: Any, sign: int) -> None:
+    def _count(self, station_id: int, v: Any, sign: int) -> None:
         # Plain lists in the order of COUNTS: a Figures per row would dominate a large file.
-        for month, fig in case_contribution(values).items():
-            sums = self.by_station.get((station_id, month))
-            if sums is None:
-                sums = self.by_station[(station_id, month)] = [0] * len(COUNTS)
-            for i, key in enumerate(COUNTS):
-                if fig[key]:
-                    sums[i] += sign * fig[key]
+        sums = self.by_station
+        key = (station_id, month_start(v["received"]))
+        row = sums.get(key)
+        if row is None:
+            row = sums[key] = [0] * len(COUNTS)
+        row[0] += sign
+        vector = closed_vector(v["result"], v["method"], v["judicial_confirmed"],
+                               v["fulfilment"], v["received"], v["closed"],
+                               v["amount_involved"], v["agreed_amount"])
+        if vector is not None:
+            key = (station_id, month_start(v["closed"]))
+            row = sums.get(key)
+            sums[key] = (list(vector) if sign > 0 else [-x for x in vector]) if row is None \
+                else [a + sign * b for a, b in zip(row, vector, strict=True)]
 
     def create(self, values: dict[str, Any]) -> None:
-        self.new.append(tuple(_stored(values, name) for name in FIELDS)
-                        + (self.stamp, self.stamp))
-        self._count(values["station"].id, SimpleNamespace(**values), 1)
+        if self.sink is not None:
+            self.sink.add((values["case_no"], values["station"].id, values["mediator"].id,
+                           *[values[name] for name in FIELDS[3:]], self.stamp, self.stamp))
+        self._count(values["station"].id, values, 1)
 
     def update(self, case: Case, values: dict[str, Any]) -> None:
         self.changed.append((case, values))
-        self._count(case.station_id, case, -1)
-        self._count(values["station"].id, SimpleNamespace(**values), 1)
+        self._count(case.station_id, case.__data__, -1)
+        self._count(values["station"].id, values, 1)
 
     def write(self, actor: str) -> None:
-        bulk.insert(Case, INSERTED, self.new)
+        # spread the sums over the ancestors while the database still takes the last rows
+        sums = rollups.spread(self.by_station,
+                              {u.id: u.path for u in self.lookups.units.values()})
+        self.sink.close()
         stamp = now()
         bulk.update(Case, UPDATED_FIELDS, [
             (case.id, tuple(_stored(values, name) for name in FIELDS) + (stamp,))
@@ -178,16 +203,6 @@ class Staged:
         bulk.insert(AuditLog, ["created_at", *AUDITED], [
             (stamp.replace(microsecond=0), *self._audit(actor, case, values))
             for case, values in self.changed])
-        sums: dict[tuple[int, dt.date], list[int]] = {}
-        units = self.lookups.units
-        for (station_id, month), values in self.by_station.items():
-            for org_id in rollups.path_ids(units[station_id].path):
-                total = sums.get((org_id, month))
-                if total is None:
-                    sums[(org_id, month)] = values[:]
-                else:
-                    for i, value in enumerate(values):
-                        total[i] += value
         rollups.apply_sums(sums)
 
     def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
@@ -209,8 +224,8 @@ def _named(case_no: str, msg: Msg) -> Msg:
     return Msg("案件编号「%(no)s」：%(msg)s", no=case_no or "（空）", msg=str(msg))
 
 
-def _prepare(ctx: ImportContext, table: Table) -> None:
-    ctx.cache["staged"] = Staged(PreloadedLookups(table))
+def _prepare(ctx: ImportContext, scanned: dict[str, set[str]]) -> None:
+    ctx.cache["staged"] = Staged(PreloadedLookups(scanned), ctx)
 
 
 def _apply(row: dict[str, str], ctx: ImportContext) -> str:
@@ -249,10 +264,13 @@ def _stage_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
 
 def _write(ctx: ImportContext, result: ImportResult) -> None:
     """Write the staged file once every row has passed (never for a preview)."""
+    staged: Staged = ctx.cache["staged"]
     if result.errors or result.dry_run:
+        if staged.sink is not None:
+            staged.sink.abandon()  # the rows streamed so far go with the rollback
         return
     try:
-        ctx.cache["staged"].write(ctx.actor)
+        staged.write(ctx.actor)
     except pw.DatabaseError as exc:
         result.errors.append(RowError(0, "", Msg("数据库拒绝了导入：%(reason)s",
                                                  reason=str(exc).splitlines()[0])))
@@ -265,6 +283,7 @@ CASES = ImportSpec(
     key="案件编号",
     apply=_apply,
     prepare=_prepare,
+    scan=PreloadedLookups.SCAN,
     finish=_write,
     row_savepoint=False,
     example=["QD-2024-0001", "QD-EX", "M0001", "2024-03-01", "2024-03-15", "信用卡",

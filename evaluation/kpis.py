@@ -97,24 +97,28 @@ def cents(amount: Decimal | None) -> int:
     return int((amount or Decimal(0)).quantize(CENT) * 100)
 
 
+def closed_vector(result: str, method: str, judicial_confirmed: bool, fulfilment: str | None,
+                  received: dt.date, closed: dt.date | None, amount_involved: Decimal | None,
+                  agreed_amount: Decimal | None) -> tuple[int, ...] | None:
+    """What a concluded case adds in its 结案 month, in the order of COUNTS (`received` 0);
+    None for a case still open. Plain arguments and a tuple: the import calls it per row."""
+    if result not in CONCLUDED or closed is None:
+        return None
+    if result != SUCCESS:
+        return (0, 1, 0, int(result == FAILURE), int(result == WITHDRAWN), int(method == ONLINE),
+                0, 0, 0, (closed - received).days, cents(amount_involved), 0)
+    return (0, 1, 1, 0, 0, int(method == ONLINE), int(bool(judicial_confirmed)),
+            int(fulfilment == FULFILLED), int(fulfilment is not None), (closed - received).days,
+            cents(amount_involved), cents(agreed_amount))
+
+
 def case_contribution(case: Case) -> dict[dt.date, Figures]:
     """{month: figures} that one case adds: received in its 受理 month, the rest in its 结案 month."""
     out: dict[dt.date, Figures] = {month_start(case.received): Figures({"received": 1})}
-    if case.result in CONCLUDED and case.closed is not None:
-        succeeded = case.result == SUCCESS
-        closed = Figures({
-            "closed": 1,
-            "succeeded": succeeded,
-            "failed": case.result == FAILURE,
-            "withdrawn": case.result == WITHDRAWN,
-            "online": case.method == ONLINE,
-            "judicial_confirmed": succeeded and bool(case.judicial_confirmed),
-            "fulfilled": succeeded and case.fulfilment == FULFILLED,
-            "fulfilment_recorded": succeeded and case.fulfilment is not None,
-            "days_sum": (case.closed - case.received).days,
-            "amount_involved_cents": cents(case.amount_involved),
-            "agreed_amount_cents": cents(case.agreed_amount) if succeeded else 0,
-        })
+    vector = closed_vector(case.result, case.method, case.judicial_confirmed, case.fulfilment,
+                           case.received, case.closed, case.amount_involved, case.agreed_amount)
+    if vector is not None:
+        closed = Figures(dict(zip(COUNTS, vector, strict=True)))
         month = month_start(case.closed)
         if month in out:
             out[month].add(closed)

@@ -61,6 +61,24 @@ def apply_sums(sums: dict[tuple[int, dt.date], list[int]]) -> None:
          .execute())
 
 
+def spread(by_station: dict[tuple[int, dt.date], list[int]],
+           paths: dict[int, str]) -> dict[tuple[int, dt.date], list[int]]:
+    """Sums per (station, month) as sums per (organisation, month) of every ancestor too.
+
+    Level by level from the deepest: each row is added to its parent's once, and the parent's
+    total (its own cases and its children's) goes up in turn, instead of every station's row
+    being added at every ancestor."""
+    sums = {key: values[:] for key, values in by_station.items()}
+    depth = {org_id: path.count("/") - 1 for org_id, path in paths.items()}
+    for level in range(max((depth[s] for s, _ in sums), default=0), 1, -1):
+        for (org_id, month), values in [(k, v) for k, v in sums.items() if depth[k[0]] == level]:
+            key = (path_ids(paths[org_id])[-2], month)
+            total = sums.get(key)
+            sums[key] = values[:] if total is None else [
+                a + b for a, b in zip(total, values, strict=True)]
+    return sums
+
+
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:
     """Apply one case's change: `old`/`new` are (station path, case) before and after, or None."""
     deltas: Deltas = {}

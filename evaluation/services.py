@@ -39,9 +39,14 @@ YES, NO = ("是", "true", "1", "y", "yes"), ("否", "false", "0", "n", "no", "")
 def _code(value: Any, table: dict[str, str]) -> str | None:
     """A stored code (`success`) or its Chinese label (`调解成功`); None when unknown."""
     text = "" if value is None else str(value).strip()
-    if text in table:
-        return text
-    return next((code for code, label in table.items() if label == text), None)
+    codes = _CODES.get(id(table))
+    if codes is None:
+        codes = _CODES[id(table)] = {**{label: code for code, label in table.items()},
+                                     **{code: code for code in table}}
+    return codes.get(text)
+
+
+_CODES: dict[int, dict[str, str]] = {}  # code tables are module constants: keyed by identity
 
 
 def _choices(table) -> str:
@@ -50,17 +55,23 @@ def _choices(table) -> str:
 
 def parse_amount(value: Any) -> Decimal | None:
     """Yuan with at most two decimals, 0 … 999,999,999,999.99; '' means no amount."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
         return None
     try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        amount = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise ValueError(Msg("金额格式不正确：「%(v)s」", v=value)) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
         raise ValueError(Msg("金额应在0到999999999999.99元之间：「%(v)s」", v=value))
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
         raise ValueError(Msg("金额最多两位小数：「%(v)s」", v=value))
-    return amount.quantize(Decimal("0.01"))
+    return amount.quantize(CENT)
+
+
+CENT = Decimal("0.01")
 
 
 def _current(instance: Case | None, data: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from . import audit, services
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
 from .models import LEVELS, STATUSES, Organization, OrgKind
-from .tabular import FileProblem, Table, open_table, write_csv, write_xlsx
+from .tabular import FileProblem, open_table, write_csv, write_xlsx
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 Progress = Callable[[int, int], None]
@@ -71,6 +71,10 @@ class ImportContext:
 
     actor: str
     scope: Organization | None
+    dry_run: bool = False
+    # What the importer opened for the file (e.g. a bulk writer), closed before the
+    # transaction commits or rolls back, whatever happened.
+    closing: ExitStack = field(default_factory=ExitStack)
     seen: dict[str, int] = field(default_factory=dict)  # key value → first row number
     # Look-ups reused from row to row (kinds, organisations by code), so that a large file
     # does not repeat the same query for every row that names the same parent.
@@ -102,8 +106,10 @@ class ImportSpec:
     example: list[str]
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
-    # Called once before the rows, e.g. to load every look-up the file needs at once.
-    prepare: Callable[[ImportContext, Table], None] | None = None
+    # Called once before the rows, e.g. to load every look-up the file needs at once, with
+    # the distinct values of the `scan` columns (read in the pass that counts the rows).
+    prepare: Callable[[ImportContext, dict[str, set[str]]], None] | None = None
+    scan: tuple[str, ...] = ()
     # False when `apply` only checks rows and stages them in memory for `finish` to write:
     # a row that writes nothing needs no savepoint (two statements per row otherwise).
     row_savepoint: bool = True
@@ -157,14 +163,15 @@ def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organiz
         if problem is not None:
             result.errors.append(RowError(0, "", problem))
             return result
+        scanned = table.scan(list(spec.scan))
         result.total = table.count()
         if result.total == 0:
             result.errors.append(RowError(0, "", Msg("文件中没有数据行")))
             return result
-        ctx = ImportContext(actor=actor, scope=scope)
-        with db.atomic():
+        ctx = ImportContext(actor=actor, scope=scope, dry_run=dry_run)
+        with db.atomic(), ctx.closing:
             if spec.prepare is not None:
-                spec.prepare(ctx, table)
+                spec.prepare(ctx, scanned)
             for done, (number, row) in enumerate(table.rows(), start=1):
                 _import_row(spec, ctx, number, row, result)
                 if progress is not None:

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +37,48 @@ class Table:
     fmt: str  # "csv" or "xlsx"
     encoding: str | None
     headers: list[str]
+    _count: int | None = field(default=None, repr=False)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(1-based spreadsheet row number, {header: text}) for each non-blank data row."""
+    def _cells(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cell texts) of each non-blank data row, padded to the headers."""
         reader = _csv_rows if self.fmt == "csv" else _xlsx_rows
+        width = len(self.headers)
         for number, cells in reader(self.path, self.encoding):
             if number == 1:
                 continue
-            values = [cell_text(c) for c in cells]
+            # CSV cells are always text: strip them without the type ladder of cell_text
+            values = ([c.strip() for c in cells] if self.fmt == "csv"
+                      else [cell_text(c) for c in cells])
             if not any(values):
                 continue
-            values += [""] * (len(self.headers) - len(values))
-            yield number, {h: v for h, v in zip(self.headers, values, strict=False) if h}
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            yield number, values
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(1-based spreadsheet row number, {header: text}) for each non-blank data row."""
+        named = [(i, h) for i, h in enumerate(self.headers) if h]
+        for number, values in self._cells():
+            yield number, {h: values[i] for i, h in named}
 
     def count(self) -> int:
-        """Number of data rows (one streaming pass, nothing kept)."""
-        return sum(1 for _ in self.rows())
+        """Number of data rows (one streaming pass, nothing kept; remembered)."""
+        if self._count is None:
+            self._count = sum(1 for _ in self._cells())
+        return self._count
+
+    def scan(self, headers: list[str]) -> dict[str, set[str]]:
+        """The distinct values of a few columns, in the pass that also counts the rows, so an
+        importer can load what the file refers to before reading it for real."""
+        where = {h: self.headers.index(h) for h in headers if h in self.headers}
+        seen: dict[str, set[str]] = {h: set() for h in headers}
+        count = 0
+        for _, values in self._cells():
+            count += 1
+            for header, index in where.items():
+                seen[header].add(values[index])
+        self._count = count
+        return seen
 
 
 def cell_text(value: Any) -> str:

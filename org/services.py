@@ -51,6 +51,11 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if type(value) is str and len(value) == 10:  # YYYY-MM-DD, as nearly every file has it
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     text = str(value).strip().replace("/", "-").replace(".", "-")
     try:
         return dt.date.fromisoformat(text)

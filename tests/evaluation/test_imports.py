@@ -163,3 +163,54 @@ def test_mixed_import_keeps_rollups_equal_to_rebuild_and_direct_counts(tmp_path,
     assert k3.changes_dict == {"amount_involved": ["300.00", "350.00"]}
     assert k3.org_path == people["room3"].path
     assert AuditLog.select().where(AuditLog.action == "import").count() == 2
+
+
+def many_rows(count: int) -> list[list[str]]:
+    """`count` cases of room1/M-1 received in 2024's first 300 days: every third (i % 3 == 0)
+    open, the others succeeded 30 days later, online, 100.00 agreed of 200.00, fulfilled."""
+    rows = []
+    for i in range(count):
+        received = dt.date(2024, 1, 1) + dt.timedelta(days=i % 300)
+        if i % 3 == 0:
+            rows.append([f"B-{i:05d}", "QD-02-01", "M-1", received.isoformat(), "", "信用卡",
+                         "200.00", "", "调解中", "线下", "", "否", ""])
+        else:
+            rows.append([f"B-{i:05d}", "QD-02-01", "M-1", received.isoformat(),
+                         (received + dt.timedelta(days=30)).isoformat(), "信用卡", "200.00",
+                         "100.00", "调解成功", "线上", "", "否", "已履行"])
+    return rows
+
+
+def test_large_file_streams_and_counts(tmp_path, people):
+    """More rows than one page of the bulk writer: the rows reach the table while later ones
+    are still being checked (a COPY running beside the checks on PostgreSQL)."""
+    result = import_cases(csv_file(tmp_path, many_rows(5000)), actor="imp", scope=None)
+    assert result.ok and result.created == 5000, [str(e) for e in result.errors[:3]]
+    year = kpis(people["city"], dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    # 1,667 of the 5,000 (i % 3 == 0) are open; 3,333 closed within 2024 (received by day 300)
+    assert (year["received"], year["closed"], year["succeeded"]) == (5000, 3333, 3333)
+    assert str(year["agreed_amount"]) == "333300.00" and str(year["avg_days"]) == "30.0"
+    assert year == kpis_direct(people["city"], dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    incremental = rollups.nonzero_rows()
+    rollups.rebuild()
+    assert rollups.nonzero_rows() == incremental
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_large_file_with_a_late_bad_row_leaves_nothing(tmp_path, people, dry_run):
+    rows = many_rows(5000)
+    rows[4990][HEADERS.index("协议金额")] = "999.00"  # above 标的金额, long after streaming began
+    result = import_cases(csv_file(tmp_path, rows), actor="imp", scope=None, dry_run=dry_run)
+    assert [(e.row, e.column) for e in result.errors] == [(4992, "协议金额")]
+    assert "B-04990" in str(result.errors[0])
+    assert Case.select().count() == 0 and Rollup.select().count() == 0
+    # and the connection is usable again: the same file, mended, goes in whole
+    rows[4990][HEADERS.index("协议金额")] = "100.00"
+    assert import_cases(csv_file(tmp_path, rows), actor="imp", scope=None).created == 5000
+
+
+def test_large_preview_writes_nothing(tmp_path, people):
+    result = import_cases(csv_file(tmp_path, many_rows(5000)), actor="imp", scope=None,
+                          dry_run=True)
+    assert result.ok and result.created == 5000
+    assert Case.select().count() == 0 and Rollup.select().count() == 0
