@@ -138,16 +138,20 @@ class Board:
         return children_kpis(self.org, self.start, self.end)
 
     @cached_property
+    def mix(self):
+        return breakdowns.received_mix(self.org, self.start, self.end)
+
+    @property
     def types(self):
-        return breakdowns.by_dispute_type(self.org, self.start, self.end)
+        return self.mix[0]
 
-    @cached_property
+    @property
     def sources(self):
-        return breakdowns.by_source(self.org, self.start, self.end)
+        return self.mix[1]
 
-    @cached_property
+    @property
     def methods(self):
-        return breakdowns.by_method(self.org, self.start, self.end)
+        return breakdowns.methods_of(self.raw)
 
     def cards(self) -> list[dict]:
         out = []
