@@ -4,9 +4,11 @@ Rows are checked by the same rules as the forms (`services.check_case`), inside 
 all-or-nothing runner of network.imports, but a 100k-row file must not cost several queries
 per row. So the import loads what the file refers to once (organisations with their paths,
 the mediators named by 工号 and their assignments, the cases whose 案件编号 it repeats),
-checks each row against those dictionaries, and only when every row passed writes the file in
-bulk: new cases, changed cases (each with its audit record), and the rollup deltas summed in
-memory per (organisation, month). The runner's one import record summarises the file.
+checks each row against those dictionaries and writes in bulk: new cases stream into the table
+as they pass (on PostgreSQL the database indexes them while Python checks the next rows); once
+every row passed, the changed cases (each with its audit record) and the rollup deltas summed
+in memory per (organisation, month). A bad row anywhere rolls the whole transaction back,
+streamed rows included. The runner's one import record summarises the file.
 Re-importing a file updates cases by 案件编号 and leaves unchanged ones alone. Every message
 names the 案件编号 besides the row number the runner adds.
 """
