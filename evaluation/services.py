@@ -36,17 +36,12 @@ MAX_AMOUNT = Decimal("999999999999.99")
 YES, NO = ("是", "true", "1", "y", "yes"), ("否", "false", "0", "n", "no", "")
 
 
-def _code(value: Any, table: dict[str, str]) -> str | None:
-    """A stored code (`success`) or its Chinese label (`调解成功`); None when unknown."""
-    text = "" if value is None else str(value).strip()
-    codes = _CODES.get(id(table))
-    if codes is None:
-        codes = _CODES[id(table)] = {**{label: code for code, label in table.items()},
-                                     **{code: code for code in table}}
-    return codes.get(text)
+def _codes(table: dict[str, str]) -> dict[str, str]:
+    """Code by what a person may type: the stored code (`success`) or its label (`调解成功`)."""
+    return {**{label: code for code, label in table.items()}, **{code: code for code in table}}
 
 
-_CODES: dict[int, dict[str, str]] = {}  # code tables are module constants: keyed by identity
+RESULT_CODES, METHOD_CODES, FULFILMENT_CODES = _codes(RESULTS), _codes(METHODS), _codes(FULFILMENTS)
 
 
 def _choices(table) -> str:
@@ -66,7 +61,7 @@ def parse_amount(value: Any) -> Decimal | None:
         raise ValueError(Msg("金额格式不正确：「%(v)s」", v=value)) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
         raise ValueError(Msg("金额应在0到999999999999.99元之间：「%(v)s」", v=value))
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
+    if amount != amount.quantize(CENT):
         raise ValueError(Msg("金额最多两位小数：「%(v)s」", v=value))
     return amount.quantize(CENT)
 
@@ -175,16 +170,17 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     if "amount_involved" not in errors and out["amount_involved"] is None:
         errors["amount_involved"] = Msg("必填")
 
-    for name, table, label, required in (("result", RESULTS, "调解结果", True),
-                                         ("method", METHODS, "调解方式", True),
-                                         ("fulfilment", FULFILMENTS, "履行情况", False)):
+    for name, table, codes, label, required in (
+            ("result", RESULTS, RESULT_CODES, "调解结果", True),
+            ("method", METHODS, METHOD_CODES, "调解方式", True),
+            ("fulfilment", FULFILMENTS, FULFILMENT_CODES, "履行情况", False)):
         value = data.get(name)
         if value is None or not str(value).strip():
             out[name] = None
             if required:
                 errors[name] = Msg("必填")
             continue
-        out[name] = _code(value, table)
+        out[name] = codes.get(str(value).strip())
         if out[name] is None:
             errors[name] = Msg("%(label)s「%(v)s」无效，应为：%(choices)s", label=label, v=value,
                                choices=_choices(table))
