@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from operator import add, sub
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -179,8 +180,10 @@ class Staged:
         if vector is not None:
             key = (station_id, month_start(v["closed"]))
             row = sums.get(key)
-            sums[key] = (list(vector) if sign > 0 else [-x for x in vector]) if row is None \
-                else [a + sign * b for a, b in zip(row, vector, strict=True)]
+            if row is None:
+                sums[key] = list(vector) if sign > 0 else [-x for x in vector]
+            else:
+                row[:] = map(add if sign > 0 else sub, row, vector)
 
     def create(self, values: dict[str, Any]) -> None:
         if self.sink is not None:

@@ -9,6 +9,7 @@ to the new ones in the move's transaction (registered in `network.services.MOVE_
 from __future__ import annotations
 
 import datetime as dt
+from operator import add
 
 from network import services as network_services
 from network.db import db
@@ -70,12 +71,17 @@ def spread(by_station: dict[tuple[int, dt.date], list[int]],
     being added at every ancestor."""
     sums = {key: values[:] for key, values in by_station.items()}
     depth = {org_id: path.count("/") - 1 for org_id, path in paths.items()}
+    parent: dict[int, int] = {}
     for level in range(max((depth[s] for s, _ in sums), default=0), 1, -1):
         for (org_id, month), values in [(k, v) for k, v in sums.items() if depth[k[0]] == level]:
-            key = (path_ids(paths[org_id])[-2], month)
+            if org_id not in parent:
+                parent[org_id] = path_ids(paths[org_id])[-2]
+            key = (parent[org_id], month)
             total = sums.get(key)
-            sums[key] = values[:] if total is None else [
-                a + b for a, b in zip(total, values, strict=True)]
+            if total is None:
+                sums[key] = values[:]
+            else:
+                total[:] = map(add, total, values)
     return sums
 
 

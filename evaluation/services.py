@@ -55,15 +55,18 @@ def parse_amount(value: Any) -> Decimal | None:
     text = str(value).strip()
     if not text:
         return None
+    if "," in text or "，" in text:
+        text = text.replace(",", "").replace("，", "")
     try:
-        amount = Decimal(text.replace(",", "").replace("，", ""))
+        amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(Msg("金额格式不正确：「%(v)s」", v=value)) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
         raise ValueError(Msg("金额应在0到999999999999.99元之间：「%(v)s」", v=value))
-    if amount != amount.quantize(CENT):
+    cents = amount.quantize(CENT)
+    if cents != amount:
         raise ValueError(Msg("金额最多两位小数：「%(v)s」", v=value))
-    return amount.quantize(CENT)
+    return cents
 
 
 CENT = Decimal("0.01")

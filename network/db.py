@@ -12,7 +12,16 @@ from playhouse.db_url import connect
 
 db = peewee.DatabaseProxy()
 
-SQLITE_PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000}
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000,
+    # WAL makes NORMAL safe (a power cut may lose the last commits, never corrupts the file)
+    # and saves a sync per commit.
+    "synchronous": "normal",
+    # Up to 64 MiB of pages per connection instead of 2 MiB, allocated only as used: a large
+    # import then updates its indexes in memory instead of spilling pages to the WAL and
+    # reading them back (100k cases into a 100k ledger: the inserts took 4.7 s, then 2.4 s).
+    "cache_size": -64 * 1024,
+}
 
 
 def N_(text: str) -> str:

@@ -70,15 +70,26 @@ class Table:
     def scan(self, headers: list[str]) -> dict[str, set[str]]:
         """The distinct values of a few columns, in the pass that also counts the rows, so an
         importer can load what the file refers to before reading it for real."""
-        where = {h: self.headers.index(h) for h in headers if h in self.headers}
         seen: dict[str, set[str]] = {h: set() for h in headers}
+        where = [(seen[h], self.headers.index(h)) for h in headers if h in self.headers]
+        text = str.strip if self.fmt == "csv" else cell_text
         count = 0
-        for _, values in self._cells():
+        for cells in self._raw_cells():
             count += 1
-            for header, index in where.items():
-                seen[header].add(values[index])
+            for values, index in where:
+                values.add(text(cells[index]) if index < len(cells) else "")
         self._count = count
         return seen
+
+    def _raw_cells(self) -> Iterator[list[Any]]:
+        """The cells of each non-blank data row as read: for a CSV, blank rows are found with
+        one join instead of stripping every cell (the scan reads only a few columns)."""
+        if self.fmt != "csv":
+            yield from (cells for _, cells in self._cells())
+            return
+        for number, cells in _csv_rows(self.path, self.encoding):
+            if number > 1 and "".join(cells).strip():
+                yield cells
 
 
 def cell_text(value: Any) -> str:

@@ -47,3 +47,24 @@ def test_a_refused_row_raises_peewee_error_and_stops_the_writer(network, make_me
             sink.close()
     assert not any(t.name == "bulk-copy" for t in threading.enumerate())
     assert Case.select().count() == 0  # the connection still answers, the rows are gone
+
+
+def test_bulk_rows_are_stored_exactly_as_the_orm_stores_them(network, make_mediator):
+    """The writer formats dates, datetimes and amounts itself on SQLite (and for COPY): the
+    stored values must be those of an ordinary save, or range queries on text dates and
+    amount sums would treat the two kinds of row differently."""
+    mediator = make_mediator(network["room1"])
+    room = network["room1"].id
+    row = case_row("B-1", room, mediator.id)
+    closed = (*row[:4], dt.date(2024, 5, 20), *row[5:7], Decimal("7.05"), "success",
+              *row[9:13], dt.datetime(2024, 5, 1, 9, 30, 0, 123456),
+              dt.datetime(2024, 5, 1, 9, 30))
+    with db.atomic():
+        bulk.insert(Case, INSERTED, [closed])
+    Case.create(**dict(zip(INSERTED, (("O-1",) + closed[1:]), strict=True)))
+    names = ", ".join(f'"{Case._meta.fields[n].column_name}"' for n in INSERTED[3:])
+    stored = db.execute_sql(f'SELECT {names} FROM "mediation_case" ORDER BY "case_no"').fetchall()
+    assert len(stored) == 2 and stored[0] == stored[1]
+    assert Case.get(Case.case_no == "B-1").created_at == dt.datetime(2024, 5, 1, 9, 30, 0, 123456)
+    assert Case.select().where(Case.closed.between(dt.date(2024, 5, 20),
+                                                   dt.date(2024, 5, 20))).count() == 2
