@@ -46,24 +46,22 @@ def _escaped(text: str) -> str:
 
 
 def _copy_formatter(field: pw.Field):
-    """The COPY text of one column's values, chosen once per column: a row of an import is
-    then formatted without asking each value its type."""
+    """The COPY text of one column's values (NULL as \\N), chosen once per column: a row of an
+    import is then formatted with one call per value, without asking each value its type."""
     if isinstance(field, pw.BooleanField):
         def fmt(v):
-            return "t" if v else "f"
+            return "\\N" if v is None else ("t" if v else "f")
     elif isinstance(field, (pw.DateField, pw.DateTimeField)):
         def fmt(v):
-            return v.isoformat()
+            return "\\N" if v is None else v.isoformat()
     elif isinstance(field, (pw.IntegerField, pw.ForeignKeyField, pw.DecimalField,
                             pw.FloatField)):
-        fmt = str
+        def fmt(v):
+            return "\\N" if v is None else str(v)
     else:
         def fmt(v):
-            return _escaped(str(v))
-
-    def null_or(v):
-        return "\\N" if v is None else fmt(v)
-    return null_or
+            return "\\N" if v is None else _escaped(v if type(v) is str else str(v))
+    return fmt
 
 
 def _iso(value: dt.date) -> str:

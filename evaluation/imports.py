@@ -85,13 +85,29 @@ def _select_in(model: type[pw.Model], columns: list[pw.Field], key: pw.Field,
     names = ", ".join(f'"{c.column_name}"' for c in columns)
     sql = f'SELECT {names} FROM "{model._meta.table_name}" WHERE "{key.column_name}"'
     if is_postgres():  # one array parameter, one statement, whatever the count
-        return db.execute_sql(f"{sql} = ANY(%s)", [list(values)]).fetchall() if values else []
+        if not values:
+            return []
+        return db.execute_sql(f"{sql} = ANY(%s::{_pg_array_type(key)})",
+                              [_pg_array(values)]).fetchall()
     out: list[tuple] = []
     for part in _chunks(sorted(values)):
         marks = ", ".join([db.param] * len(part))
         cursor = db.execute_sql(f"{sql} IN ({marks})", part)
         out.extend(cursor.fetchall())
     return out
+
+
+def _pg_array_type(key: pw.Field) -> str:
+    return "bigint[]" if isinstance(key, (pw.IntegerField, pw.ForeignKeyField)) else "text[]"
+
+
+def _pg_array(values: list) -> str:
+    """An array literal as one text parameter: psycopg2 would send a list as ARRAY[…] with one
+    expression per element for the server to parse (100k 案件编号: 0.65 s instead of 0.3 s)."""
+    if values and isinstance(values[0], int):
+        return "{" + ",".join(str(v) for v in values) + "}"
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values) + "}"
 
 
 class PreloadedLookups(CaseLookups):

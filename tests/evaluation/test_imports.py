@@ -68,6 +68,21 @@ def test_reimport_is_idempotent_and_updates_by_case_no(tmp_path, people):
     assert rollups.nonzero_rows() == incremental
 
 
+def test_reimport_finds_case_numbers_with_quotes_commas_and_backslashes(tmp_path, people):
+    """The file's 案件编号 are looked up in one array parameter on PostgreSQL: characters that
+    array literals treat specially must still match their stored case."""
+    odd = ['K"1', "K,2", "K\\3", "{K4}", "K 5"]
+    rows = [[no, *GOOD[0][1:]] for no in odd]
+    first = import_cases(csv_file(tmp_path, rows), actor="imp", scope=None)
+    assert first.ok and first.created == 5, [str(e) for e in first.errors]
+    rows[1][6] = "1200.00"  # 标的金额 of K,2 changes
+    again = import_cases(csv_file(tmp_path, rows), actor="imp", scope=None)
+    assert again.ok, [str(e) for e in again.errors]
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 4)
+    assert sorted(c.case_no for c in Case.select()) == sorted(odd)
+    assert str(Case.get(Case.case_no == "K,2").amount_involved) == "1200.00"
+
+
 def bad(row_index: int, column: str, value: str) -> list[list[str]]:
     rows = [row[:] for row in GOOD]
     rows[row_index][HEADERS.index(column)] = value
