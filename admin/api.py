@@ -8,10 +8,13 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from network.db import N_
+from network.errors import Msg
 from network.models import LEVELS, STATUSES, Organization, OrgKind
 from network.services import CODE_RE
 from network.tree import children_counts, subtree
 
+from .forms import tr
 from .views.base import current_scope
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -21,19 +24,23 @@ MAX_OFFSET = 2**31 - 1  # larger offsets overflow the databases' integer paramet
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, error: str, message: str):
-        super().__init__(message)
+    """`error` is the stable code for programs; `message` is for people, in the caller's
+    language (the account's saved choice), Chinese by default."""
+
+    def __init__(self, status: int, error: str, message: Msg):
+        super().__init__(str(message))
         self.status, self.error, self.message = status, error, message
 
 
 @api_bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return jsonify(error=exc.error, message=exc.message), exc.status
+    return jsonify(error=exc.error, message=tr(exc.message)), exc.status
 
 
-HTTP_MESSAGES = {400: "请求参数错误", 401: "需要登录或有效的 API 令牌", 403: "超出您的权限或管辖范围",
-                 404: "接口不存在", 405: "该接口不支持此请求方法", 413: "请求内容过大",
-                 500: "服务器内部错误"}
+HTTP_MESSAGES = {400: N_("请求参数错误"), 401: N_("需要登录或有效的 API 令牌"),
+                 403: N_("超出您的权限或管辖范围"), 404: N_("接口不存在"),
+                 405: N_("该接口不支持此请求方法"), 413: N_("请求内容过大"),
+                 500: N_("服务器内部错误")}
 
 
 @api_bp.app_errorhandler(HTTPException)
@@ -43,7 +50,7 @@ def _http_error(exc: HTTPException):
     if not request.path.startswith(api_bp.url_prefix + "/"):
         return exc
     response = jsonify(error=exc.name.lower().replace(" ", "_"),
-                       message=HTTP_MESSAGES.get(exc.code, exc.name))
+                       message=tr(HTTP_MESSAGES.get(exc.code, exc.name)))
     response.status_code = exc.code or 500
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
@@ -55,7 +62,7 @@ def login_required_json(view):
     @wraps(view)
     def inner(*args, **kwargs):
         if not current_user.is_authenticated:
-            raise ApiError(401, "unauthorized", "需要登录或有效的 API 令牌")
+            raise ApiError(401, "unauthorized", Msg("需要登录或有效的 API 令牌"))
         return view(*args, **kwargs)
 
     return inner
@@ -86,10 +93,10 @@ def visible_org(code: str) -> Organization:
     # database: it is simply unknown.
     org = Organization.get_or_none(Organization.code == code) if CODE_RE.match(code) else None
     if org is None:
-        raise ApiError(404, "not_found", f"机构编码「{code}」不存在")
+        raise ApiError(404, "not_found", Msg("机构编码「%(code)s」不存在", code=code))
     scope = current_scope()
     if scope is not None and not scope.contains(org):
-        raise ApiError(403, "forbidden", f"机构「{code}」超出您的管辖范围")
+        raise ApiError(403, "forbidden", Msg("机构「%(code)s」超出您的管辖范围", code=code))
     return org
 
 
@@ -111,7 +118,7 @@ def stations():
         if limit < 1 or offset > MAX_OFFSET:
             raise ValueError
     except ValueError:
-        raise ApiError(400, "bad_request", "limit/offset 应为正整数") from None
+        raise ApiError(400, "bad_request", Msg("limit/offset 应为正整数")) from None
     Parent = Organization.alias()
     query = (subtree(root).select(Organization, OrgKind, Parent).join(OrgKind)
              .switch(Organization)
@@ -133,7 +140,7 @@ def openapi():
 
 @api_bp.route("/<path:anything>")
 def unknown(anything: str):
-    raise ApiError(404, "not_found", "接口不存在")
+    raise ApiError(404, "not_found", Msg("接口不存在"))
 
 
 from . import api_kpis  # noqa: E402,F401  (registers /kpis routes on api_bp)

@@ -9,6 +9,7 @@ import datetime as dt
 from flask import jsonify, request
 
 from evaluation.kpis import KPI_KEYS, children_kpis, kpis, monthly_kpis
+from network.errors import Msg
 from network.models import Organization
 
 from .api import ApiError, api_bp, login_required_json, visible_org
@@ -37,16 +38,17 @@ MAX_MONTHS = 120
 def _date(name: str) -> dt.date:
     text = (request.args.get(name) or "").strip()
     if not text:
-        raise ApiError(400, "bad_request", f"缺少参数 {name}（YYYY-MM-DD）")
+        raise ApiError(400, "bad_request", Msg("缺少参数 %(name)s（YYYY-MM-DD）", name=name))
     try:
         if len(text) != 10:
             raise ValueError
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise ApiError(400, "bad_request",
-                       f"参数 {name} 应为 YYYY-MM-DD 格式的日期：「{text}」") from None
+        raise ApiError(400, "bad_request", Msg("参数 %(name)s 应为 YYYY-MM-DD 格式的日期：「%(v)s」",
+                                               name=name, v=text)) from None
     if not EARLIEST <= day <= LATEST:
-        raise ApiError(400, "bad_request", f"参数 {name} 应在 1900-01-01 至 2999-12-31 之间")
+        raise ApiError(400, "bad_request",
+                       Msg("参数 %(name)s 应在 1900-01-01 至 2999-12-31 之间", name=name))
     return day
 
 
@@ -58,10 +60,10 @@ def kpi_request() -> tuple[Organization, dt.date, dt.date]:
     else:
         org = current_scope()
         if org is None:
-            raise ApiError(400, "bad_request", "缺少参数 station（机构编码）")
+            raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
     start, end = _date("from"), _date("to")
     if start > end:
-        raise ApiError(400, "bad_request", "参数 from 不能晚于 to")
+        raise ApiError(400, "bad_request", Msg("参数 from 不能晚于 to"))
     return org, start, end
 
 
@@ -90,7 +92,8 @@ def kpis_children():
 def kpis_monthly():
     org, start, end = kpi_request()
     if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
-        raise ApiError(400, "bad_request", f"按月统计的范围不能超过 {MAX_MONTHS} 个月")
+        raise ApiError(400, "bad_request",
+                       Msg("按月统计的范围不能超过 %(n)d 个月", n=MAX_MONTHS))
     return jsonify([{"month": first.strftime("%Y-%m"), **_head(org, first, last),
                      **kpis_json(figures)}
                     for first, last, figures in monthly_kpis(org, start, end)])

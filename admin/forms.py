@@ -33,7 +33,7 @@ class AjaxSelectWidget(AjaxSelect2Widget):
 def tr(message) -> str:
     """Translate a domain message (Msg) into the current UI language."""
     if isinstance(message, Msg):
-        return gettext(message.template, **message.params)
+        return message.render(gettext)
     return gettext(str(message)) if message else ""
 
 

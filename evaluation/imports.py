@@ -242,7 +242,7 @@ def _stored(values: dict[str, Any], name: str) -> Any:
 
 
 def _named(case_no: str, msg: Msg) -> Msg:
-    return Msg("案件编号「%(no)s」：%(msg)s", no=case_no or "（空）", msg=str(msg))
+    return Msg("案件编号「%(no)s」：%(msg)s", no=case_no or Msg("（空）"), msg=msg)
 
 
 def _prepare(ctx: ImportContext, scanned: dict[str, set[str]]) -> None:
@@ -268,12 +268,12 @@ def _stage_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
     existing = lookups.existing.get(case_no) if case_no else None
     if (existing is not None and scope is not None
             and not scope.contains(lookups.units[existing.station_id])):
-        raise out_of_scope(f"案件「{case_no}」", scope, "case_no")
+        raise out_of_scope(Msg("案件「%(no)s」", no=case_no), scope, "case_no")
     values = check_case(data, lookups, own_id=existing.id if existing is not None else None,
                         today=staged.today)
     station: Unit = values["station"]
     if scope is not None and not scope.contains(station):
-        raise out_of_scope(f"机构「{station.code}」", scope, "station")
+        raise out_of_scope(Msg("机构「%(code)s」", code=station.code), scope, "station")
     if existing is None:
         staged.create(values)
         return CREATED

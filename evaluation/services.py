@@ -44,6 +44,13 @@ def _codes(table: dict[str, str]) -> dict[str, str]:
 RESULT_CODES, METHOD_CODES, FULFILMENT_CODES = _codes(RESULTS), _codes(METHODS), _codes(FULFILMENTS)
 
 
+# Column names inside messages, as parts the English catalogue translates too.
+LABELS = {name: Msg(label) for name, label in (
+    ("received", "受理日期"), ("closed", "结案日期"), ("amount_involved", "标的金额"),
+    ("agreed_amount", "协议金额"), ("result", "调解结果"), ("method", "调解方式"),
+    ("fulfilment", "履行情况"), ("dispute_type", "纠纷类型"), ("source", "案件来源"))}
+
+
 def _choices(table) -> str:
     return "、".join(table.values() if isinstance(table, dict) else table)
 
@@ -153,7 +160,7 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
                                   else Msg("必填"))
     out["mediator"] = mediator
 
-    for name, label in (("received", "受理日期"), ("closed", "结案日期")):
+    for name, label in (("received", LABELS["received"]), ("closed", LABELS["closed"])):
         try:
             out[name] = parse_date(data.get(name))
         except ValueError:
@@ -165,18 +172,19 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     if "received" not in errors and out["received"] is None:
         errors["received"] = Msg("必填")
 
-    for name, label in (("amount_involved", "标的金额"), ("agreed_amount", "协议金额")):
+    for name, label in (("amount_involved", LABELS["amount_involved"]),
+                        ("agreed_amount", LABELS["agreed_amount"])):
         try:
             out[name] = parse_amount(data.get(name))
         except ValueError as exc:
-            errors[name] = Msg("%(label)s：%(msg)s", label=label, msg=str(exc.args[0]))
+            errors[name] = Msg("%(label)s：%(msg)s", label=label, msg=exc.args[0])
     if "amount_involved" not in errors and out["amount_involved"] is None:
         errors["amount_involved"] = Msg("必填")
 
     for name, table, codes, label, required in (
-            ("result", RESULTS, RESULT_CODES, "调解结果", True),
-            ("method", METHODS, METHOD_CODES, "调解方式", True),
-            ("fulfilment", FULFILMENTS, FULFILMENT_CODES, "履行情况", False)):
+            ("result", RESULTS, RESULT_CODES, LABELS["result"], True),
+            ("method", METHODS, METHOD_CODES, LABELS["method"], True),
+            ("fulfilment", FULFILMENTS, FULFILMENT_CODES, LABELS["fulfilment"], False)):
         value = data.get(name)
         if value is None or not str(value).strip():
             out[name] = None
@@ -187,8 +195,9 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
         if out[name] is None:
             errors[name] = Msg("%(label)s「%(v)s」无效，应为：%(choices)s", label=label, v=value,
                                choices=_choices(table))
-    for name, choices, label, required in (("dispute_type", DISPUTE_TYPES, "纠纷类型", True),
-                                           ("source", SOURCES, "案件来源", False)):
+    for name, choices, label, required in (
+            ("dispute_type", DISPUTE_TYPES, LABELS["dispute_type"], True),
+            ("source", SOURCES, LABELS["source"], False)):
         value = "" if data.get(name) is None else str(data[name]).strip()
         out[name] = value or None
         if not value and required:
@@ -213,7 +222,7 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
         errors["closed"] = Msg("调解中的案件不能填写结案日期")
     elif result in CONCLUDED and closed is None and "closed" not in errors:
         errors["closed"] = Msg("已结案（%(result)s）的案件必须填写结案日期",
-                               result=RESULTS[result])
+                               result=Msg(RESULTS[result]))
     involved, agreed = out.get("amount_involved"), out.get("agreed_amount")
     if involved is not None and agreed is not None and agreed > involved:
         errors["agreed_amount"] = Msg("协议金额不能高于标的金额")

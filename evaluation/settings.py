@@ -65,12 +65,12 @@ def _convert(key: str, raw: Any) -> Any:
         if not number.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise ValueError(Msg("「%(label)s」应为数字", label=spec.label)) from None
+        raise ValueError(Msg("「%(label)s」应为数字", label=Msg(spec.label))) from None
     if spec.kind is int and number != number.to_integral_value():
-        raise ValueError(Msg("「%(label)s」应为整数", label=spec.label))
+        raise ValueError(Msg("「%(label)s」应为整数", label=Msg(spec.label)))
     if (spec.minimum is not None and number < Decimal(str(spec.minimum))) or (
             spec.maximum is not None and number > Decimal(str(spec.maximum))):
-        raise ValueError(Msg("「%(label)s」应在%(lo)s到%(hi)s之间", label=spec.label,
+        raise ValueError(Msg("「%(label)s」应在%(lo)s到%(hi)s之间", label=Msg(spec.label),
                              lo=spec.minimum, hi=spec.maximum))
     return int(number) if spec.kind is int else float(number)
 

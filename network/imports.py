@@ -39,7 +39,7 @@ class RowError:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": str(self.message),
-                "template": self.message.template, "params": self.message.params}
+                **self.message.to_dict()}
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "文件"
@@ -140,15 +140,14 @@ def header_problem(spec: ImportSpec, headers: list[str]) -> Msg | None:
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     parts = []
     if missing:
-        parts.append("缺少列：" + "、".join(missing))
+        parts.append(Msg("缺少列：%(columns)s", columns="、".join(missing)))
     if unknown:
-        parts.append("无法识别的列：" + "、".join(unknown))
+        parts.append(Msg("无法识别的列：%(columns)s", columns="、".join(unknown)))
     if repeated:
-        parts.append("重复的列：" + "、".join(repeated))
+        parts.append(Msg("重复的列：%(columns)s", columns="、".join(repeated)))
     if not parts:
         return None
-    return Msg("表头与模板不符（%(problems)s）。请下载模板，按模板的表头填写",
-               problems="；".join(parts))
+    return Msg("表头与模板不符（%(problems)s）。请下载模板，按模板的表头填写", problems=parts)
 
 
 def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organization | None,
@@ -218,7 +217,7 @@ def _import_row(spec: ImportSpec, ctx: ImportContext, number: int, row: dict[str
             ctx.seen[key] = number
 
 
-def out_of_scope(what: str, scope: Organization, column_field: str) -> OutOfScope:
+def out_of_scope(what: Msg, scope: Organization, column_field: str) -> OutOfScope:
     return OutOfScope(Msg("超出管辖范围：%(what)s不在「%(scope)s」之下", what=what,
                           scope=scope.name), field=column_field)
 
@@ -286,7 +285,7 @@ def _import_station(row: dict[str, str], ctx: ImportContext) -> str:
     scope = ctx.scope
     existing = Organization.get_or_none(Organization.code == data["code"].strip())
     if existing is not None and scope is not None and not scope.contains(existing):
-        raise out_of_scope(f"机构「{existing.code}」", scope, "code")
+        raise out_of_scope(Msg("机构「%(code)s」", code=existing.code), scope, "code")
     values = services._clean(data, existing)
     parent = values.get("parent")
     if parent is not None:
@@ -296,7 +295,8 @@ def _import_station(row: dict[str, str], ctx: ImportContext) -> str:
         return UNCHANGED
     moves = existing is None or (parent.id if parent else None) != existing.parent_id
     if scope is not None and moves and (parent is None or not scope.contains(parent)):
-        what = f"上级机构「{parent.code}」" if parent else "无上级机构的机构"
+        what = (Msg("上级机构「%(code)s」", code=parent.code) if parent
+                else Msg("无上级机构的机构"))
         raise out_of_scope(what, scope, "parent")
     if existing is None:
         org = services.create_org(data, actor=ctx.actor, scope=scope)

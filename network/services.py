@@ -50,11 +50,11 @@ def _parent_rule(level: int, parent: Organization | None) -> Msg | None:
     if level in (COUNTY, COMMUNITY):
         need = CITY if level == COUNTY else COUNTY
         if parent is None:
-            return Msg("%(level)s机构必须有上级机构", level=LEVELS[level])
+            return Msg("%(level)s机构必须有上级机构", level=Msg(LEVELS[level]))
         if parent.level != need:
             return Msg("%(level)s机构的上级必须是%(need)s机构，「%(parent)s」是%(plevel)s",
-                       level=LEVELS[level], need=LEVELS[need], parent=parent.name,
-                       plevel=LEVELS[parent.level])
+                       level=Msg(LEVELS[level]), need=Msg(LEVELS[need]), parent=parent.name,
+                       plevel=Msg(LEVELS[parent.level]))
     return None
 
 
@@ -168,7 +168,7 @@ def _clean(data: dict[str, Any], instance: Organization | None) -> dict[str, Any
     if instance is not None and level is not None and level != instance.level:
         wrong = instance.children.where(Organization.level != level + 1)
         if wrong.exists():
-            errors["level"] = Msg("该机构已有下级机构，不能改为%(level)s", level=LEVELS[level])
+            errors["level"] = Msg("该机构已有下级机构，不能改为%(level)s", level=Msg(LEVELS[level]))
     if errors:
         raise ValidationError(errors)
     return out

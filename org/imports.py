@@ -60,7 +60,7 @@ def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     scope = ctx.scope
     existing = Mediator.get_or_none(Mediator.staff_no == data["staff_no"].strip())
     if existing is not None and not in_scope(existing, scope):
-        raise out_of_scope(f"调解员「{existing.staff_no}」", scope, "staff_no")
+        raise out_of_scope(Msg("调解员「%(no)s」", no=existing.staff_no), scope, "staff_no")
     errors: dict[str, Msg] = {}
     values: dict[str, Any] = {}
     kind = "resident"
@@ -77,7 +77,7 @@ def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     station: Organization = values["station"]
     ctx.orgs()[station.code] = data["station"] = station
     if scope is not None and not scope.contains(station):
-        raise out_of_scope(f"机构「{station.code}」", scope, "station")
+        raise out_of_scope(Msg("机构「%(code)s」", code=station.code), scope, "station")
     if existing is None:
         create_mediator(data, actor=ctx.actor, scope=scope, kind=kind)
         return CREATED

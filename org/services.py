@@ -108,8 +108,9 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     text("name", 50, required=True)
     text("speciality", 100)
     text("employer", 100)
-    for name, table, label in (("gender", GENDERS, "性别"), ("employment", EMPLOYMENT, "专兼职"),
-                               ("status", MEDIATOR_STATUSES, "状态")):
+    for name, table, label in (("gender", GENDERS, Msg("性别")),
+                               ("employment", EMPLOYMENT, Msg("专兼职")),
+                               ("status", MEDIATOR_STATUSES, Msg("状态"))):
         if name in data:
             if data[name] in (None, "") and name != "gender":
                 continue
@@ -118,8 +119,8 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
                 errors[name] = Msg("%(label)s应为：%(choices)s", label=label,
                                    choices="、".join(table.values()))
             out[name] = code
-    for name, choices, label in (("education", EDUCATION, "学历"),
-                                 ("political_status", POLITICAL, "政治面貌")):
+    for name, choices, label in (("education", EDUCATION, Msg("学历")),
+                                 ("political_status", POLITICAL, Msg("政治面貌"))):
         if name in data:
             value = (data[name] or "").strip() if isinstance(data[name], str) else data[name]
             if value and value not in choices:

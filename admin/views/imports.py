@@ -40,7 +40,14 @@ from evaluation.imports import CASES, import_cases
 from network import jobs
 from network.db import db
 from network.errors import DomainError, Msg
-from network.imports import STATIONS, ImportSpec, header_problem, import_stations, template_file
+from network.imports import (
+    STATIONS,
+    ImportSpec,
+    RowError,
+    header_problem,
+    import_stations,
+    template_file,
+)
 from network.tabular import FileProblem, open_table
 from org.accounts import ADMIN, MANAGER
 from org.imports import MEDIATORS, import_mediators
@@ -82,7 +89,7 @@ def upload_dir() -> Path:
 def error_rows(errors: list[dict]) -> list[dict]:
     """Stored or fresh errors, translated for the page: 行号, 列, 原因."""
     return [{"row": e["row"], "column": label(e["column"]),
-             "message": tr(Msg(e["template"], **e["params"]))} for e in errors]
+             "message": tr(Msg.from_dict(e))} for e in errors]
 
 
 def run_job(job_id: int, path: str) -> None:
@@ -109,8 +116,7 @@ def run_job(job_id: int, path: str) -> None:
             log.exception("import job %s failed", job_id)
             failure = Msg("导入时发生内部错误，未导入任何数据")
             jobs.finish(job, ok=False, counts={}, errors=[
-                {"row": 0, "column": "", "message": str(failure),
-                 "template": failure.template, "params": {}}])
+                RowError(0, "", failure).as_dict()])
         else:
             jobs.finish(job, ok=result.ok, counts=result.counts(),
                         errors=[e.as_dict() for e in result.errors])

@@ -1,9 +1,13 @@
 """The JSON API: authentication, jurisdiction, errors as JSON, the OpenAPI description."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import PASSWORD
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture
@@ -254,3 +258,23 @@ def test_list_query_count_does_not_grow_with_rows(client, runner, network, manag
         make_org(f"QD-02-{n:02d}", parent=network["shinan"])
     assert len(client.get("/api/v1/stations", headers=bearer(token)).get_json()["items"]) == 9
     assert selects() == few
+
+
+# --- language of the messages -----------------------------------------------------------------
+
+def test_error_messages_follow_the_accounts_language(client, runner, manager):
+    """Programs read `error`; people read `message`, in the language the account chose (the
+    portal's switch saves it), Chinese by default."""
+    token = issue_token(runner, "mgr2")
+    url = "/api/v1/kpis?station=QD-02&from=2024-13-01&to=2024-12-31"
+    chinese = assert_json_error(client.get(url, headers=bearer(token)), 400, "bad_request")
+    assert chinese["message"] == "参数 from 应为 YYYY-MM-DD 格式的日期：「2024-13-01」"
+    manager.locale = "en"
+    manager.save()
+    english = assert_json_error(client.get(url, headers=bearer(token)), 400, "bad_request")
+    assert english["message"] == 'Parameter from must be a date written YYYY-MM-DD: "2024-13-01"'
+    refused = assert_json_error(client.get("/api/v1/stations/QD-11", headers=bearer(token)),
+                                403, "forbidden")
+    assert "QD-11" in refused["message"] and not CJK.search(refused["message"])
+    missing = assert_json_error(client.get("/api/v1/nothing-here", headers=bearer(token)), 404)
+    assert missing["message"] == "No such endpoint"

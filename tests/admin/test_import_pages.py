@@ -230,3 +230,36 @@ def test_background_job_uses_its_own_connection(app, network, tmp_path):
     assert job.finished_at is not None
     assert Organization.get(code="QD-02-09").parent_id == network["shinan"].id
     assert not path.exists()
+
+
+def test_case_import_errors_read_in_english(app, admin_client, network, make_mediator):
+    """Every part of a message is translated, the reason inside "Case number …: …" and the
+    column names in it too; only what the file itself holds stays as typed."""
+    import html as html_lib
+
+    from evaluation.imports import CASE_COLUMNS
+    from network.tabular import write_csv
+
+    make_mediator(network["room1"], staff_no="M-1")
+    admin_client.client.get("/lang/en")
+    good = ["K-1", network["room1"].code, "M-1", "2024-01-05", "2024-01-25", "信用卡",
+            "1000.00", "800.00", "调解成功", "线上", "法院委派", "是", "已履行"]
+    bad_date = [*good[:3], "2024-13-45", *good[4:]]
+    bad_amount = ["K-2", *good[1:6], "12.345", *good[7:]]
+    page = upload(admin_client, write_csv(list(CASE_COLUMNS), [bad_date, bad_amount]),
+                  "cases.csv", kind="cases").get_data(as_text=True)
+    table = page[page.index('id="import-errors"'):]
+    cells = [tuple(html_lib.unescape(c) for c in row) for row in re.findall(
+        r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", table)]
+    assert cells == [
+        ("2", "Received", 'Case number “K-1”: Received must be written YYYY-MM-DD: "2024-13-45"'),
+        ("3", "Amount involved",
+         'Case number “K-2”: Amount involved: Amounts have at most two decimals: "12.345"'),
+    ]
+
+    headers = [h for h in CASE_COLUMNS if h != "受理日期"] + ["备注"]
+    page = upload(admin_client, write_csv(headers, [good[:3] + good[4:] + ["x"]]),
+                  "cases.csv", kind="cases").get_data(as_text=True)
+    table = html_lib.unescape(page[page.index('id="import-errors"'):])
+    assert ("The header does not match the template (missing columns: 受理日期; unknown "
+            "columns: 备注)") in table
