@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 import peewee as pw
 
@@ -256,6 +257,54 @@ def split_range(start: dt.date, end: dt.date):
     return (first, month_start(last_end)), edges
 
 
+class RangePlan(NamedTuple):
+    """How to count [start, end]: rollup rows of `months` (first, last month), plus the cases
+    of the `add` day ranges, minus the cases of the `subtract` day ranges."""
+
+    months: tuple[dt.date, dt.date] | None
+    add: list[tuple[dt.date, dt.date]]
+    subtract: list[tuple[dt.date, dt.date]]
+
+
+def _days(span: tuple[dt.date, dt.date]) -> int:
+    return (span[1] - span[0]).days + 1
+
+
+def plan_range(start: dt.date, end: dt.date) -> RangePlan:
+    """`split_range`, but a partial month that covers most of its month is counted as the
+    whole month's rollup minus the days outside the range: "the last 12 months" from
+    2 December is then one day of cases to read instead of thirty."""
+    months, edges = split_range(start, end)
+    first, last = months if months is not None else (None, None)
+    add, subtract = [], []
+    pieces = []
+    for a, b in edges:  # with no whole month, the one edge may reach into the next month
+        if month_start(a) != month_start(b):
+            pieces += [(a, month_end(a)), (month_start(b), b)]
+        else:
+            pieces.append((a, b))
+    for a, b in pieces:
+        month, month_last = month_start(a), month_end(a)
+        outside = ([(month, a - dt.timedelta(days=1))] if a > month else []) + (
+            [(b + dt.timedelta(days=1), month_last)] if b < month_last else [])
+        if sum(_days(span) for span in outside) < _days((a, b)):
+            subtract.extend(outside)
+            first = month if first is None or month < first else first
+            last = month if last is None or month > last else last
+        else:
+            add.append((a, b))
+    return RangePlan((first, last) if first is not None else None, add, subtract)
+
+
+def plan_figures(where: pw.Node, plan: RangePlan, group: str | None = None) -> dict:
+    """The cases' part of a plan: figures of the added days minus those of the subtracted
+    days, {key: Figures} as `case_figures` groups them."""
+    out = case_figures(where, plan.add, group)
+    for key, fig in case_figures(where, plan.subtract, group).items():
+        out.setdefault(key, Figures()).add(fig, -1)
+    return out
+
+
 def rollup_figures(org_ids: list[int], months: tuple[dt.date, dt.date] | None,
                    group: str | None = None) -> dict:
     """Summed rollup rows of the organisations over whole months: {org id | month | None: Figures}."""
@@ -282,11 +331,11 @@ def _check(start: dt.date, end: dt.date) -> None:
 
 def figures(org: Organization, start: dt.date, end: dt.date) -> Figures:
     _check(start, end)
-    months, edges = split_range(start, end)
+    plan = plan_range(start, end)
     total = Figures()
-    for fig in rollup_figures([org.id], months).values():
+    for fig in rollup_figures([org.id], plan.months).values():
         total.add(fig)
-    for fig in case_figures(in_org_few_days(org), edges).values():
+    for fig in plan_figures(in_org_few_days(org), plan).values():
         total.add(fig)
     return total
 
@@ -316,11 +365,12 @@ def children_kpis(org: Organization, start: dt.date,
     children = list(org.children.order_by(Organization.code))
     if not children:
         return []
-    months, edges = split_range(start, end)
+    plan = plan_range(start, end)
     totals = {c.id: Figures() for c in children}
-    for child_id, fig in rollup_figures(list(totals), months, group="organization").items():
+    for child_id, fig in rollup_figures(list(totals), plan.months,
+                                        group="organization").items():
         totals[child_id].add(fig)
-    by_station = case_figures(in_org_few_days(org) & (Case.station != org.id), edges,
+    by_station = plan_figures(in_org_few_days(org) & (Case.station != org.id), plan,
                               group="station")
     if by_station:
         paths = dict(Organization.select(Organization.id, Organization.path)
@@ -353,11 +403,11 @@ def monthly_kpis(org: Organization, start: dt.date,
                  end: dt.date) -> list[tuple[dt.date, dt.date, dict]]:
     """(from, to, KPIs) per calendar month touched by [start, end], clipped to the range."""
     _check(start, end)
-    months, edges = split_range(start, end)
-    per_month = rollup_figures([org.id], months, group="month")
-    for edge in edges:
-        for fig in case_figures(in_org_few_days(org), [edge]).values():
-            per_month.setdefault(month_start(edge[0]), Figures()).add(fig)
+    plan = plan_range(start, end)
+    per_month = rollup_figures([org.id], plan.months, group="month")
+    for fig_month, fig in plan_figures(in_org_few_days(org), plan, group="month").items():
+        year, month = (int(x) for x in fig_month.split("-"))
+        per_month.setdefault(dt.date(year, month, 1), Figures()).add(fig)
     out = []
     month = month_start(start)
     while month <= end:

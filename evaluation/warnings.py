@@ -109,15 +109,16 @@ class _Network:
         return out
 
     def figures(self, start: dt.date, end: dt.date) -> dict[int, kpis.Figures]:
-        """Raw KPI sums of each station's subtree over [start, end]: whole months from the
-        rollups (one grouped query), edge days from the cases (grouped by station)."""
+        """Raw KPI sums of each station's subtree over [start, end]: months from the rollups
+        (one grouped query), edge days from the cases (grouped by station, `kpis.plan_range`)."""
         out = {sid: kpis.Figures() for sid in self.stations}
         if not out:
             return out
-        months, edges = kpis.split_range(start, end)
-        for org_id, fig in kpis.rollup_figures(list(out), months, group="organization").items():
+        plan = kpis.plan_range(start, end)
+        for org_id, fig in kpis.rollup_figures(list(out), plan.months,
+                                               group="organization").items():
             out[org_id].add(fig)
-        by_station = kpis.case_figures(self.case_scope(), edges, group="station")
+        by_station = kpis.plan_figures(self.case_scope(), plan, group="station")
         for sid, figs in self.to_stations(by_station).items():
             for fig in figs:
                 out[sid].add(fig)

@@ -4,7 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from evaluation.kpis import KPI_KEYS, children_kpis, kpis, kpis_direct, monthly_kpis
+from evaluation.kpis import (
+    KPI_KEYS,
+    RangePlan,
+    children_kpis,
+    kpis,
+    kpis_direct,
+    monthly_kpis,
+    plan_range,
+)
 
 d = dt.date
 
@@ -119,14 +127,63 @@ def test_query_counts_do_not_grow_with_the_network(ledger):
     with count_queries() as whole:
         kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))
     assert whole.count == 1
-    # Cut months: plus one query each for received and closed edge days.
+    # Cut months: plus one query each for received and closed days, for the edge days added
+    # (03-01 … 03-10) and for those taken from January's rollup (01-01 … 01-15).
     with count_queries() as cut:
         kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
-    assert cut.count == 3
-    # Children: children list, their rollups, edge cases by station, stations' paths.
+    assert cut.count == 5
+    with count_queries() as one_edge:
+        kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 10))
+    assert one_edge.count == 3
+    # Children: children list, their rollups, edge cases by station (4), stations' paths.
     with count_queries() as children:
         children_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
-    assert children.count <= 5
+    assert children.count <= 7
     with count_queries() as monthly:
         monthly_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
     assert monthly.count == 5
+
+
+def test_a_mostly_covered_month_is_its_rollup_minus_the_days_outside():
+    # "The last 12 months" on 2026-12-01: December 2025 lacks one day, December 2026 has one.
+    assert plan_range(d(2025, 12, 2), d(2026, 12, 1)) == RangePlan(
+        (d(2025, 12, 1), d(2026, 11, 1)), [(d(2026, 12, 1), d(2026, 12, 1))],
+        [(d(2025, 12, 1), d(2025, 12, 1))])
+    # 16 of January's 31 days are in (15 out): January's rollup minus 01-01 … 01-15;
+    # 15 of December's are in (16 out): those 15 days from the cases.
+    assert plan_range(d(2023, 1, 16), d(2025, 12, 15)) == RangePlan(
+        (d(2023, 1, 1), d(2025, 11, 1)), [(d(2025, 12, 1), d(2025, 12, 15))],
+        [(d(2023, 1, 1), d(2023, 1, 15))])
+    # Inside one month: the month minus both ends, or the few days themselves.
+    assert plan_range(d(2024, 3, 2), d(2024, 3, 30)) == RangePlan(
+        (d(2024, 3, 1), d(2024, 3, 1)), [],
+        [(d(2024, 3, 1), d(2024, 3, 1)), (d(2024, 3, 31), d(2024, 3, 31))])
+    assert plan_range(d(2024, 3, 10), d(2024, 3, 12)) == RangePlan(
+        None, [(d(2024, 3, 10), d(2024, 3, 12))], [])
+    assert plan_range(d(2024, 1, 1), d(2024, 12, 31)) == RangePlan(
+        (d(2024, 1, 1), d(2024, 12, 1)), [], [])
+
+
+def test_children_and_months_agree_with_the_cases_when_days_are_taken_away(ledger):
+    """Ranges whose edge months are counted as rollup minus the days outside."""
+    for start, end in [(d(2024, 1, 2), d(2024, 3, 30)), (d(2024, 1, 3), d(2024, 2, 27)),
+                       (d(2024, 2, 2), d(2024, 2, 28)), (d(2024, 1, 21), d(2024, 3, 4))]:
+        for org, figures in children_kpis(ledger["city"], start, end):
+            assert figures == kpis_direct(org, start, end), (org.code, start, end)
+        for first, last, figures in monthly_kpis(ledger["city"], start, end):
+            assert figures == kpis_direct(ledger["city"], first, last), (first, last)
+        both(ledger["shinan"], start, end)
+    # By hand, February without its first and last days (02-02 … 02-28) at the city:
+    # received E (02-03), D (02-10), F (02-20); closed B (02-05), F (02-25); not C (02-01).
+    feb = both(ledger["city"], d(2024, 2, 2), d(2024, 2, 28))
+    assert (feb["received"], feb["closed"]) == (3, 2)
+
+
+def test_a_range_without_a_whole_month_is_planned_month_by_month():
+    # 01-16 … 02-24: January minus 01-01 … 01-15 (15 out, 16 in); February minus 02-25 … 02-29.
+    assert plan_range(d(2024, 1, 16), d(2024, 2, 24)) == RangePlan(
+        (d(2024, 1, 1), d(2024, 2, 1)), [],
+        [(d(2024, 1, 1), d(2024, 1, 15)), (d(2024, 2, 25), d(2024, 2, 29))])
+    # 01-25 … 02-03: both pieces short, read from the cases.
+    assert plan_range(d(2024, 1, 25), d(2024, 2, 3)) == RangePlan(
+        None, [(d(2024, 1, 25), d(2024, 1, 31)), (d(2024, 2, 1), d(2024, 2, 3))], [])
