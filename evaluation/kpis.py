@@ -2,7 +2,8 @@
 
 Every page, chart, export and API answer asks this module. A figure for an organisation (its
 whole subtree) over [start, end] is the sum of its rollup rows for the whole months inside the
-range plus the edge days before/after them counted straight from the case table.
+range plus the edge days before/after them counted straight from the case table (or, for an edge
+month mostly inside the range, that month's rollup minus the few days outside: `plan_range`).
 `kpis_direct` counts everything from the cases: the cross-check of the rollups.
 
 Raw sums (`Figures`) are numerators and denominators; `derive` turns them into the published
