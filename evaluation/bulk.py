@@ -158,7 +158,9 @@ class Inserter:
             if self._error is not None:
                 continue  # take what the producer still sends, up to its end
             try:
-                self._cursor.copy_expert(self._sql, io.StringIO(page))
+                # one read of the whole page: psycopg2 reads 8 KiB at a time by default, each
+                # read taking the GIL back from the thread that checks rows
+                self._cursor.copy_expert(self._sql, io.StringIO(page), size=len(page) + 1)
             except BaseException as exc:  # raised again by close(), in the producing thread
                 self._error = exc
 
