@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from network.audit import AuditLog, diff, snapshot
-from network.db import db, is_postgres
+from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.imports import (
     CREATED,
@@ -49,8 +49,10 @@ from .services import FIELDS, CaseLookups, check_case
 
 CHUNK = 1000  # values per IN (...) look-up
 
+# Headers as the files carry them (Chinese in every language); N_ marks the ones that
+# the English error table needs and no field label already translates.
 CASE_COLUMNS = {
-    "案件编号": "case_no", "机构编码": "station", "调解员工号": "mediator",
+    "案件编号": "case_no", "机构编码": "station", N_("调解员工号"): "mediator",
     "受理日期": "received", "结案日期": "closed", "纠纷类型": "dispute_type",
     "标的金额": "amount_involved", "协议金额": "agreed_amount", "调解结果": "result",
     "调解方式": "method", "案件来源": "source", "司法确认": "judicial_confirmed",
@@ -269,11 +271,13 @@ def _stage_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
     if (existing is not None and scope is not None
             and not scope.contains(lookups.units[existing.station_id])):
         raise out_of_scope(Msg("案件「%(no)s」", no=case_no), scope, "case_no")
+    # a station outside the scope is refused before the rules, whose messages would name it
+    # and the mediator (services._check_station_first)
+    named = lookups.station(data["station"].strip())
+    if scope is not None and named is not None and not scope.contains(named):
+        raise out_of_scope(Msg("机构「%(code)s」", code=named.code), scope, "station")
     values = check_case(data, lookups, own_id=existing.id if existing is not None else None,
                         today=staged.today)
-    station: Unit = values["station"]
-    if scope is not None and not scope.contains(station):
-        raise out_of_scope(Msg("机构「%(code)s」", code=station.code), scope, "station")
     if existing is None:
         staged.create(values)
         return CREATED

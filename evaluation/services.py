@@ -229,8 +229,10 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     if (station is not None and mediator is not None and received is not None
             and "received" not in errors
             and not lookups.assigned(mediator.id, station.id, received)):
-        errors["mediator"] = Msg("调解员「%(name)s」在受理日期 %(day)s 未在「%(station)s」任职",
-                                 name=mediator.name, day=received.isoformat(),
+        # named by the 工号 typed, not by name: the mediator may serve outside the caller's
+        # jurisdiction, and a refusal must not tell who holds a number there
+        errors["mediator"] = Msg("调解员「%(no)s」在受理日期 %(day)s 未在「%(station)s」任职",
+                                 no=mediator.staff_no, day=received.isoformat(),
                                  station=station.name)
     if errors:
         raise ValidationError(errors)
@@ -253,8 +255,27 @@ def _fresh_station(case: Case) -> Organization:
     return case.station
 
 
+def _named_station(data: dict[str, Any], instance: Case | None) -> Organization | None:
+    station = data["station"] if "station" in data else (
+        instance.station if instance is not None else None)
+    if station is None or isinstance(station, Organization):
+        return station
+    code = str(station).strip()
+    return Organization.get_or_none(Organization.code == code) if code else None
+
+
+def _check_station_first(data: dict[str, Any], instance: Case | None,
+                         scope: Organization | None) -> None:
+    """Refuse a station outside the caller's jurisdiction before any other rule: the rules'
+    messages name the station and the mediator, which the caller may not see there."""
+    station = _named_station(data, instance)
+    if station is not None:
+        _check_scope(station, scope)
+
+
 def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Case:
     """Record a case and add it to the rollups of its station and every ancestor."""
+    _check_station_first(data, None, scope)
     with db.atomic():
         values = clean_case(data)
         _check_scope(values["station"], scope)
@@ -269,6 +290,7 @@ def update_case(case: Case, data: dict[str, Any], *, actor: str,
                 scope: Organization | None) -> Case:
     """Change a case; the rollups lose its old contribution and gain the new one."""
     _check_scope(_fresh_station(case), scope)
+    _check_station_first(data, case, scope)
     with db.atomic():
         values = clean_case(data, case)
         _check_scope(values["station"], scope)

@@ -20,7 +20,7 @@ from typing import Any
 import peewee as pw
 
 from . import audit, services
-from .db import db
+from .db import N_, db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
 from .models import LEVELS, STATUSES, Organization, OrgKind
 from .tabular import FileProblem, open_table, write_csv, write_xlsx
@@ -268,8 +268,10 @@ def template_file(spec: ImportSpec, fmt: str) -> bytes:
 
 # --- stations -------------------------------------------------------------------------------
 
+# Headers as the files carry them (Chinese in every language); N_ marks the ones that
+# the English error table needs and no field label already translates.
 STATION_COLUMNS = {
-    "机构编码": "code", "机构名称": "name", "层级": "level", "上级机构编码": "parent",
+    "机构编码": "code", "机构名称": "name", "层级": "level", N_("上级机构编码"): "parent",
     "机构类型": "kind", "行政区划代码": "division_code", "地址": "address", "电话": "phone",
     "成立日期": "founded", "经度": "longitude", "纬度": "latitude", "状态": "status",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from network.db import N_
 from network.errors import Msg, ValidationError
 from network.imports import (
     CREATED,
@@ -34,11 +35,13 @@ from .services import (
     update_mediator,
 )
 
+# Headers as the files carry them (Chinese in every language); N_ marks the ones that
+# the English error table needs and no field label already translates.
 MEDIATOR_COLUMNS = {
     "工号": "staff_no", "姓名": "name", "性别": "gender", "身份证号": "id_number",
     "手机号": "mobile", "学历": "education", "专业特长": "speciality",
     "政治面貌": "political_status", "专兼职": "employment", "工作单位": "employer",
-    "入职日期": "joined", "状态": "status", "所属机构编码": "station", "驻点方式": "kind",
+    "入职日期": "joined", "状态": "status", N_("所属机构编码"): "station", "驻点方式": "kind",
 }
 
 

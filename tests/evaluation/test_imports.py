@@ -229,3 +229,16 @@ def test_large_preview_writes_nothing(tmp_path, people):
                           dry_run=True)
     assert result.ok and result.created == 5000
     assert Case.select().count() == 0 and Rollup.select().count() == 0
+
+
+def test_a_station_outside_scope_is_refused_before_the_rules_can_name_anything(tmp_path,
+                                                                              people):
+    """A 市南区 manager names a 黄岛区 room with a mediator not serving there: the answer is
+    the refusal alone, not the rule that names the room and the mediator."""
+    row = ["K-9", "QD-11-01", "M-1", "2024-01-05", "2024-01-25", "信用卡", "1000.00",
+           "800.00", "调解成功", "线上", "法院委派", "是", "已履行"]
+    result = import_cases(csv_file(tmp_path, [row]), actor="imp", scope=people["shinan"])
+    assert [(e.row, e.column) for e in result.errors] == [(2, "机构编码")]
+    text = str(result.errors[0].message)
+    assert "超出管辖范围" in text and people["room3"].name not in text and "M-1" not in text
+    assert Case.select().count() == 0

@@ -128,3 +128,18 @@ def test_invalid_update_changes_nothing(base):
     fresh = Case.get_by_id(case.id)
     assert fresh.closed == d(2024, 3, 15)
     assert Rollup.select().where(Rollup.closed == 1).count() == 3
+
+
+def test_out_of_scope_station_is_refused_before_rules_that_name_it(base, network):
+    """M-01 does not serve at 黄岛工作室: the refusal must not be that rule's message, which
+    would name a room and a mediator outside the caller's jurisdiction."""
+    data = {**base, "station": "QD-11-01"}
+    data.pop("_mediator")
+    with pytest.raises(OutOfScope) as refused:
+        create_case(data, actor="m", scope=network["shinan"])
+    assert "黄岛工作室" not in str(refused.value) and "M-01" not in str(refused.value)
+    case = create(base)
+    with pytest.raises(OutOfScope) as moved:
+        update_case(case, {"station": "QD-11-01"}, actor="m", scope=network["shinan"])
+    assert "黄岛工作室" not in str(moved.value)
+    assert Case.select().count() == 1
