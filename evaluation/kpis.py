@@ -273,8 +273,8 @@ def _days(span: tuple[dt.date, dt.date]) -> int:
 
 def plan_range(start: dt.date, end: dt.date) -> RangePlan:
     """`split_range`, but a partial month that covers most of its month is counted as the
-    whole month's rollup minus the days outside the range: "the last 12 months" from
-    2 December is then one day of cases to read instead of thirty."""
+    whole month's rollup minus the days outside the range: a rolling year from 2 December is
+    then one day of cases to read at each end instead of thirty-one."""
     months, edges = split_range(start, end)
     first, last = months if months is not None else (None, None)
     add, subtract = [], []

@@ -27,11 +27,11 @@ from urllib.parse import urlsplit, urlunsplit
 from network.db import db
 
 # Three years: whole months (rollups only), and cut mid-month (edge days from the cases);
-# and the dashboard's "last 12 months" as of 2025-12-01 (a day taken from December 2024's
-# rollup, a day of December 2025 added: kpis.plan_range).
+# and a rolling year to 2025-12-01, as API callers ask for "the last 365 days" (December
+# 2024's rollup minus its first day, plus 1 December 2025: kpis.plan_range).
 RANGES = {"": (dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
           " edges": (dt.date(2023, 1, 16), dt.date(2025, 12, 15)),
-          " last12": (dt.date(2024, 12, 2), dt.date(2025, 12, 1))}
+          " rolling": (dt.date(2024, 12, 2), dt.date(2025, 12, 1))}
 FROM, TO = RANGES[""]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

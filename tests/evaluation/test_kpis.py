@@ -145,7 +145,7 @@ def test_query_counts_do_not_grow_with_the_network(ledger):
 
 
 def test_a_mostly_covered_month_is_its_rollup_minus_the_days_outside():
-    # "The last 12 months" on 2026-12-01: December 2025 lacks one day, December 2026 has one.
+    # A rolling year to 2026-12-01: December 2025 lacks one day, December 2026 has one.
     assert plan_range(d(2025, 12, 2), d(2026, 12, 1)) == RangePlan(
         (d(2025, 12, 1), d(2026, 11, 1)), [(d(2026, 12, 1), d(2026, 12, 1))],
         [(d(2025, 12, 1), d(2025, 12, 1))])
