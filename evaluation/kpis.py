@@ -148,9 +148,11 @@ def _days_sql() -> pw.Node:
 
 def month_sql(field: pw.Field) -> pw.Node:
     """'YYYY-MM' of a date column on either backend."""
+    # coerce(False): text as it comes; peewee would otherwise try the date column's parsers
+    # on every 'YYYY-MM' (three failed strptime calls per grouped row)
     if is_postgres():
-        return pw.fn.to_char(field, "YYYY-MM")
-    return pw.fn.strftime("%Y-%m", field)
+        return pw.fn.to_char(field, "YYYY-MM").coerce(False)
+    return pw.fn.strftime("%Y-%m", field).coerce(False)
 
 
 def _closed_aggregates() -> list[pw.Node]:
@@ -164,7 +166,7 @@ def _closed_aggregates() -> list[pw.Node]:
         pw.fn.SUM(_when(succeeded & (Case.judicial_confirmed == True))),  # noqa: E712
         pw.fn.SUM(_when(succeeded & (Case.fulfilment == FULFILLED))),
         pw.fn.SUM(_when(succeeded & Case.fulfilment.is_null(False))),
-        pw.fn.SUM(_days_sql()),
+        pw.fn.SUM(_days_sql()).coerce(False),  # an integer, not a date
         pw.fn.SUM(_cents_sql(Case.amount_involved)),
         pw.fn.SUM(_when(succeeded, _cents_sql(Case.agreed_amount))),
     ]

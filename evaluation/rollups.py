@@ -100,14 +100,15 @@ def rebuild() -> int:
     with db.atomic():
         Rollup.delete().execute()
         paths = dict(Organization.select(Organization.id, Organization.path).tuples())
-        deltas: Deltas = {}
+        by_station: dict[tuple[int, dt.date], list[int]] = {}
         for (station_id, month_text), fig in case_figures(
                 None, [(dt.date.min, dt.date.max)], group="station_month").items():
             year, month = (int(x) for x in month_text.split("-"))
-            for org_id in path_ids(paths[station_id]):
-                deltas.setdefault((org_id, dt.date(year, month, 1)), Figures()).add(fig)
-        apply(deltas)
-        return sum(1 for fig in deltas.values() if not fig.is_zero())
+            by_station[(station_id, dt.date(year, month, 1))] = [fig[c] for c in COUNTS]
+        # the import's way to the ancestors (level by level), not a Figures per ancestor
+        sums = spread(by_station, paths)
+        apply_sums(sums)
+        return sum(1 for values in sums.values() if any(values))
 
 
 def on_move(old_prefix: str, new_prefix: str) -> None:
