@@ -146,6 +146,12 @@ def _days_sql() -> pw.Node:
     return pw.Cast(pw.fn.julianday(Case.closed) - pw.fn.julianday(Case.received), "INTEGER")
 
 
+def month_of(text: str) -> dt.date:
+    """The first day of a `month_sql` key ('2024-03' → 2024-03-01)."""
+    year, month = (int(x) for x in text.split("-"))
+    return dt.date(year, month, 1)
+
+
 def month_sql(field: pw.Field) -> pw.Node:
     """'YYYY-MM' of a date column on either backend."""
     # coerce(False): text as it comes; peewee would otherwise try the date column's parsers
@@ -409,8 +415,7 @@ def monthly_kpis(org: Organization, start: dt.date,
     plan = plan_range(start, end)
     per_month = rollup_figures([org.id], plan.months, group="month")
     for fig_month, fig in plan_figures(in_org_few_days(org), plan, group="month").items():
-        year, month = (int(x) for x in fig_month.split("-"))
-        per_month.setdefault(dt.date(year, month, 1), Figures()).add(fig)
+        per_month.setdefault(month_of(fig_month), Figures()).add(fig)
     out = []
     month = month_start(start)
     while month <= end:

@@ -16,7 +16,7 @@ from network.db import db
 from network.models import Organization
 
 from . import bulk
-from .kpis import Figures, case_contribution, case_figures
+from .kpis import Figures, case_contribution, case_figures, month_of
 from .models import COUNTS, Case, Rollup
 
 BATCH = 500
@@ -103,8 +103,7 @@ def rebuild() -> int:
         by_station: dict[tuple[int, dt.date], list[int]] = {}
         for (station_id, month_text), fig in case_figures(
                 None, [(dt.date.min, dt.date.max)], group="station_month").items():
-            year, month = (int(x) for x in month_text.split("-"))
-            by_station[(station_id, dt.date(year, month, 1))] = [fig[c] for c in COUNTS]
+            by_station[(station_id, month_of(month_text))] = [fig[c] for c in COUNTS]
         # the import's way to the ancestors (level by level), not a Figures per ancestor
         sums = spread(by_station, paths)
         apply_sums(sums)

@@ -261,7 +261,7 @@ def _named_station(data: dict[str, Any], instance: Case | None) -> Organization 
     if station is None or isinstance(station, Organization):
         return station
     code = str(station).strip()
-    return Organization.get_or_none(Organization.code == code) if code else None
+    return CaseLookups().station(code) if code else None
 
 
 def _check_station_first(data: dict[str, Any], instance: Case | None,
