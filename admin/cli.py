@@ -206,16 +206,16 @@ def import_template(kind: str, out: str):
 
 @cli_bp.cli.group("stats")
 def stats_group():
-    """Case statistics (monthly rollups)."""
+    """Case statistics (monthly and daily rollups)."""
 
 
 @stats_group.command("rebuild")
 def stats_rebuild():
-    """Recompute every monthly rollup row from the case ledger."""
+    """Recompute every monthly and daily rollup row from the case ledger."""
     from evaluation.rollups import rebuild
 
     rows = rebuild()
-    click.echo(f"已重建统计：{rows} 行（机构 × 月份）")
+    click.echo(f"已重建统计：{rows} 行（机构 × 月份，及上级机构 × 日）")
 
 
 @stats_group.command("report")

@@ -43,8 +43,8 @@ from network.models import Organization, now
 from org.models import Assignment, Mediator
 
 from . import bulk, rollups
-from .kpis import closed_vector, month_start
-from .models import COUNTS, Case
+from .kpis import closed_vector
+from .models import COUNTS, Case, DayRollup
 from .services import FIELDS, CaseLookups, check_case
 
 CHUNK = 1000  # values per IN (...) look-up
@@ -169,10 +169,13 @@ AUDITED = ["actor", "action", "table", "object_id", "object_repr", "changes", "o
 
 
 class Staged:
-    """The file's writes and its rollup deltas per (station, month), spread over each
-    station's ancestors once, at the end. New cases stream into the table while later rows are
-    still being checked (`bulk.Inserter`); nothing is kept unless every row passed, since the
-    runner rolls the transaction back otherwise."""
+    """The file's writes and, for the cases it changes, their rollup deltas per (station,
+    day), folded into months and spread over each station's ancestors once, at the end.
+
+    New cases stream into the table while later rows are still being checked
+    (`bulk.Inserter`), and reach the rollups at the end, summed by the database
+    (`rollups.add_cases`); nothing is kept unless every row passed, since the runner rolls
+    the transaction back otherwise."""
 
     def __init__(self, lookups: PreloadedLookups, ctx: ImportContext):
         self.lookups = lookups
@@ -182,12 +185,15 @@ class Staged:
         self.sink = None if ctx.dry_run else ctx.closing.enter_context(
             bulk.Inserter(Case, INSERTED))
         self.changed: list[tuple[Case, dict[str, Any]]] = []
-        self.by_station: dict[tuple[int, dt.date], list[int]] = {}
+        self.created = 0
+        # the new rows are those above the highest id now that carry this import's stamp
+        self.last_id = 0 if ctx.dry_run else Case.select(pw.fn.MAX(Case.id)).scalar() or 0
+        self.by_station: dict[tuple[int, dt.date], list[int]] = {}  # (station, day)
 
     def _count(self, station_id: int, v: Any, sign: int) -> None:
         # Plain lists in the order of COUNTS: a Figures per row would dominate a large file.
         sums = self.by_station
-        key = (station_id, month_start(v["received"]))
+        key = (station_id, v["received"])
         row = sums.get(key)
         if row is None:
             row = sums[key] = [0] * len(COUNTS)
@@ -196,7 +202,7 @@ class Staged:
                                v["fulfilment"], v["received"], v["closed"],
                                v["amount_involved"], v["agreed_amount"])
         if vector is not None:
-            key = (station_id, month_start(v["closed"]))
+            key = (station_id, v["closed"])
             row = sums.get(key)
             if row is None:
                 sums[key] = list(vector) if sign > 0 else [-x for x in vector]
@@ -207,7 +213,7 @@ class Staged:
         if self.sink is not None:
             self.sink.add((values["case_no"], values["station"].id, values["mediator"].id,
                            *[values[name] for name in FIELDS[3:]], self.stamp, self.stamp))
-        self._count(values["station"].id, values, 1)
+        self.created += 1
 
     def update(self, case: Case, values: dict[str, Any]) -> None:
         self.changed.append((case, values))
@@ -216,9 +222,13 @@ class Staged:
 
     def write(self, actor: str) -> None:
         # spread the sums over the ancestors while the database still takes the last rows
-        sums = rollups.spread(self.by_station,
-                              {u.id: u.path for u in self.lookups.units.values()})
+        paths = {u.id: u.path for u in self.lookups.units.values()}
+        months = rollups.spread(rollups.months_of_days(self.by_station), paths)
+        days = rollups.spread(self.by_station, paths, own=False)
         self.sink.close()
+        if self.created:
+            rollups.add_cases((Case.id > self.last_id) & (Case.created_at == self.stamp),
+                              paths)
         stamp = now()
         bulk.update(Case, UPDATED_FIELDS, [
             (case.id, tuple(_stored(values, name) for name in FIELDS) + (stamp,))
@@ -226,7 +236,8 @@ class Staged:
         bulk.insert(AuditLog, ["created_at", *AUDITED], [
             (stamp.replace(microsecond=0), *self._audit(actor, case, values))
             for case, values in self.changed])
-        rollups.apply_sums(sums)
+        rollups.apply_sums(months)
+        rollups.apply_sums(days, DayRollup)
 
     def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
         after = Case(**case.__data__)

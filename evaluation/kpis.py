@@ -2,8 +2,9 @@
 
 Every page, chart, export and API answer asks this module. A figure for an organisation (its
 whole subtree) over [start, end] is the sum of its rollup rows for the whole months inside the
-range plus the edge days before/after them counted straight from the case table (or, for an edge
-month mostly inside the range, that month's rollup minus the few days outside: `plan_range`).
+range plus the edge days before/after them: the day rollups of its descendants and its own cases
+counted straight from the case table (or, for an edge month mostly inside the range, that month's
+rollup minus the few days outside: `plan_range`).
 `kpis_direct` counts everything from the cases: the cross-check of the rollups.
 
 Raw sums (`Figures`) are numerators and denominators; `derive` turns them into the published
@@ -31,6 +32,7 @@ from .models import (
     SUCCESS,
     WITHDRAWN,
     Case,
+    DayRollup,
     Rollup,
 )
 
@@ -114,14 +116,16 @@ def closed_vector(result: str, method: str, judicial_confirmed: bool, fulfilment
             cents(amount_involved), cents(agreed_amount))
 
 
-def case_contribution(case: Case) -> dict[dt.date, Figures]:
-    """{month: figures} that one case adds: received in its 受理 month, the rest in its 结案 month."""
-    out: dict[dt.date, Figures] = {month_start(case.received): Figures({"received": 1})}
+def case_contribution(case: Case, by_day: bool = False) -> dict[dt.date, Figures]:
+    """{month: figures} that one case adds: received in its 受理 month, the rest in its 结案 month
+    ({day: figures} on those days with `by_day`)."""
+    bucket = (lambda day: day) if by_day else month_start
+    out: dict[dt.date, Figures] = {bucket(case.received): Figures({"received": 1})}
     vector = closed_vector(case.result, case.method, case.judicial_confirmed, case.fulfilment,
                            case.received, case.closed, case.amount_involved, case.agreed_amount)
     if vector is not None:
         closed = Figures(dict(zip(COUNTS, vector, strict=True)))
-        month = month_start(case.closed)
+        month = bucket(case.closed)
         if month in out:
             out[month].add(closed)
         else:
@@ -161,21 +165,28 @@ def month_sql(field: pw.Field) -> pw.Node:
     return pw.fn.strftime("%Y-%m", field).coerce(False)
 
 
-def _closed_aggregates() -> list[pw.Node]:
+def closed_terms() -> list[pw.Node]:
+    """What one concluded case adds to each of CLOSED_COUNTS, as SQL over its row."""
     succeeded = Case.result == SUCCESS
     return [
-        pw.fn.COUNT(Case.id),
-        pw.fn.SUM(_when(succeeded)),
-        pw.fn.SUM(_when(Case.result == FAILURE)),
-        pw.fn.SUM(_when(Case.result == WITHDRAWN)),
-        pw.fn.SUM(_when(Case.method == ONLINE)),
-        pw.fn.SUM(_when(succeeded & (Case.judicial_confirmed == True))),  # noqa: E712
-        pw.fn.SUM(_when(succeeded & (Case.fulfilment == FULFILLED))),
-        pw.fn.SUM(_when(succeeded & Case.fulfilment.is_null(False))),
-        pw.fn.SUM(_days_sql()).coerce(False),  # an integer, not a date
-        pw.fn.SUM(_cents_sql(Case.amount_involved)),
-        pw.fn.SUM(_when(succeeded, _cents_sql(Case.agreed_amount))),
+        pw.Value(1, converter=False),
+        _when(succeeded),
+        _when(Case.result == FAILURE),
+        _when(Case.result == WITHDRAWN),
+        _when(Case.method == ONLINE),
+        _when(succeeded & (Case.judicial_confirmed == True)),  # noqa: E712
+        _when(succeeded & (Case.fulfilment == FULFILLED)),
+        _when(succeeded & Case.fulfilment.is_null(False)),
+        _days_sql(),
+        _cents_sql(Case.amount_involved),
+        _when(succeeded, _cents_sql(Case.agreed_amount)),
     ]
+
+
+def closed_aggregates() -> list[pw.Node]:
+    # SUM(days) coerce(False): an integer, not a date
+    return [pw.fn.COUNT(Case.id), *[pw.fn.SUM(term).coerce(False)
+                                    for term in closed_terms()[1:]]]
 
 
 EDGE_DAYS = 62  # at most two partial months
@@ -201,8 +212,8 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
                  group: str | None = None) -> dict:
     """Figures counted from cases matching `where` in the given date ranges: {key: Figures}.
 
-    `group` is None (one key, None), "station", "mediator", "month" ('YYYY-MM') or
-    "station_month".
+    `group` is None (one key, None), "station", "mediator", "month" ('YYYY-MM'),
+    "station_month" or "day".
     Two grouped queries: received by 受理日期, the closed figures by 结案日期.
     """
     out: dict = {}
@@ -210,14 +221,11 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
         return out
     for date_field, columns, aggregates in (
             (Case.received, ("received",), [pw.fn.COUNT(Case.id)]),
-            (Case.closed, CLOSED_COUNTS, _closed_aggregates())):
-        keys = []
-        if group in ("station", "station_month"):
-            keys.append(Case.station)
-        if group == "mediator":
-            keys.append(Case.mediator)
-        if group in ("month", "station_month"):
-            keys.append(month_sql(date_field))
+            (Case.closed, CLOSED_COUNTS, closed_aggregates())):
+        keys = {None: [], "station": [Case.station], "mediator": [Case.mediator],
+                "month": [month_sql(date_field)],
+                "station_month": [Case.station, month_sql(date_field)],
+                "day": [date_field]}[group]
         cond = _in_ranges(date_field, ranges)
         if date_field is Case.closed:
             cond &= Case.result.in_(CONCLUDED)
@@ -239,15 +247,6 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
 def in_org(org: Organization) -> pw.Node:
     """Cases of `org`'s whole subtree (an indexed sub-select on organisation paths)."""
     return Case.station.in_(subtree_ids(org))
-
-
-def in_org_few_days(org: Organization) -> pw.Node:
-    """`in_org` for the edge days of a range. With `IN (sub-select)` PostgreSQL hash-joins
-    and scans the whole case table for a few days' rows; `= ANY(ARRAY(sub-select))` lets it
-    probe the (station, received) and (station, closed) indexes unit by unit (tests/bench)."""
-    if is_postgres():
-        return Case.station == pw.fn.ANY(pw.fn.ARRAY(subtree_ids(org)))
-    return in_org(org)
 
 
 # --- ranges: whole months from rollups, edge days from cases ------------------------------------
@@ -305,11 +304,42 @@ def plan_range(start: dt.date, end: dt.date) -> RangePlan:
     return RangePlan((first, last) if first is not None else None, add, subtract)
 
 
-def plan_figures(where: pw.Node, plan: RangePlan, group: str | None = None) -> dict:
-    """The cases' part of a plan: figures of the added days minus those of the subtracted
-    days, {key: Figures} as `case_figures` groups them."""
-    out = case_figures(where, plan.add, group)
-    for key, fig in case_figures(where, plan.subtract, group).items():
+def _day_figures(org_ids: list[int], ranges: list[tuple[dt.date, dt.date]],
+                 group: str | None) -> dict:
+    """Figures of the subtrees of `org_ids` on the days of `ranges`: their descendants' day
+    rollups plus their own cases. {org id | month | None: Figures} as `group` is
+    "organization", "month" or None."""
+    if not ranges or not org_ids:
+        return {}
+    cond = None
+    for start, end in ranges:
+        part = DayRollup.day.between(start, end)
+        cond = part if cond is None else (cond | part)
+    keys = {"organization": [DayRollup.organization], "month": [month_sql(DayRollup.day)],
+            None: []}[group]
+    query = (DayRollup.select(*keys, *[pw.fn.SUM(getattr(DayRollup, c)) for c in COUNTS])
+             .where(DayRollup.organization.in_(org_ids) & cond))
+    if keys:
+        query = query.group_by(*keys)
+    out: dict = {}
+    for row in query.tuples():
+        if keys or row[len(keys)] is not None:  # no row: SUMs of nothing are NULL
+            out[row[0] if keys else None] = Figures(dict(zip(COUNTS, row[len(keys):],
+                                                             strict=True)))
+    own = Case.station == org_ids[0] if len(org_ids) == 1 else Case.station.in_(org_ids)
+    for key, fig in case_figures(own, ranges, {"organization": "station"}.get(group, group)
+                                 ).items():
+        out.setdefault(key, Figures()).add(fig)
+    if group == "month":
+        out = {month_of(key): fig for key, fig in out.items()}
+    return out
+
+
+def plan_edges(org_ids: list[int], plan: RangePlan, group: str | None = None) -> dict:
+    """The day part of a plan for the subtrees of `org_ids`: figures of the added days minus
+    those of the subtracted days, {key: Figures} as `_day_figures` groups them."""
+    out = _day_figures(org_ids, plan.add, group)
+    for key, fig in _day_figures(org_ids, plan.subtract, group).items():
         out.setdefault(key, Figures()).add(fig, -1)
     return out
 
@@ -344,7 +374,7 @@ def figures(org: Organization, start: dt.date, end: dt.date) -> Figures:
     total = Figures()
     for fig in rollup_figures([org.id], plan.months).values():
         total.add(fig)
-    for fig in plan_figures(in_org_few_days(org), plan).values():
+    for fig in plan_edges([org.id], plan).values():
         total.add(fig)
     return total
 
@@ -379,15 +409,8 @@ def children_kpis(org: Organization, start: dt.date,
     for child_id, fig in rollup_figures(list(totals), plan.months,
                                         group="organization").items():
         totals[child_id].add(fig)
-    by_station = plan_figures(in_org_few_days(org) & (Case.station != org.id), plan,
-                              group="station")
-    if by_station:
-        paths = dict(Organization.select(Organization.id, Organization.path)
-                     .where(Organization.id.in_(list(by_station))).tuples())
-        depth = len(org.path.strip("/").split("/"))
-        for station_id, fig in by_station.items():
-            child_id = int(paths[station_id].strip("/").split("/")[depth])
-            totals[child_id].add(fig)
+    for child_id, fig in plan_edges(list(totals), plan, group="organization").items():
+        totals[child_id].add(fig)
     return [(c, derive(totals[c.id])) for c in children]
 
 
@@ -414,8 +437,8 @@ def monthly_kpis(org: Organization, start: dt.date,
     _check(start, end)
     plan = plan_range(start, end)
     per_month = rollup_figures([org.id], plan.months, group="month")
-    for fig_month, fig in plan_figures(in_org_few_days(org), plan, group="month").items():
-        per_month.setdefault(month_of(fig_month), Figures()).add(fig)
+    for month, fig in plan_edges([org.id], plan, group="month").items():
+        per_month.setdefault(month, Figures()).add(fig)
     out = []
     month = month_start(start)
     while month <= end:

@@ -1,4 +1,4 @@
-"""The case ledger and the monthly rollups of its figures.
+"""The case ledger and the monthly and daily rollups of its figures.
 
 A case is counted in the month of its 受理日期 (received) and, once concluded, in the month of its
 结案日期 (closed). `Rollup` holds, for every organisation and month, the numerators and
@@ -89,16 +89,10 @@ COUNTS = ("received", "closed", "succeeded", "failed", "withdrawn", "online",
           "amount_involved_cents", "agreed_amount_cents")
 
 
-class Rollup(BaseModel):
-    """Figures of one organisation's whole subtree in one calendar month (`month` = day 1).
+class Sums(BaseModel):
+    """The columns of `COUNTS`, shared by the monthly and the daily rollups (a base class, not
+    a table of its own)."""
 
-    received counts by 受理日期; every other figure counts concluded cases by 结案日期.
-    Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
-    """
-
-    organization = pw.ForeignKeyField(Organization, backref="rollups", on_delete="CASCADE",
-                                      index=False)  # (organization, month) serves it
-    month = pw.DateField()
     received = pw.IntegerField(default=0)
     closed = pw.IntegerField(default=0)
     succeeded = pw.IntegerField(default=0)
@@ -112,5 +106,37 @@ class Rollup(BaseModel):
     amount_involved_cents = pw.BigIntegerField(default=0)
     agreed_amount_cents = pw.BigIntegerField(default=0)
 
+
+class Rollup(Sums):
+    """Figures of one organisation's whole subtree in one calendar month (`month` = day 1).
+
+    received counts by 受理日期; every other figure counts concluded cases by 结案日期.
+    Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="rollups", on_delete="CASCADE",
+                                      index=False)  # (organization, month) serves it
+    month = pw.DateField()
+
     class Meta:
         indexes = ((("organization", "month"), True),)
+
+
+class DayRollup(Sums):
+    """Figures of the cases registered strictly below one organisation (its descendants, not
+    the unit itself) on one day, counted as in `Rollup`.
+
+    The edge days of a range then cost a unit a few rows, not a read of every case its subtree
+    received in those days (a province: tens of thousands). Its own cases are left out so that
+    rooms, the leaves that hold most cases, write no daily rows at all: a year of a province is
+    ~60,000 rows (167 units above the rooms × 365 days). A unit's figures for some days are its
+    day rows plus its own cases, read through the (station, date) indexes.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="day_rollups",
+                                      on_delete="CASCADE", index=False)
+    day = pw.DateField()
+
+    class Meta:
+        table_name = "day_rollup"
+        indexes = ((("organization", "day"), True),)

@@ -1,27 +1,51 @@
-"""Keeping the monthly rollups equal to what the cases say.
+"""Keeping the monthly and daily rollups equal to what the cases say.
 
-Each case counts at its station and at every ancestor of it (the ids in the station's path), so
-a change to a case is a delta on at most (depth × 2 months) rows, applied in the transaction of
-the change. A unit moving to another parent moves its subtree's figures from the old ancestors
-to the new ones in the move's transaction (registered in `network.services.MOVE_HOOKS`).
-`rebuild()` recomputes everything from the cases.
+Each case counts at its station and at every ancestor of it (the ids in the station's path) in
+the monthly rollups, and at every ancestor only in the daily ones (`models.DayRollup`), so a
+change to a case is a delta on a few rows, applied in the transaction of the change. A unit
+moving to another parent moves its subtree's figures from the old ancestors to the new ones in
+the move's transaction (registered in `network.services.MOVE_HOOKS`). `rebuild()` recomputes
+everything from the cases.
 """
 from __future__ import annotations
 
 import datetime as dt
 from operator import add
 
+import peewee as pw
+
 from network import services as network_services
-from network.db import db
+from network.db import db, is_postgres
 from network.models import Organization
 
 from . import bulk
-from .kpis import Figures, case_contribution, case_figures, month_of
-from .models import COUNTS, Case, Rollup
+from .kpis import (
+    CLOSED_COUNTS,
+    Figures,
+    case_contribution,
+    case_figures,
+    closed_terms,
+    month_start,
+)
+from .models import CONCLUDED, COUNTS, Case, DayRollup, Rollup
 
 BATCH = 500
 
-Deltas = dict[tuple[int, dt.date], Figures]
+Sums = dict[tuple[int, dt.date], list[int]]  # (organisation id, month | day): values of COUNTS
+
+
+class Deltas:
+    """Changes to the rollups: {(organisation id, month)} and {(organisation id, day)}."""
+
+    def __init__(self):
+        self.months: dict[tuple[int, dt.date], Figures] = {}
+        self.days: dict[tuple[int, dt.date], Figures] = {}
+
+    def add(self, rows: dict, org_ids: list[int], contribution: dict[dt.date, Figures],
+            sign: int) -> None:
+        for org_id in org_ids:
+            for period, fig in contribution.items():
+                rows.setdefault((org_id, period), Figures()).add(fig, sign)
 
 
 def path_ids(path: str) -> list[int]:
@@ -30,64 +54,101 @@ def path_ids(path: str) -> list[int]:
 
 
 def add_case(deltas: Deltas, station_path: str, case: Case, sign: int) -> Deltas:
-    """Add (sign 1) or take away (sign -1) one case's contribution at every ancestor."""
-    contribution = case_contribution(case)
-    for org_id in path_ids(station_path):
-        for month, fig in contribution.items():
-            deltas.setdefault((org_id, month), Figures()).add(fig, sign)
+    """Add (sign 1) or take away (sign -1) one case's contribution: every month row of the
+    station and its ancestors, every day row of the ancestors."""
+    ids = path_ids(station_path)
+    deltas.add(deltas.months, ids, case_contribution(case), sign)
+    deltas.add(deltas.days, ids[:-1], case_contribution(case, by_day=True), sign)
     return deltas
+
+
+def _as_sums(rows: dict[tuple[int, dt.date], Figures]) -> Sums:
+    return {key: [fig[c] for c in COUNTS] for key, fig in rows.items()}
 
 
 def apply(deltas: Deltas) -> None:
     """Add the non-zero deltas to their rows (a page of upserts per statement) and drop rows
     left at zero."""
-    apply_sums({key: [fig[c] for c in COUNTS] for key, fig in deltas.items()})
+    apply_sums(_as_sums(deltas.months))
+    apply_sums(_as_sums(deltas.days), DayRollup)
 
 
-def apply_sums(sums: dict[tuple[int, dt.date], list[int]]) -> None:
+def _period(model: type[Rollup] | type[DayRollup]) -> pw.Field:
+    return model.month if model is Rollup else model.day
+
+
+def apply_sums(sums: Sums, model: type[Rollup] | type[DayRollup] = Rollup) -> None:
     """`apply` for deltas held as lists in the order of COUNTS (the import's bulk path)."""
-    rows = [(org_id, month, *values) for (org_id, month), values in sums.items()
+    rows = [(org_id, period, *values) for (org_id, period), values in sums.items()
             if any(values)]
     if not rows:
         return
-    bulk.upsert_add(Rollup, ("organization", "month"), COUNTS, rows)
+    period = _period(model)
+    bulk.upsert_add(model, ("organization", period.name), COUNTS, rows)
     # Only a row that lost something can have dropped to zero.
     shrunk = [r for r in rows if any(v < 0 for v in r[2:])]
     org_ids = sorted({r[0] for r in shrunk})
-    months = sorted({r[1] for r in shrunk})
+    periods = sorted({r[1] for r in shrunk})
     for i in range(0, len(org_ids), BATCH):
-        (Rollup.delete()
-         .where(Rollup.organization.in_(org_ids[i:i + BATCH]) & Rollup.month.in_(months)
-                & (Rollup.received == 0) & (Rollup.closed == 0))
-         .execute())
+        for k in range(0, len(periods), BATCH):
+            (model.delete()
+             .where(model.organization.in_(org_ids[i:i + BATCH])
+                    & period.in_(periods[k:k + BATCH])
+                    & (model.received == 0) & (model.closed == 0))
+             .execute())
 
 
-def spread(by_station: dict[tuple[int, dt.date], list[int]],
-           paths: dict[int, str]) -> dict[tuple[int, dt.date], list[int]]:
-    """Sums per (station, month) as sums per (organisation, month) of every ancestor too.
+def _depths(paths: dict[int, str]) -> dict[int, int]:
+    return {org_id: path.count("/") - 1 for org_id, path in paths.items()}
+
+
+def spread(by_station: Sums, paths: dict[int, str], own: bool = True) -> Sums:
+    """Sums per (station, period) as sums per (organisation, period) of every ancestor too;
+    with `own` False, of the ancestors only (the daily rollups: each unit's descendants).
 
     Level by level from the deepest: each row is added to its parent's once, and the parent's
     total (its own cases and its children's) goes up in turn, instead of every station's row
     being added at every ancestor."""
-    sums = {key: values[:] for key, values in by_station.items()}
-    depth = {org_id: path.count("/") - 1 for org_id, path in paths.items()}
+    depth = _depths(paths)
     parent: dict[int, int] = {}
-    for level in range(max((depth[s] for s, _ in sums), default=0), 1, -1):
-        for (org_id, month), values in [(k, v) for k, v in sums.items() if depth[k[0]] == level]:
+
+    def lift(sums: Sums, rows) -> None:
+        for (org_id, period), values in rows:
             if org_id not in parent:
                 parent[org_id] = path_ids(paths[org_id])[-2]
-            key = (parent[org_id], month)
+            key = (parent[org_id], period)
             total = sums.get(key)
             if total is None:
                 sums[key] = values[:]
             else:
                 total[:] = map(add, total, values)
+
+    if own:
+        sums = {key: values[:] for key, values in by_station.items()}
+    else:
+        sums = {}
+        lift(sums, [(k, v) for k, v in by_station.items() if depth[k[0]] > 1])
+    for level in range(max((depth[s] for s, _ in sums), default=0), 1, -1):
+        lift(sums, [(k, v) for k, v in sums.items() if depth[k[0]] == level])
     return sums
+
+
+def months_of_days(by_day: Sums) -> Sums:
+    """Sums per (unit, day) folded into sums per (unit, month)."""
+    out: Sums = {}
+    for (org_id, day), values in by_day.items():
+        key = (org_id, month_start(day))
+        total = out.get(key)
+        if total is None:
+            out[key] = values[:]
+        else:
+            total[:] = map(add, total, values)
+    return out
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:
     """Apply one case's change: `old`/`new` are (station path, case) before and after, or None."""
-    deltas: Deltas = {}
+    deltas = Deltas()
     if old is not None:
         add_case(deltas, old[0], old[1], -1)
     if new is not None:
@@ -95,26 +156,92 @@ def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> 
     apply(deltas)
 
 
+PAIRS = pw.Table("rollup_ancestor", ("unit_id", "ancestor_id"))
+
+
+def _month_sql(field: pw.Field) -> pw.Node:
+    """The first day of a date column's month, as the rollup's `month` stores it."""
+    if is_postgres():
+        return pw.Cast(pw.fn.date_trunc("month", field), "DATE")
+    return pw.fn.strftime("%Y-%m-01", field)
+
+
+def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
+    """Add the cases matching `where`, none of which the rollups hold yet, to the monthly rows
+    of their stations and every ancestor and to the daily rows of the ancestors.
+
+    The database sums them, in one INSERT … SELECT … ON CONFLICT statement per table: each
+    case's received and closed rows, grouped by (station, month) or by (station's parent,
+    day), then those sums joined to a scratch table of (unit, ancestor) pairs and grouped by
+    ancestor. Each rollup row is written once (on PostgreSQL a second write of a row this
+    transaction wrote runs its foreign-key check again). An import's new cases never pass
+    through Python one by one for the rollups, and `rebuild` is the same statements over
+    every case.
+    """
+    pairs = [(unit, ancestor) for unit, path in paths.items() for ancestor in path_ids(path)]
+    db.execute_sql(f"CREATE TEMPORARY TABLE {PAIRS.__name__} "
+                   "(unit_id INTEGER NOT NULL, ancestor_id INTEGER NOT NULL)")
+    try:
+        for i in range(0, len(pairs), BATCH):
+            PAIRS.insert(pairs[i:i + BATCH], columns=[PAIRS.unit_id, PAIRS.ancestor_id]
+                         ).bind(db).execute()
+        # without it SQLite scans every pair for each group of sums
+        db.execute_sql(f"CREATE INDEX {PAIRS.__name__}_unit ON {PAIRS.__name__} (unit_id)")
+        if is_postgres():  # the sorts of a year's cases stay in memory
+            db.execute_sql("SET LOCAL work_mem = '64MB'")
+        zero, one = pw.Value(0, converter=False), pw.Value(1, converter=False)
+        concluded = Case.closed.is_null(False) & Case.result.in_(CONCLUDED)
+        for model, period, unit in ((Rollup, _month_sql, Case.station),
+                                    (DayRollup, None, Organization.parent)):
+            parts = []
+            for date_field, terms, cond in (
+                    (Case.received, [one, *[zero] * len(CLOSED_COUNTS)],
+                     Case.received.is_null(False)),
+                    (Case.closed, [zero, *closed_terms()], concluded)):
+                key = date_field if period is None else period(date_field)
+                part = (Case.select(unit.alias("unit"), key.alias("period"),
+                                    *[t.alias(c) for t, c in zip(terms, COUNTS, strict=True)])
+                        .where(cond if where is None else cond & where))
+                if unit is Organization.parent:  # a day row counts the cases below a unit
+                    part = part.join(Organization, on=Case.station == Organization.id)
+                parts.append(part)
+            rows = parts[0].union_all(parts[1]).alias("case_rows")
+            inner = (pw.Select([rows], [rows.c.unit, rows.c.period,
+                                        *[pw.fn.SUM(getattr(rows.c, c)).alias(c)
+                                          for c in COUNTS]])
+                     .group_by(rows.c.unit, rows.c.period)).alias("sums")
+            query = (pw.Select([inner], [PAIRS.ancestor_id, inner.c.period,
+                                         *[pw.fn.SUM(getattr(inner.c, c)) for c in COUNTS]])
+                     .join(PAIRS, on=PAIRS.unit_id == inner.c.unit)
+                     .group_by(PAIRS.ancestor_id, inner.c.period))
+            counts = [getattr(model, c) for c in COUNTS]
+            (model.insert_from(query, [model.organization, _period(model), *counts])
+             .on_conflict(conflict_target=[model.organization, _period(model)],
+                          update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
+             .execute())
+    finally:
+        db.execute_sql(f"DROP TABLE {PAIRS.__name__}")
+
+
 def rebuild() -> int:
     """Recompute every rollup row from the cases; returns the number of rows written."""
     with db.atomic():
         Rollup.delete().execute()
-        paths = dict(Organization.select(Organization.id, Organization.path).tuples())
-        by_station: dict[tuple[int, dt.date], list[int]] = {}
-        for (station_id, month_text), fig in case_figures(
-                None, [(dt.date.min, dt.date.max)], group="station_month").items():
-            by_station[(station_id, month_of(month_text))] = [fig[c] for c in COUNTS]
-        # the import's way to the ancestors (level by level), not a Figures per ancestor
-        sums = spread(by_station, paths)
-        apply_sums(sums)
-        return sum(1 for values in sums.values() if any(values))
+        DayRollup.delete().execute()
+        add_cases(None, dict(Organization.select(Organization.id, Organization.path).tuples()))
+        return Rollup.select().count() + DayRollup.select().count()
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def on_move(old_prefix: str, new_prefix: str) -> None:
     """A unit moved: its subtree's figures leave the old ancestors and join the new ones.
 
-    The unit's own rollup rows are exactly its subtree's figures; ancestors common to both
-    places (e.g. the city when a room changes county) are untouched.
+    The unit's own monthly rows are exactly its subtree's figures; by day, they are its day
+    rows plus its own cases. Ancestors common to both places (e.g. the city when a room
+    changes county) are untouched.
     """
     old_ancestors = path_ids(old_prefix)[:-1]
     new_ancestors = path_ids(new_prefix)[:-1]
@@ -123,28 +250,39 @@ def on_move(old_prefix: str, new_prefix: str) -> None:
     joining = [i for i in new_ancestors if i not in old_ancestors]
     if not leaving and not joining:
         return
-    deltas: Deltas = {}
-    for row in Rollup.select().where(Rollup.organization == moved).dicts():
-        fig = Figures({c: row[c] for c in COUNTS})
-        month = row["month"]
-        if isinstance(month, str):
-            month = dt.date.fromisoformat(month)
-        for org_id, sign in [(i, -1) for i in leaving] + [(i, 1) for i in joining]:
-            deltas.setdefault((org_id, month), Figures()).add(fig, sign)
+    months = stored_rows(Rollup, Rollup.organization == moved)
+    days = stored_rows(DayRollup, DayRollup.organization == moved)
+    for day, fig in case_figures(Case.station == moved, [(dt.date.min, dt.date.max)],
+                                 group="day").items():
+        days.setdefault((moved, _date(day)), Figures()).add(fig)
+    deltas = Deltas()
+    for rows, out in ((months, deltas.months), (days, deltas.days)):
+        for (_, period), fig in rows.items():
+            deltas.add(out, leaving, {period: fig}, -1)
+            deltas.add(out, joining, {period: fig}, 1)
     apply(deltas)
 
 
-def nonzero_rows() -> dict[tuple[int, dt.date], Figures]:
-    """All stored rollup rows as {(organisation id, month): figures} (to compare states)."""
-    out = {}
-    for row in Rollup.select().dicts():
-        month = row["month"]
-        if isinstance(month, str):
-            month = dt.date.fromisoformat(month)
-        fig = Figures({c: row[c] for c in COUNTS})
-        if not fig.is_zero():
-            out[(row["organization"], month)] = fig
-    return out
+def stored_rows(model: type[Rollup] | type[DayRollup], where: pw.Node | None = None
+                ) -> dict[tuple[int, dt.date], Figures]:
+    """Stored rollup rows as {(organisation id, month | day): figures}."""
+    query = model.select()
+    if where is not None:
+        query = query.where(where)
+    period = _period(model).name
+    return {(row["organization"], _date(row[period])): Figures({c: row[c] for c in COUNTS})
+            for row in query.dicts()}
+
+
+def nonzero_rows(model: type[Rollup] | type[DayRollup] = Rollup
+                 ) -> dict[tuple[int, dt.date], Figures]:
+    """The stored rollup rows that are not all zero (to compare states)."""
+    return {key: fig for key, fig in stored_rows(model).items() if not fig.is_zero()}
+
+
+def state() -> tuple[dict, dict]:
+    """(monthly, daily) non-zero rows: what a rebuild must reproduce."""
+    return nonzero_rows(Rollup), nonzero_rows(DayRollup)
 
 
 if on_move not in network_services.MOVE_HOOKS:

@@ -109,8 +109,9 @@ class _Network:
         return out
 
     def figures(self, start: dt.date, end: dt.date) -> dict[int, kpis.Figures]:
-        """Raw KPI sums of each station's subtree over [start, end]: months from the rollups
-        (one grouped query), edge days from the cases (grouped by station, `kpis.plan_range`)."""
+        """Raw KPI sums of each station's subtree over [start, end]: months from the rollups,
+        edge days from the day rollups and the stations' own cases (grouped queries,
+        `kpis.plan_range`)."""
         out = {sid: kpis.Figures() for sid in self.stations}
         if not out:
             return out
@@ -118,10 +119,8 @@ class _Network:
         for org_id, fig in kpis.rollup_figures(list(out), plan.months,
                                                group="organization").items():
             out[org_id].add(fig)
-        by_station = kpis.plan_figures(self.case_scope(), plan, group="station")
-        for sid, figs in self.to_stations(by_station).items():
-            for fig in figs:
-                out[sid].add(fig)
+        for org_id, fig in kpis.plan_edges(list(out), plan, group="organization").items():
+            out[org_id].add(fig)
         return out
 
 

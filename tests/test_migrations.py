@@ -32,7 +32,8 @@ def domain_models() -> list[type[BaseModel]]:
     while todo:
         model = todo.pop()
         todo.extend(model.__subclasses__())
-        if model.__module__.split(".")[0] in DOMAIN_PACKAGES:
+        # a model other models derive from is their base (evaluation.models.Sums), not a table
+        if model.__module__.split(".")[0] in DOMAIN_PACKAGES and not model.__subclasses__():
             found.append(model)
     return sorted(found, key=lambda m: m._meta.table_name)
 

@@ -113,9 +113,9 @@ def test_stats_rebuild_cli(runner, ledger):
     from evaluation import rollups
     from evaluation.models import Rollup
 
-    before = rollups.nonzero_rows()
+    before = rollups.state()
     Rollup.delete().execute()
     result = runner.invoke(args=["stats", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "已重建统计" in result.output
-    assert rollups.nonzero_rows() == before
+    assert rollups.state() == before

@@ -63,9 +63,9 @@ def test_reimport_is_idempotent_and_updates_by_case_no(tmp_path, people):
     assert (third.created, third.updated, third.unchanged) == (0, 1, 2)
     case = Case.get(Case.case_no == "K-3")
     assert case.result == "success" and str(case.agreed_amount) == "150.00"
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
 
 
 def test_reimport_finds_case_numbers_with_quotes_commas_and_backslashes(tmp_path, people):
@@ -167,9 +167,9 @@ def test_mixed_import_keeps_rollups_equal_to_rebuild_and_direct_counts(tmp_path,
     for org in people.values():
         for start, end in (q1, (dt.date(2024, 1, 20), dt.date(2024, 3, 5))):
             assert kpis(org, start, end) == kpis_direct(org, start, end), org.code
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
     # One audit record per changed case, naming what changed, and one per import.
     updates = list(AuditLog.select().where((AuditLog.action == "update")
                                            & (AuditLog.table == "case")))
@@ -206,9 +206,9 @@ def test_large_file_streams_and_counts(tmp_path, people):
     assert (year["received"], year["closed"], year["succeeded"]) == (5000, 3333, 3333)
     assert str(year["agreed_amount"]) == "333300.00" and str(year["avg_days"]) == "30.0"
     assert year == kpis_direct(people["city"], dt.date(2024, 1, 1), dt.date(2024, 12, 31))
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
 
 
 @pytest.mark.parametrize("dry_run", [False, True])

@@ -127,21 +127,40 @@ def test_query_counts_do_not_grow_with_the_network(ledger):
     with count_queries() as whole:
         kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))
     assert whole.count == 1
-    # Cut months: plus one query each for received and closed days, for the edge days added
-    # (03-01 … 03-10) and for those taken from January's rollup (01-01 … 01-15).
+    # Cut months: for the edge days added (03-01 … 03-10) and for those taken from January's
+    # rollup (01-01 … 01-15), one query over the descendants' day rollups and one each for
+    # the unit's own received and closed cases.
     with count_queries() as cut:
         kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
-    assert cut.count == 5
+    assert cut.count == 7
     with count_queries() as one_edge:
         kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 10))
-    assert one_edge.count == 3
-    # Children: children list, their rollups, edge cases by station (4), stations' paths.
+    assert one_edge.count == 4
+    # Children: children list, their rollups, then the same 3 + 3 for all of them at once.
     with count_queries() as children:
         children_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
-    assert children.count <= 7
+    assert children.count == 8
     with count_queries() as monthly:
         monthly_kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
-    assert monthly.count == 5
+    assert monthly.count == 7
+
+
+def test_edge_days_read_only_the_units_own_cases(ledger):
+    """A city's edge days come from its descendants' day rollups: the case table is asked
+    only for cases registered at the city itself, whatever the size of its subtree."""
+    from playhouse.test_utils import count_queries
+
+    with count_queries() as cut:
+        kpis(ledger["city"], d(2024, 1, 16), d(2024, 3, 10))
+    case_queries = [q.msg[0] for q in cut.get_queries() if '"mediation_case"' in q.msg[0]]
+    assert len(case_queries) == 4
+    city = ledger["city"].id
+    for q in cut.get_queries():
+        if '"mediation_case"' in q.msg[0]:
+            # the one station condition: the city's own id (? or %s: the backend's mark)
+            assert q.msg[1][-1] == city
+            assert q.msg[0].rsplit(" AND ", 1)[1] in ('("t1"."station_id" = ?))',
+                                                      '("t1"."station_id" = %s))')
 
 
 def test_a_mostly_covered_month_is_its_rollup_minus_the_days_outside():

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 
 from evaluation import rollups
-from evaluation.kpis import kpis, kpis_direct
-from evaluation.models import Case, Rollup
+from evaluation.kpis import Figures, kpis, kpis_direct
+from evaluation.models import Case, DayRollup, Rollup
 from evaluation.services import delete_case, update_case
 from network.services import move_org
+
+from .q1_ledger import q1_ledger  # noqa: F401
 
 d = dt.date
 RESULTS = ["调解成功", "调解不成功", "撤回", "调解中"]
@@ -72,23 +74,68 @@ def test_incremental_equals_rebuild_after_random_edits(network, places, make_cas
         else:
             case = cases.pop(rng.randrange(len(cases)))
             delete_case(case, actor="t", scope=None)
-    incremental = rollups.nonzero_rows()
-    assert incremental, "the edits should leave figures"
+    incremental = rollups.state()
+    months, days = incremental
+    assert months and days, "the edits should leave figures"
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
     # No rows left at zero by the deltas either.
-    assert Rollup.select().count() == len(incremental)
-    # The city row of every month counts each live case once in its 受理 month.
-    assert sum(fig["received"] for (org, _), fig in incremental.items()
-               if org == network["city"].id) == Case.select().count()
+    assert Rollup.select().count() == len(months)
+    assert DayRollup.select().count() == len(days)
+    # The city row of every month counts each live case once in its 受理 month; its day rows
+    # count the cases registered below it, not at the city itself.
+    city = network["city"].id
+    assert sum(fig["received"] for (org, _), fig in months.items()
+               if org == city) == Case.select().count()
+    assert sum(fig["received"] for (org, _), fig in days.items()
+               if org == city) == Case.select().where(Case.station != city).count()
+    # Rooms are leaves: no day rows.
+    rooms = {network[name].id for name in ("room1", "room2", "room3")}
+    assert not [key for key in days if key[0] in rooms]
+
+
+def test_day_rows_by_hand(q1_ledger):  # noqa: F811
+    """q1_ledger: case 1 (QD-02-01, 受理 01-05, 结案 01-15, success 2000.00/1000.00, 已履行) and
+    case 9 (QD-11-01, 01-02 / 01-03, success 10000.00/10000.00, 已履行)."""
+    days = rollups.nonzero_rows(DayRollup)
+    shinan, city = q1_ledger["shinan"].id, q1_ledger["city"].id
+    assert days[(shinan, d(2024, 1, 5))] == Figures({"received": 1})
+    assert days[(shinan, d(2024, 1, 15))] == Figures({
+        "closed": 1, "succeeded": 1, "fulfilled": 1, "fulfilment_recorded": 1,
+        "days_sum": 10, "amount_involved_cents": 200000, "agreed_amount_cents": 100000})
+    assert days[(city, d(2024, 1, 2))] == Figures({"received": 1})
+    assert (shinan, d(2024, 1, 2)) not in days
+    # 01-15 at the city: case 1 only (case 9 closed on 01-03)
+    assert days[(city, d(2024, 1, 15))] == days[(shinan, d(2024, 1, 15))]
+    room1 = q1_ledger["room1"].id
+    assert not [key for key in days if key[0] == room1]
+
+
+def test_migration_fills_day_rows_as_the_code_counts(network, places, make_case):
+    """An existing ledger upgraded by migration 009 holds the day rows the code writes."""
+    import importlib.util
+
+    from admin.schema import MIGRATIONS_DIR
+    from network.db import db
+
+    seed_cases(random.Random(9), places, make_case, 150)
+    written = rollups.nonzero_rows(DayRollup)
+    assert written
+    spec = importlib.util.spec_from_file_location(
+        "day_rollups_migration", f"{MIGRATIONS_DIR}/009_day_rollups.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    DayRollup.delete().execute()
+    migration._fill(db.obj)
+    assert rollups.nonzero_rows(DayRollup) == written
 
 
 def test_rebuild_restores_lost_rollups(ledger):
-    before = rollups.nonzero_rows()
+    before = rollups.state()
     Rollup.delete().execute()
     assert kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))["received"] == 0
     rollups.rebuild()
-    assert rollups.nonzero_rows() == before
+    assert rollups.state() == before
     assert kpis(ledger["city"], d(2024, 1, 1), d(2024, 3, 31))["received"] == 7
 
 
@@ -110,9 +157,9 @@ def test_room_moves_to_other_county(ledger):
     assert received_closed(ledger["huangdao"]) == (3, 2)
     assert received_closed(ledger["city"]) == (7, 6)
     assert kpis(ledger["huangdao"], *Q1)["withdrawn"] == 1
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
 
 
 def test_county_moves_to_other_city(ledger, make_org):
@@ -123,15 +170,15 @@ def test_county_moves_to_other_city(ledger, make_org):
     assert received_closed(yantai) == (6, 5)
     assert received_closed(ledger["shinan"]) == (6, 5)
     assert kpis(yantai, *Q1)["amount_involved"] == Decimal("17700.50")
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
 
 
 def test_move_rolled_back_leaves_rollups_unchanged(ledger, monkeypatch):
     from network import audit
 
-    before = rollups.nonzero_rows()
+    before = rollups.state()
 
     def fail(*args, **kwargs):
         raise RuntimeError("audit down")
@@ -139,7 +186,7 @@ def test_move_rolled_back_leaves_rollups_unchanged(ledger, monkeypatch):
     monkeypatch.setattr(audit, "record", fail)
     with pytest.raises(RuntimeError):
         move_org(ledger["room2"], ledger["huangdao"], actor="t", scope=None)
-    assert rollups.nonzero_rows() == before
+    assert rollups.state() == before
 
 
 def test_edit_and_delete_with_case_loaded_before_a_move(ledger):
@@ -153,6 +200,6 @@ def test_edit_and_delete_with_case_loaded_before_a_move(ledger):
     # QD-11 now: E, and C from the moved room (now a success); D is gone.
     assert received_closed(ledger["huangdao"]) == (2, 2)
     assert kpis(ledger["huangdao"], *Q1)["succeeded"] == 2
-    incremental = rollups.nonzero_rows()
+    incremental = rollups.state()
     rollups.rebuild()
-    assert rollups.nonzero_rows() == incremental
+    assert rollups.state() == incremental
