@@ -73,6 +73,7 @@ class Person(NamedTuple):
     id: int
     staff_no: str
     name: str
+    station_id: int
 
 
 def _chunks(values: list) -> list[list]:
@@ -117,7 +118,8 @@ class PreloadedLookups(CaseLookups):
 
     SCAN = ("调解员工号", "案件编号")
 
-    def __init__(self, scanned: dict[str, set[str]]):
+    def __init__(self, scanned: dict[str, set[str]], scope: Organization | None = None):
+        super().__init__(scope)
         staff_nos = scanned["调解员工号"] - {""}
         case_nos = scanned["案件编号"] - {""}
         # Every organisation: besides the file's stations, the cases it updates may sit
@@ -127,8 +129,8 @@ class PreloadedLookups(CaseLookups):
         self.by_code = {u.code: u for u in self.units.values()}
         self.people: dict[str, Person] = {
             row[1]: Person(*row) for row in _select_in(
-                Mediator, [Mediator.id, Mediator.staff_no, Mediator.name], Mediator.staff_no,
-                list(staff_nos))}
+                Mediator, [Mediator.id, Mediator.staff_no, Mediator.name, Mediator.station],
+                Mediator.staff_no, list(staff_nos))}
         self.periods: dict[tuple[int, int], list] = defaultdict(list)
         for mediator_id, station_id, start, end in _select_in(
                 Assignment, [Assignment.mediator, Assignment.station, Assignment.start,
@@ -144,6 +146,9 @@ class PreloadedLookups(CaseLookups):
 
     def station(self, code: str) -> Unit | None:
         return self.by_code.get(code)
+
+    def unit(self, org_id: int) -> Unit:
+        return self.units[org_id]
 
     def mediator(self, staff_no: str) -> Person | None:
         return self.people.get(staff_no)
@@ -259,7 +264,7 @@ def _named(case_no: str, msg: Msg) -> Msg:
 
 
 def _prepare(ctx: ImportContext, scanned: dict[str, set[str]]) -> None:
-    ctx.cache["staged"] = Staged(PreloadedLookups(scanned), ctx)
+    ctx.cache["staged"] = Staged(PreloadedLookups(scanned, ctx.scope), ctx)
 
 
 def _apply(row: dict[str, str], ctx: ImportContext) -> str:

@@ -93,8 +93,22 @@ class CaseLookups:
     The case import answers the same questions from dictionaries it loads once per file
     (evaluation.imports.PreloadedLookups), so both go through `check_case`, the one place
     the rules are written. A station needs `id`, `code`, `name`, `path`; a mediator `id`,
-    `name`.
+    `staff_no`, `station_id`.
+
+    With a `scope`, a mediator whose primary station lies outside it is known only where
+    they serve (assigned to the case's station on the 受理日期): anywhere else the rules
+    answer as for a 工号 that does not exist, so a refusal never tells a scoped user that a
+    number is held outside their jurisdiction.
     """
+
+    def __init__(self, scope: Organization | None = None):
+        self.scope = scope
+
+    def visible(self, mediator: Any) -> bool:
+        return self.scope is None or self.scope.contains(self.unit(mediator.station_id))
+
+    def unit(self, org_id: int) -> Any:
+        return Organization.get_by_id(org_id)
 
     def station(self, code: str) -> Any:
         return Organization.get_or_none(Organization.code == code)
@@ -112,13 +126,18 @@ class CaseLookups:
         return assigned_on(mediator_id, station_id, day)
 
 
+def _unknown_mediator(staff_no: str) -> Msg:
+    return Msg("调解员工号「%(no)s」不存在", no=staff_no)
+
+
 def clean_case(data: dict[str, Any], instance: Case | None = None, *,
-               today: dt.date | None = None) -> dict[str, Any]:
+               today: dt.date | None = None,
+               scope: Organization | None = None) -> dict[str, Any]:
     """Check a whole case (the instance's values fill in keys `data` leaves out).
 
     Raises ValidationError with every problem at once; returns the typed values.
     """
-    return check_case({**_current(instance, data), **data}, CaseLookups(),
+    return check_case({**_current(instance, data), **data}, CaseLookups(scope),
                       own_id=instance.id if instance is not None else None,
                       today=today or dt.date.today())
 
@@ -152,12 +171,15 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     out["station"] = station
 
     mediator = data.get("mediator")
+    hidden = False  # typed 工号 of a mediator outside the scope (CaseLookups)
     if not isinstance(mediator, Mediator):
         staff_no = "" if mediator is None else str(mediator).strip()
         mediator = lookups.mediator(staff_no) if staff_no else None
         if mediator is None:
-            errors["mediator"] = (Msg("调解员工号「%(no)s」不存在", no=staff_no) if staff_no
+            errors["mediator"] = (_unknown_mediator(staff_no) if staff_no
                                   else Msg("必填"))
+        else:
+            hidden = not lookups.visible(mediator)
     out["mediator"] = mediator
 
     for name, label in (("received", LABELS["received"]), ("closed", LABELS["closed"])):
@@ -227,13 +249,16 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     if involved is not None and agreed is not None and agreed > involved:
         errors["agreed_amount"] = Msg("协议金额不能高于标的金额")
     if (station is not None and mediator is not None and received is not None
-            and "received" not in errors
-            and not lookups.assigned(mediator.id, station.id, received)):
-        # named by the 工号 typed, not by name: the mediator may serve outside the caller's
-        # jurisdiction, and a refusal must not tell who holds a number there
-        errors["mediator"] = Msg("调解员「%(no)s」在受理日期 %(day)s 未在「%(station)s」任职",
-                                 no=mediator.staff_no, day=received.isoformat(),
-                                 station=station.name)
+            and "received" not in errors):
+        if hidden and not lookups.assigned(mediator.id, station.id, received):
+            errors["mediator"] = _unknown_mediator(mediator.staff_no)
+        elif not lookups.assigned(mediator.id, station.id, received):
+            # named by the 工号 typed, not by name: a refusal must not tell who holds it
+            errors["mediator"] = Msg("调解员「%(no)s」在受理日期 %(day)s 未在「%(station)s」任职",
+                                     no=mediator.staff_no, day=received.isoformat(),
+                                     station=station.name)
+    elif hidden:
+        errors["mediator"] = _unknown_mediator(mediator.staff_no)
     if errors:
         raise ValidationError(errors)
     return out
@@ -277,7 +302,7 @@ def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None)
     """Record a case and add it to the rollups of its station and every ancestor."""
     _check_station_first(data, None, scope)
     with db.atomic():
-        values = clean_case(data)
+        values = clean_case(data, scope=scope)
         _check_scope(values["station"], scope)
         case = Case.create(**values)
         rollups.case_changed(None, (case.station.path, case))
@@ -292,7 +317,7 @@ def update_case(case: Case, data: dict[str, Any], *, actor: str,
     _check_scope(_fresh_station(case), scope)
     _check_station_first(data, case, scope)
     with db.atomic():
-        values = clean_case(data, case)
+        values = clean_case(data, case, scope=scope)
         _check_scope(values["station"], scope)
         before = audit.snapshot(case, FIELDS)
         old = (case.station.path, Case(**case.__data__))

@@ -242,3 +242,19 @@ def test_a_station_outside_scope_is_refused_before_the_rules_can_name_anything(t
     text = str(result.errors[0].message)
     assert "超出管辖范围" in text and people["room3"].name not in text and "M-1" not in text
     assert Case.select().count() == 0
+
+
+def test_a_mediator_outside_the_scope_reads_as_unknown_in_an_import(tmp_path, people):
+    """M-3 belongs to 黄岛区: a 市南区 manager's file naming M-3 at a 市南区 room gets the
+    message of a 工号 nobody holds, word for word."""
+    outsider, nobody = GOOD[0][:], GOOD[0][:]
+    outsider[2], nobody[0], nobody[2] = "M-3", "K-2", "M-404"
+    result = import_cases(csv_file(tmp_path, [outsider, nobody]), actor="imp",
+                          scope=people["shinan"])
+    messages = [str(e.message) for e in result.errors]
+    assert messages == ["案件编号「K-1」：调解员工号「M-3」不存在",
+                        "案件编号「K-2」：调解员工号「M-404」不存在"]
+    assert Case.select().count() == 0
+    # the whole city may see that M-3 exists and does not serve at QD-02-01
+    result = import_cases(csv_file(tmp_path, [outsider]), actor="imp", scope=None)
+    assert "未在" in str(result.errors[0].message)

@@ -143,3 +143,35 @@ def test_out_of_scope_station_is_refused_before_rules_that_name_it(base, network
         update_case(case, {"station": "QD-11-01"}, actor="m", scope=network["shinan"])
     assert "黄岛工作室" not in str(moved.value)
     assert Case.select().count() == 1
+
+
+def test_a_mediator_outside_the_scope_is_unknown_unless_serving_at_the_station(
+        base, network, make_mediator):
+    """M-09 belongs to 黄岛区 (outside 市南区): to a 市南区 manager the 工号 reads exactly as
+    one that does not exist, until M-09 is assigned to the 市南区 room on the 受理日期."""
+    from org.services import add_assignment
+
+    outsider = make_mediator(network["room3"], staff_no="M-09")
+    data = {k: v for k, v in base.items() if not k.startswith("_")}
+    shinan = network["shinan"]
+
+    def message(**changes):
+        with pytest.raises(ValidationError) as err:
+            create_case({**data, **changes}, actor="m", scope=shinan)
+        return str(err.value.errors["mediator"])
+
+    assert message(mediator="M-09") == message(mediator="NO-SUCH").replace("NO-SUCH", "M-09")
+    assert message(mediator="M-09") == "调解员工号「M-09」不存在"
+    # a bad station code or date: still the same answer as for a number nobody holds
+    assert message(mediator="M-09", station="QD-XX") == "调解员工号「M-09」不存在"
+    assert message(mediator="M-09", received="2024-02-30") == "调解员工号「M-09」不存在"
+    # the city (unscoped) hears the assignment rule, naming the 工号
+    with pytest.raises(ValidationError) as err:
+        create_case({**data, "mediator": "M-09"}, actor="m", scope=None)
+    assert "未在" in str(err.value.errors["mediator"])
+    assert Case.select().count() == 0
+    # serving at the room on the day: accepted for the 市南区 manager
+    add_assignment(outsider, network["room1"], actor="t", scope=None, kind="rotating",
+                   start=d(2024, 1, 1))
+    case = create_case({**data, "mediator": "M-09"}, actor="m", scope=shinan)
+    assert case.mediator_id == outsider.id
