@@ -1,14 +1,44 @@
-"""Command line: `flask --app wsgi db|demo|users|import|start ...`."""
+"""Command line: `flask --app wsgi db|demo|users|import|start ...`.
+
+Messages are Chinese, or English with `PORTAL_LANG=en` (not the shell's LANG: servers here
+often run with an English LANG for people who read Chinese).
+"""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 from flask import Blueprint, current_app
+from flask_babel import force_locale
 
-from network.errors import DomainError
+from network.errors import DomainError, Msg
+
+from .forms import tr
 
 cli_bp = Blueprint("cli", __name__, cli_group=None)
+
+
+def _text(message: Msg | str) -> str:
+    if os.environ.get("PORTAL_LANG", "").lower().startswith("en"):
+        with force_locale("en"):
+            return tr(message)
+    return str(message)
+
+
+def say(message: Msg | str, *, err: bool = False) -> None:
+    """Print a message in the command line's language (`PORTAL_LANG`)."""
+    click.echo(_text(message), err=err)
+
+
+def row_error(error) -> Msg:
+    """An import's RowError as one message: row, column, reason."""
+    if not error.row:
+        return Msg("文件：%(msg)s", msg=error.message)
+    if error.column:
+        return Msg("第%(row)d行 [%(column)s]：%(msg)s", row=error.row,
+                   column=Msg(error.column), msg=error.message)
+    return Msg("第%(row)d行：%(msg)s", row=error.row, msg=error.message)
 
 
 @cli_bp.cli.group("db")
@@ -22,7 +52,10 @@ def db_upgrade():
     from .schema import upgrade
 
     applied = upgrade()
-    click.echo(f"已应用 {len(applied)} 个迁移" + (f"：{', '.join(applied)}" if applied else "（已是最新）"))
+    if applied:
+        say(Msg("已应用 %(n)d 个迁移：%(names)s", n=len(applied), names=", ".join(applied)))
+    else:
+        say(Msg("已应用 0 个迁移（已是最新）"))
 
 
 @cli_bp.cli.command("demo")
@@ -33,7 +66,7 @@ def demo():
 
     upgrade()
     summary = load_demo()
-    click.echo(summary)
+    say(summary)
     click.echo("演示账号 / demo logins:")
     for username, password, role in DEMO_LOGINS:
         click.echo(f"  {username:<12} {password:<14} {role}")
@@ -82,9 +115,10 @@ def users_create(username, role, station, mediator, password, display_name):
     except DomainError as exc:
         errors = getattr(exc, "errors", {exc.field or "error": exc.message})
         for field, msg in errors.items():
-            click.echo(f"{USER_OPTIONS.get(field, field)}：{msg}", err=True)
+            say(Msg("%(option)s：%(msg)s", option=USER_OPTIONS.get(field, field), msg=msg),
+                err=True)
         sys.exit(1)
-    click.echo(f"已创建账号 {user.username}（{user.role}）")
+    say(Msg("已创建账号 %(name)s（%(role)s）", name=user.username, role=user.role))
 
 
 @users_group.command("token")
@@ -95,9 +129,9 @@ def users_token(username):
 
     user = User.get_or_none(User.username == username)
     if user is None:
-        click.echo(f"账号「{username}」不存在", err=True)
+        say(Msg("账号「%(name)s」不存在", name=username), err=True)
         sys.exit(1)
-    click.echo(f"API 令牌（{username}），请求头：Authorization: Bearer <令牌>")
+    say(Msg("API 令牌（%(name)s），请求头：Authorization: Bearer <令牌>", name=username))
     click.echo(issue_token(user, actor="cli"))
 
 
@@ -140,7 +174,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     if scope_code:
         scope = Organization.get_or_none(Organization.code == scope_code)
         if scope is None:
-            click.echo(f"管辖范围机构「{scope_code}」不存在", err=True)
+            say(Msg("管辖范围机构「%(code)s」不存在", code=scope_code), err=True)
             sys.exit(2)
     from evaluation.imports import import_cases
 
@@ -151,7 +185,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="导入中")
+            bar = click.progressbar(length=total, label=_text(Msg("导入中")))
             bar.__enter__()
         bar.update(done - bar.pos)
 
@@ -159,14 +193,15 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
                       progress=progress if _on_terminal() else None)
     if bar is not None:
         bar.__exit__(None, None, None)
-    label = {"stations": "机构", "mediators": "调解员", "cases": "案件"}[kind]
+    label = {"stations": Msg("机构"), "mediators": Msg("调解员"), "cases": Msg("案件")}[kind]
     if not result.ok:
         for error in result.errors:
-            click.echo(str(error), err=True)
-        click.echo(f"导入失败：发现 {len(result.errors)} 处错误，未导入任何数据", err=True)
+            say(row_error(error), err=True)
+        say(Msg("导入失败：发现 %(n)d 处错误，未导入任何数据", n=len(result.errors)), err=True)
         sys.exit(1)
-    click.echo(f"导入完成（{label}）：共 {result.total} 行，新增 {result.created}，"
-               f"更新 {result.updated}，无变化 {result.unchanged}")
+    say(Msg("导入完成（%(kind)s）：共 %(total)d 行，新增 %(created)d，更新 %(updated)d，"
+            "无变化 %(unchanged)d", kind=label, total=result.total, created=result.created,
+            updated=result.updated, unchanged=result.unchanged))
 
 
 def _register_import(kind: str, help_text: str) -> None:
@@ -196,12 +231,12 @@ def import_template(kind: str, out: str):
 
     fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if fmt not in ("csv", "xlsx"):
-        click.echo("模板文件名须以 .csv 或 .xlsx 结尾", err=True)
+        say(Msg("模板文件名须以 .csv 或 .xlsx 结尾"), err=True)
         sys.exit(2)
     with open(out, "wb") as fh:
         fh.write(template_file({"stations": STATIONS, "mediators": MEDIATORS,
                                 "cases": CASES}[kind], fmt))
-    click.echo(f"已生成模板：{out}")
+    say(Msg("已生成模板：%(path)s", path=out))
 
 
 @cli_bp.cli.group("stats")
@@ -215,7 +250,7 @@ def stats_rebuild():
     from evaluation.rollups import rebuild
 
     rows = rebuild()
-    click.echo(f"已重建统计：{rows} 行（机构 × 月份，及上级机构 × 日）")
+    say(Msg("已重建统计：%(n)d 行（机构 × 月份，及上级机构 × 日）", n=rows))
 
 
 @stats_group.command("report")
@@ -230,10 +265,11 @@ def stats_report(code: str, period: str, out: str):
 
     org = Organization.get_or_none(Organization.code == code.strip())
     if org is None:
-        raise click.ClickException(f"机构编码「{code}」不存在")
+        raise click.ClickException(_text(Msg("机构编码「%(code)s」不存在", code=code)))
     try:
         chosen = parse_period(period)
     except ValueError as exc:
-        raise click.ClickException(str(exc.args[0])) from None
+        raise click.ClickException(_text(exc.args[0])) from None
     build_report(org, chosen).save(out)
-    click.echo(f"已生成统计报表：{out}（{org.name}，{chosen.start} 至 {chosen.end}）")
+    say(Msg("已生成统计报表：%(path)s（%(name)s，%(start)s 至 %(end)s）", path=out,
+            name=org.name, start=chosen.start.isoformat(), end=chosen.end.isoformat()))

@@ -13,6 +13,7 @@ from stdnum.cn import ric
 from evaluation.models import Case
 from evaluation.services import create_case
 from network.db import db
+from network.errors import Msg
 from network.models import CITY, COMMUNITY, COUNTY, DEFAULT_KINDS, Organization
 from network.services import create_org, ensure_kinds
 from org.accounts import User, create_user
@@ -70,7 +71,7 @@ def _id_number(rng: random.Random, region: str, gender: str) -> tuple[str, dt.da
     return body + ric.calc_check_digit(body + "0"), born
 
 
-def load_demo() -> str:
+def load_demo() -> Msg:
     """Create what is missing of the demo; return a one-line summary."""
     with db.atomic():
         ensure_kinds(DEFAULT_KINDS)
@@ -141,9 +142,10 @@ def load_demo() -> str:
                 data.update(role="manager",
                             organization="QD-02" if username == "shinan" else "QD-11")
             create_user(data, actor=None)
-    return (f"演示数据：{Organization.select().count()} 个机构，"
-            f"{Mediator.select().count()} 名调解员，{Case.select().count()} 件案件，"
-            f"{User.select().count()} 个账号")
+    return Msg("演示数据：%(orgs)d 个机构，%(mediators)d 名调解员，%(cases)d 件案件，"
+               "%(users)d 个账号", orgs=Organization.select().count(),
+               mediators=Mediator.select().count(), cases=Case.select().count(),
+               users=User.select().count())
 
 
 def _pick(rng: random.Random, table):

@@ -12,7 +12,7 @@ def test_demo_cases_load_and_kpis_match_the_cases(database):
     from org.models import Assignment
 
     summary = load_demo()
-    assert f"{CASE_COUNT} 件案件" in summary
+    assert f"{CASE_COUNT} 件案件" in str(summary)
     assert Case.select().count() == CASE_COUNT
     today = dt.date.today()
     start = today - dt.timedelta(days=3 * 365)

@@ -146,6 +146,29 @@ def test_cli_import_cases(tmp_path, runner, people):
     assert template.read_bytes().decode("utf-8-sig").startswith(",".join(HEADERS))
 
 
+def test_cli_speaks_english_with_portal_lang(tmp_path, runner, people):
+    """PORTAL_LANG=en: the summary, each row's reason, its column and label in English."""
+    env = {"PORTAL_LANG": "en"}
+    failed = runner.invoke(args=["import", "cases", str(csv_file(tmp_path, bad(1, "调解结果",
+                                                                            "x"), "b.csv"))],
+                           env=env)
+    assert failed.exit_code == 1
+    assert "Row 3 [Outcome]:" in failed.output, failed.output
+    assert 'Case number “K-2”: Outcome "x" is invalid' in failed.output
+    assert "Import failed: 1 error(s) found, nothing was imported" in failed.output
+    # Chinese only where the file must hold Chinese: the values it accepts
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in failed.output.split("expected")[0])
+    ok = runner.invoke(args=["import", "cases", str(csv_file(tmp_path, GOOD))], env=env)
+    assert "Import finished (Cases): 3 rows, 3 new, 0 updated, 0 unchanged" in ok.output
+    rebuilt = runner.invoke(args=["stats", "rebuild"], env=env)
+    # by hand: month rows — QD-02-01, QD-02, QD: Jan, Feb; QD-11-01, QD-11: Feb (8);
+    # day rows above the rooms — QD-02: 01-05 01-10 01-25 02-10, QD-11: 02-01, QD: all 5 (10)
+    assert rebuilt.output.startswith("Statistics rebuilt: 18 rows"), rebuilt.output
+    # unset, the command line stays Chinese
+    assert "新增 0" in runner.invoke(args=["import", "cases", str(csv_file(tmp_path, GOOD))
+                                           ]).output
+
+
 def test_mixed_import_keeps_rollups_equal_to_rebuild_and_direct_counts(tmp_path, people):
     import_cases(csv_file(tmp_path, GOOD), actor="imp", scope=None)
     rows = [row[:] for row in GOOD]  # K-1 unchanged
