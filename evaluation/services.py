@@ -250,13 +250,11 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
         errors["agreed_amount"] = Msg("协议金额不能高于标的金额")
     if (station is not None and mediator is not None and received is not None
             and "received" not in errors):
-        if hidden and not lookups.assigned(mediator.id, station.id, received):
-            errors["mediator"] = _unknown_mediator(mediator.staff_no)
-        elif not lookups.assigned(mediator.id, station.id, received):
+        if not lookups.assigned(mediator.id, station.id, received):
             # named by the 工号 typed, not by name: a refusal must not tell who holds it
-            errors["mediator"] = Msg("调解员「%(no)s」在受理日期 %(day)s 未在「%(station)s」任职",
-                                     no=mediator.staff_no, day=received.isoformat(),
-                                     station=station.name)
+            errors["mediator"] = _unknown_mediator(mediator.staff_no) if hidden else Msg(
+                "调解员「%(no)s」在受理日期 %(day)s 未在「%(station)s」任职",
+                no=mediator.staff_no, day=received.isoformat(), station=station.name)
     elif hidden:
         errors["mediator"] = _unknown_mediator(mediator.staff_no)
     if errors:
