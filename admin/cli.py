@@ -31,16 +31,6 @@ def say(message: Msg | str, *, err: bool = False) -> None:
     click.echo(_text(message), err=err)
 
 
-def row_error(error) -> Msg:
-    """An import's RowError as one message: row, column, reason."""
-    if not error.row:
-        return Msg("文件：%(msg)s", msg=error.message)
-    if error.column:
-        return Msg("第%(row)d行 [%(column)s]：%(msg)s", row=error.row,
-                   column=Msg(error.column), msg=error.message)
-    return Msg("第%(row)d行：%(msg)s", row=error.row, msg=error.message)
-
-
 @cli_bp.cli.group("db")
 def db_group():
     """Database schema."""
@@ -196,7 +186,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     label = {"stations": Msg("机构"), "mediators": Msg("调解员"), "cases": Msg("案件")}[kind]
     if not result.ok:
         for error in result.errors:
-            say(row_error(error), err=True)
+            say(error.as_msg(), err=True)
         say(Msg("导入失败：发现 %(n)d 处错误，未导入任何数据", n=len(result.errors)), err=True)
         sys.exit(1)
     say(Msg("导入完成（%(kind)s）：共 %(total)d 行，新增 %(created)d，更新 %(updated)d，"

@@ -43,7 +43,7 @@ from network.models import Organization, now
 from org.models import Assignment, Mediator
 
 from . import bulk, rollups
-from .kpis import closed_vector
+from .kpis import as_date, closed_vector
 from .models import COUNTS, Case, DayRollup
 from .services import FIELDS, CaseLookups, check_case
 
@@ -136,7 +136,7 @@ class PreloadedLookups(CaseLookups):
                 Assignment, [Assignment.mediator, Assignment.station, Assignment.start,
                              Assignment.end], Assignment.mediator,
                 [p.id for p in self.people.values()]):
-            self.periods[(mediator_id, station_id)].append((_day(start), _day(end)))
+            self.periods[(mediator_id, station_id)].append((as_date(start), as_date(end)))
         # Which 案件编号 exist first (plain rows), then whole cases for those only: a file of
         # new cases loads no model at all.
         ids = [row[0] for row in _select_in(Case, [Case.id], Case.case_no, list(case_nos))]
@@ -162,10 +162,6 @@ class PreloadedLookups(CaseLookups):
             if start <= day and (end is None or end >= day):
                 return True
         return False
-
-
-def _day(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 INSERTED = [*FIELDS, "created_at", "updated_at"]

@@ -150,6 +150,11 @@ def _days_sql() -> pw.Node:
     return pw.Cast(pw.fn.julianday(Case.closed) - pw.fn.julianday(Case.received), "INTEGER")
 
 
+def as_date(value) -> dt.date | None:
+    """A date column's value as a date (SQLite may hand back its ISO text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def month_of(text: str) -> dt.date:
     """The first day of a `month_sql` key ('2024-03' → 2024-03-01)."""
     year, month = (int(x) for x in text.split("-"))
@@ -356,9 +361,7 @@ def rollup_figures(org_ids: list[int], months: tuple[dt.date, dt.date] | None,
         query = query.group_by(*keys)
     out = {}
     for row in query.tuples():
-        key = row[0] if keys else None
-        if isinstance(key, str):  # SQLite may hand back dates as text
-            key = dt.date.fromisoformat(key)
+        key = as_date(row[0]) if keys else None
         out[key] = Figures(dict(zip(COUNTS, row[len(keys):], strict=True)))
     return out
 

@@ -22,6 +22,7 @@ from . import bulk
 from .kpis import (
     CLOSED_COUNTS,
     Figures,
+    as_date,
     case_contribution,
     case_figures,
     closed_terms,
@@ -233,10 +234,6 @@ def rebuild() -> int:
         return Rollup.select().count() + DayRollup.select().count()
 
 
-def _date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def on_move(old_prefix: str, new_prefix: str) -> None:
     """A unit moved: its subtree's figures leave the old ancestors and join the new ones.
 
@@ -255,7 +252,7 @@ def on_move(old_prefix: str, new_prefix: str) -> None:
     days = stored_rows(DayRollup, DayRollup.organization == moved)
     for day, fig in case_figures(Case.station == moved, [(dt.date.min, dt.date.max)],
                                  group="day").items():
-        days.setdefault((moved, _date(day)), Figures()).add(fig)
+        days.setdefault((moved, as_date(day)), Figures()).add(fig)
     deltas = Deltas()
     for rows, out in ((months, deltas.months), (days, deltas.days)):
         for (_, period), fig in rows.items():
@@ -271,7 +268,7 @@ def stored_rows(model: type[Rollup] | type[DayRollup], where: pw.Node | None = N
     if where is not None:
         query = query.where(where)
     period = _period(model).name
-    return {(row["organization"], _date(row[period])): Figures({c: row[c] for c in COUNTS})
+    return {(row["organization"], as_date(row[period])): Figures({c: row[c] for c in COUNTS})
             for row in query.dicts()}
 
 

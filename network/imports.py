@@ -41,9 +41,17 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": str(self.message),
                 **self.message.to_dict()}
 
+    def as_msg(self) -> Msg:
+        """Row, column and reason as one message (the command line prints it)."""
+        if not self.row:
+            return Msg("文件：%(msg)s", msg=self.message)
+        if self.column:
+            return Msg("第%(row)d行 [%(column)s]：%(msg)s", row=self.row,
+                       column=Msg(self.column), msg=self.message)
+        return Msg("第%(row)d行：%(msg)s", row=self.row, msg=self.message)
+
     def __str__(self) -> str:
-        where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}{f' [{self.column}]' if self.column else ''}：{self.message}"
+        return str(self.as_msg())
 
 
 @dataclass
