@@ -1,13 +1,15 @@
 """The application factory: settings, database, Babel, login, Flask-Admin, blueprints, CLI."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, session
 from flask_babel import Babel
 from flask_login import current_user
 
 from network.db import db, open_database
 
-from .config import Config
+from .config import Config, secret_key
 
 
 def select_locale() -> str:
@@ -31,6 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.instance_path = app.config["INSTANCE_DIR"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
     if app.config.get("TESTING"):
         import jinja2
 
@@ -58,12 +62,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_admin(app)
 
-    from .api import api_bp
-    from .cli import cli_bp
+    from . import api
+    from .cli import cli_bp, register_imports
     from .pages import pages_bp
 
     app.register_blueprint(pages_bp)
-    app.register_blueprint(api_bp)
+    api.register(app)
+    register_imports()
     app.register_blueprint(cli_bp)
 
     @app.context_processor

@@ -1,9 +1,7 @@
 """Log-in, log-out, the login manager, API token look-up, and role checks for pages."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
@@ -12,7 +10,8 @@ from wtforms.validators import DataRequired
 from network import audit
 from network.db import db
 from network.errors import DomainError
-from org.accounts import User, authenticate, scope_of, user_for_token
+from org.accounts import authenticate, scope_of, user_for_token
+from org.models import User
 
 from .forms import CSRFForm, tr
 
@@ -84,22 +83,6 @@ def current_scope():
     """The organisation whose subtree the current user may see; None for the whole network."""
     return scope_of(current_user)
 
-
-def roles_required(*roles: str):
-    """Page decorator: log-in required, and the role must be one of `roles` (else 403)."""
-
-    def wrap(view):
-        @wraps(view)
-        def inner(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return inner
-
-    return wrap
 
 
 def init_app(app) -> None:

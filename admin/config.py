@@ -23,11 +23,15 @@ def secret_key(folder: Path) -> str:
 
 
 class Config:
+    """Reads the environment and touches nothing: the secret-key file is written only by
+    `secret_key()`, which the app factory calls after a test's overrides, and only when no key
+    was given."""
+
     def __init__(self) -> None:
         folder = instance_dir()
         self.INSTANCE_DIR = str(folder)
         self.DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'portal.db'}"
-        self.SECRET_KEY = secret_key(folder)
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}

@@ -1,4 +1,5 @@
-"""The twelve KPIs of /shared/notes/domain.md: the one place that defines them.
+"""The twelve case KPIs (received, closed, success rate, amounts, days, …): the one place that
+defines them, as the mediation networks publish them.
 
 Every page, chart, export and API answer asks this module. A figure for an organisation (its
 whole subtree) over [start, end] is the sum of its rollup rows for the whole months inside the
@@ -12,13 +13,13 @@ KPIs (rates and means rounded half-up, amounts as exact Decimals).
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 import peewee as pw
 
+from network.dates import month_end
 from network.db import is_postgres
 from network.models import Organization
 from network.tree import subtree_ids
@@ -91,10 +92,6 @@ def derive(fig: Figures) -> dict:
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def cents(amount: Decimal | None) -> int:

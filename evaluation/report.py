@@ -21,7 +21,7 @@ from network.models import Organization
 
 from .kpis import KPI_KEYS, Figures, case_figures, children_kpis, derive, in_org, kpis
 from .models import DISPUTE_TYPES, Case
-from .report_periods import Period
+from .periods import Period
 
 KPI_LABELS = {
     "received": N_("受理数"), "closed": N_("结案数"), "succeeded": N_("调解成功"),

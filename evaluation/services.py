@@ -11,11 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from network import audit
+from network.dates import parse_date
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 from org.models import Mediator
-from org.services import assigned_on, parse_date
+from org.services import assigned_on
 
 from . import rollups
 from .models import (

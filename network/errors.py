@@ -105,5 +105,3 @@ class OutOfScope(DomainError):
     """The acting user's jurisdiction does not reach this object."""
 
 
-class NotFound(DomainError):
-    pass

@@ -112,6 +112,10 @@ class ImportSpec:
     key: str
     apply: Callable[[dict[str, str], ImportContext], str]
     example: list[str]
+    # What people call the rows (the upload page's choice, the CLI's messages) and the CLI
+    # command's help.
+    label: str = ""
+    help: str = ""
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
     # Called once before the rows, e.g. to load every look-up the file needs at once, with
@@ -136,6 +140,17 @@ class ImportSpec:
 
     def data(self, row: dict[str, str]) -> dict[str, str]:
         return {name: row.get(header, "") for header, name in self.columns.items()}
+
+
+# Every kind of file the portal imports, registered by its package (`register`): the CLI's
+# `import KIND`, the upload page and the template downloads all read this one table.
+IMPORT_KINDS: dict[str, ImportSpec] = {}
+
+
+def register(spec: ImportSpec) -> ImportSpec:
+    if IMPORT_KINDS.setdefault(spec.kind, spec) is not spec:
+        raise ValueError(f"import kind {spec.kind} registered twice")
+    return spec
 
 
 class _Rollback(Exception):
@@ -337,8 +352,10 @@ def _explain_parents(ctx: ImportContext, result: ImportResult) -> None:
                                 where=where)
 
 
-STATIONS = ImportSpec(
+STATIONS = register(ImportSpec(
     kind="stations",
+    label=N_("机构"),
+    help="Import organisations (机构) from FILE.",
     audit_table="organization",
     columns=STATION_COLUMNS,
     key="机构编码",
@@ -347,7 +364,7 @@ STATIONS = ImportSpec(
              "山东省青岛市市南区香港中路1号", "0532-12345678", "2020-01-01", "120.382600",
              "36.067100", "运行"],
     finish=_explain_parents,
-)
+))
 
 
 def import_stations(path: str | Path, *, actor: str, scope: Organization | None,

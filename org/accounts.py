@@ -7,81 +7,19 @@ import re
 import secrets
 from typing import Any
 
-import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from network import audit
-from network.db import N_, BaseModel, db
+from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 
-from .models import Mediator
-
-ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
-ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
-         MEDIATOR: N_("调解员")}
-RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
+from .models import ADMIN, MANAGER, MEDIATOR, RANK, ROLES, TRAINER, ApiToken, Mediator, User
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
 MIN_PASSWORD = 8
-
-
-class User(BaseModel):
-    class Meta:
-        table_name = "account"
-
-    username = pw.CharField(max_length=40, unique=True, verbose_name=N_("用户名"))
-    display_name = pw.CharField(max_length=50, default="", verbose_name=N_("姓名"))
-    password_hash = pw.CharField(max_length=255)
-    role = pw.CharField(max_length=10, choices=list(ROLES.items()), verbose_name=N_("角色"))
-    organization = pw.ForeignKeyField(Organization, null=True, backref="users",
-                                      on_delete="RESTRICT", verbose_name=N_("所属机构"))
-    mediator = pw.ForeignKeyField(Mediator, null=True, backref="users", on_delete="RESTRICT",
-                                  verbose_name=N_("调解员"))
-    active = pw.BooleanField(default=True, verbose_name=N_("启用"))
-    failed_logins = pw.IntegerField(default=0)
-    locked_until = pw.DateTimeField(null=True, verbose_name=N_("锁定至"))
-    locale = pw.CharField(max_length=10, null=True)
-    last_login = pw.DateTimeField(null=True, verbose_name=N_("最近登录"))
-    created_at = pw.DateTimeField(default=now)
-
-    def __str__(self) -> str:
-        return self.username
-
-    # flask-login reads these four; they are plain attributes, nothing web-specific.
-    @property
-    def is_active(self) -> bool:
-        return bool(self.active)
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ADMIN
-
-
-class ApiToken(BaseModel):
-    """Only a hash is stored: a leaked database does not leak working tokens."""
-
-    user = pw.ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
-    token_hash = pw.CharField(max_length=64, unique=True)
-    created_at = pw.DateTimeField(default=now)
-    last_used = pw.DateTimeField(null=True)
 
 
 def scope_of(user: User) -> Organization | None:
@@ -175,14 +113,6 @@ def _check_rights(actor: User, role: str, org: Organization | None) -> None:
     if org is None or not scope.contains(org):
         raise OutOfScope(Msg("账号所属机构超出您的管辖范围"))
 
-
-def user_in_scope(user: User, scope: Organization | None) -> bool:
-    if scope is None:
-        return True
-    org = user.organization
-    if org is None and user.mediator_id:
-        org = user.mediator.station
-    return org is not None and scope.contains(org)
 
 
 def create_user(data: dict[str, Any], *, actor: User | None) -> User:

@@ -21,6 +21,7 @@ from network.imports import (
     Progress,
     code_for,
     out_of_scope,
+    register,
     run_import,
     same_values,
 )
@@ -91,8 +92,10 @@ def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     return UPDATED
 
 
-MEDIATORS = ImportSpec(
+MEDIATORS = register(ImportSpec(
     kind="mediators",
+    label=N_("调解员"),
+    help="Import mediators (调解员) from FILE.",
     audit_table="mediator",
     columns=MEDIATOR_COLUMNS,
     key="工号",
@@ -101,7 +104,7 @@ MEDIATORS = ImportSpec(
              "金融法律", "中共党员", "兼职", "青岛银行市南支行", "2022-03-01", "在岗", "QD-EX",
              "常驻"],
     field_columns={"birth_date": "身份证号", "start": "所属机构编码", "kind": "驻点方式"},
-)
+))
 
 
 def import_mediators(path: str | Path, *, actor: str, scope: Organization | None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from network import audit
 from network.db import N_, BaseModel
 from network.models import Organization, now
 
@@ -13,6 +14,12 @@ ASSIGNMENT_KINDS = {"resident": N_("常驻"), "rotating": N_("轮驻"), "on_call
 EDUCATION = [N_("博士研究生"), N_("硕士研究生"), N_("大学本科"), N_("大学专科"), N_("高中/中专"),
              N_("初中及以下")]
 POLITICAL = [N_("中共党员"), N_("中共预备党员"), N_("共青团员"), N_("民主党派"), N_("群众")]
+
+
+ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
+ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
+         MEDIATOR: N_("调解员")}
+RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
 
 
 class Mediator(BaseModel):
@@ -61,3 +68,62 @@ class Assignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.mediator_id}@{self.station_id} {self.start}–{self.end or ''}"
+
+
+class User(BaseModel):
+    class Meta:
+        table_name = "account"
+
+    username = pw.CharField(max_length=40, unique=True, verbose_name=N_("用户名"))
+    display_name = pw.CharField(max_length=50, default="", verbose_name=N_("姓名"))
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=10, choices=list(ROLES.items()), verbose_name=N_("角色"))
+    organization = pw.ForeignKeyField(Organization, null=True, backref="users",
+                                      on_delete="RESTRICT", verbose_name=N_("所属机构"))
+    mediator = pw.ForeignKeyField(Mediator, null=True, backref="users", on_delete="RESTRICT",
+                                  verbose_name=N_("调解员"))
+    active = pw.BooleanField(default=True, verbose_name=N_("启用"))
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True, verbose_name=N_("锁定至"))
+    locale = pw.CharField(max_length=10, null=True)
+    last_login = pw.DateTimeField(null=True, verbose_name=N_("最近登录"))
+    created_at = pw.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return self.username
+
+    # flask-login reads these four; they are plain attributes, nothing web-specific.
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class ApiToken(BaseModel):
+    """Only a hash is stored: a leaked database does not leak working tokens."""
+
+    user = pw.ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
+    token_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=now)
+    last_used = pw.DateTimeField(null=True)
+
+
+audit.register(
+    tables={"mediator": N_("调解员"), "assignment": N_("任职记录"), "user": N_("账号")},
+    actions={"login": N_("登录"), "login_failed": N_("登录失败"), "lock": N_("锁定"),
+             "unlock": N_("解除锁定"), "token": N_("生成令牌")},
+)

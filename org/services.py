@@ -8,6 +8,7 @@ from typing import Any
 import peewee as pw
 
 from network import audit
+from network.dates import parse_date
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
@@ -44,29 +45,6 @@ def _by_code_or_label(value: Any, table: dict[str, str]) -> str | None:
     return None
 
 
-def parse_date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if type(value) is str and len(value) == 10:  # YYYY-MM-DD, as nearly every file has it
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        parts = text.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-            except ValueError:
-                pass
-        raise ValueError(Msg("日期格式应为 YYYY-MM-DD")) from None
 
 
 def in_scope(mediator: Mediator, scope: Organization | None) -> bool:

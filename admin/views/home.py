@@ -13,12 +13,19 @@ from werkzeug.routing import BuildError
 from evaluation.warnings import open_count
 from network.models import LEVELS, STATUSES
 from network.stats import unit_counts
-from org.accounts import ADMIN, MANAGER, MEDIATOR, ROLES
-from org.models import ASSIGNMENT_KINDS, EMPLOYMENT, GENDERS, MEDIATOR_STATUSES
+from org.models import (
+    ADMIN,
+    ASSIGNMENT_KINDS,
+    EMPLOYMENT,
+    GENDERS,
+    MANAGER,
+    MEDIATOR,
+    MEDIATOR_STATUSES,
+    ROLES,
+)
 from org.stats import assignment_history, mediator_counts
 
-from .access import RoleAccess
-from .base import current_scope
+from .base import RoleAccess, current_scope
 
 
 def network_counts(scope) -> dict:

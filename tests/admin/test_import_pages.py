@@ -7,10 +7,9 @@ import threading
 
 import pytest
 
-from network.audit import AuditLog
 from network.imports import STATION_COLUMNS
-from network.jobs import DONE, FAILED, ImportJob, create_job
-from network.models import Organization
+from network.jobs import create_job
+from network.models import DONE, FAILED, AuditLog, ImportJob, Organization
 from org.models import Mediator
 from tests.network.test_station_import import station, write_sheet
 
