@@ -111,7 +111,9 @@ class ImportSpec:
     columns: dict[str, str]
     key: str
     apply: Callable[[dict[str, str], ImportContext], str]
-    example: list[str]
+    # The template's example rows: they import as they are on a fresh install (a bureau
+    # trying the template sees it work; the rows of the later kinds refer to the earlier).
+    examples: list[list[str]]
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
     # Called once before the rows, e.g. to load every look-up the file needs at once, with
@@ -268,9 +270,9 @@ def same_values(instance: pw.Model, values: dict[str, Any]) -> bool:
 def template_file(spec: ImportSpec, fmt: str) -> bytes:
     """The headers and one example row, as CSV (with BOM) or XLSX."""
     if fmt == "csv":
-        return write_csv(spec.headers, [spec.example])
+        return write_csv(spec.headers, spec.examples)
     if fmt == "xlsx":
-        return write_xlsx(spec.headers, [spec.example], title=spec.kind)
+        return write_xlsx(spec.headers, spec.examples, title=spec.kind)
     raise DomainError(Msg("模板格式只能是 csv 或 xlsx"))
 
 
@@ -343,9 +345,12 @@ STATIONS = ImportSpec(
     columns=STATION_COLUMNS,
     key="机构编码",
     apply=_import_station,
-    example=["QD-EX", "示例市金融纠纷调解中心", "市级", "", "调解中心", "370200",
-             "山东省青岛市市南区香港中路1号", "0532-12345678", "2020-01-01", "120.382600",
-             "36.067100", "运行"],
+    examples=[["QD-EX", "示例市金融纠纷调解中心", "市级", "", "调解中心", "370200",
+               "山东省青岛市市南区香港中路1号", "0532-12345678", "2020-01-01", "120.382600",
+               "36.067100", "运行"],
+              ["QD-EX-01", "示例区金融纠纷调解工作站", "县级", "QD-EX", "调解工作站", "370202",
+               "山东省青岛市市南区中山路1号", "0532-87654321", "2021-01-01", "120.318600",
+               "36.066100", "运行"]],
     finish=_explain_parents,
 )
 
