@@ -184,6 +184,8 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     if bar is not None:
         bar.__exit__(None, None, None)
     label = {"stations": Msg("机构"), "mediators": Msg("调解员"), "cases": Msg("案件")}[kind]
+    for note in result.mapped:  # 「名称」按「机构名称」读取: what the file called otherwise
+        say(note)
     if not result.ok:
         for error in result.errors:
             say(error.as_msg(), err=True)

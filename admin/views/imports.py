@@ -44,11 +44,11 @@ from network.imports import (
     STATIONS,
     ImportSpec,
     RowError,
-    header_problem,
     import_stations,
+    open_import_table,
     template_file,
 )
-from network.tabular import FileProblem, open_table
+from network.tabular import FileProblem
 from org.accounts import ADMIN, MANAGER
 from org.imports import MEDIATORS, import_mediators
 
@@ -118,7 +118,10 @@ def run_job(job_id: int, path: str) -> None:
             jobs.finish(job, ok=False, counts={}, errors=[
                 RowError(0, "", failure).as_dict()])
         else:
-            jobs.finish(job, ok=result.ok, counts=result.counts(),
+            counts = result.counts()
+            if result.mapped:  # what was read as something else, for the preview to name
+                counts["mapped"] = [m.to_dict() for m in result.mapped]
+            jobs.finish(job, ok=result.ok, counts=counts,
                         errors=[e.as_dict() for e in result.errors])
     finally:
         if reporter is not None:
@@ -187,6 +190,7 @@ class ImportView(RoleAccess, BaseView):
                          & (jobs.ImportJob.dry_run == False))  # noqa: E712 (SQL)
                   .order_by(jobs.ImportJob.id.desc()).limit(10))
         return self.render("imports/index.html", form=form, error=error, kinds=KINDS,
+                           guides={key: spec.guide() for key, (spec, *_rest) in KINDS.items()},
                            recent=list(recent), statuses=jobs.JOB_STATUSES,
                            limit_mb=current_app.config.get("IMPORT_MAX_BYTES",
                                                            20 * 1024 * 1024) // (1024 * 1024))
@@ -224,14 +228,17 @@ class ImportView(RoleAccess, BaseView):
             flash(gettext("没有待导入的文件，请先上传"), "warning")
             return redirect(url_for(".index"))
         spec, _importer, kind_label = KINDS[upload["kind"]]
-        sample = []
+        sample, mapped = [], []
         try:
-            table = open_table(self._path(upload), upload["filename"])
-            if header_problem(spec, table.headers) is None:
+            table, mapping = open_import_table(spec, self._path(upload), upload["filename"])
+            if mapping.problem is None:
                 sample = list(islice(table.rows(), PREVIEW_ROWS))
+                mapped = mapping.renamed
         except FileProblem:
             pass  # the check reports it
         check = self._own_job(upload["check"])
+        if "mapped" in check.counts:  # the check names the values it read as others too
+            mapped = [Msg.from_dict(m) for m in check.counts["mapped"]]
         done, total = jobs.live_progress(check)
         count, stored = jobs.stored_errors(check)
         return self.render("imports/preview.html", upload=upload, kind_label=kind_label,
@@ -239,6 +246,7 @@ class ImportView(RoleAccess, BaseView):
                            finished=check.status in (jobs.DONE, jobs.FAILED),
                            counts=check.counts, done=done, total=total,
                            errors=error_rows(stored[:SHOWN_ERRORS]), error_count=count,
+                           mapped=[tr(m) for m in mapped],
                            form=TokenForm(token=upload["token"]))
 
     @expose("/confirm", methods=["POST"])
