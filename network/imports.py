@@ -171,6 +171,8 @@ class ImportSpec:
     def data(self, row: dict[str, str]) -> dict[str, str]:
         """The row by service field; an optional column the file left out is left out here
         too (the service then keeps the stored value, or the model's default)."""
+        if len(row) == len(self.columns):  # every column there (a row holds only columns)
+            return {name: row[header] for header, name in self.columns.items()}
         return {name: row[header] for header, name in self.columns.items() if header in row}
 
 
