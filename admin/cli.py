@@ -181,6 +181,8 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     if bar is not None:
         bar.__exit__(None, None, None)
     label = Msg(spec.label)
+    for note in result.mapped:  # 「名称」按「机构名称」读取: what the file called otherwise
+        say(note)
     if not result.ok:
         for error in result.errors:
             say(error.as_msg(), err=True)

@@ -44,7 +44,7 @@ from org.models import Assignment, Mediator
 
 from . import bulk, rollups
 from .kpis import as_date
-from .models import Case
+from .models import DISPUTE_TYPES, FULFILMENTS, METHODS, RESULTS, SOURCES, Case
 from .services import FIELDS, CaseLookups, check_case
 
 CHUNK = 1000  # values per IN (...) look-up
@@ -300,8 +300,15 @@ CASES = register(ImportSpec(
     scan=PreloadedLookups.SCAN,
     finish=_write,
     row_savepoint=False,
-    example=["QD-2024-0001", "QD-EX", "M0001", "2024-03-01", "2024-03-15", "信用卡",
-             "12000.00", "9000.00", "调解成功", "线上", "法院委派", "是", "已履行"],
+    examples=[["QD-2024-0001", "QD-EX-01", "M0001", "2024-03-01", "2024-03-15", "信用卡",
+               "12000.00", "9000.00", "调解成功", "线上", "法院委派", "是", "已履行"]],
+    model=Case,
+    synonyms={"调解结果": {"成功": "调解成功", "不成功": "调解不成功", "失败": "调解不成功",
+                           "在办": "调解中", "办理中": "调解中"},
+              "调解方式": {"线上调解": "线上", "线下调解": "线下", "现场调解": "线下"}},
+    choices={"纠纷类型": lambda: list(DISPUTE_TYPES), "调解结果": lambda: list(RESULTS.values()),
+             "调解方式": lambda: list(METHODS.values()), "案件来源": lambda: list(SOURCES),
+             "司法确认": lambda: ["是", "否"], "履行情况": lambda: list(FULFILMENTS.values())},
 ))
 
 

@@ -207,8 +207,10 @@ def write_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1") -> bytes:
-    """XLSX whose cells are all text-formatted, so Excel keeps codes like 0012 as typed."""
+def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1",
+               notes: tuple[list[str], list[list[str]]] | None = None) -> bytes:
+    """XLSX whose cells are all text-formatted, so Excel keeps codes like 0012 as typed;
+    `notes` (headers, rows) becomes a second sheet 说明, which imports never read."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -226,6 +228,25 @@ def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1")
         sheet.column_dimensions[letter].number_format = "@"
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = "@"
+    if notes is not None:
+        _notes_sheet(book.create_sheet("说明"), *notes)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _notes_sheet(sheet: Any, headers: list[str], rows: list[list[str]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, _header in enumerate(headers, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        longest = max(len(str(sheet.cell(row=r, column=index).value or ""))
+                      for r in range(1, len(rows) + 2))
+        sheet.column_dimensions[letter].width = min(60, max(8, longest * 2 + 2))
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")

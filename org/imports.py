@@ -27,7 +27,15 @@ from network.imports import (
 )
 from network.models import Organization
 
-from .models import ASSIGNMENT_KINDS, Mediator
+from .models import (
+    ASSIGNMENT_KINDS,
+    EDUCATION,
+    EMPLOYMENT,
+    GENDERS,
+    MEDIATOR_STATUSES,
+    POLITICAL,
+    Mediator,
+)
 from .services import (
     clean_mediator,
     create_mediator,
@@ -100,10 +108,25 @@ MEDIATORS = register(ImportSpec(
     columns=MEDIATOR_COLUMNS,
     key="工号",
     apply=_import_mediator,
-    example=["M0001", "张三", "男", "110101199003071233", "13800138000", "大学本科",
-             "金融法律", "中共党员", "兼职", "青岛银行市南支行", "2022-03-01", "在岗", "QD-EX",
-             "常驻"],
+    examples=[["M0001", "张三", "男", "110101199003071233", "13800138000", "大学本科",
+               "金融法律", "中共党员", "兼职", "青岛银行市南支行", "2022-03-01", "在岗",
+               "QD-EX-01", "常驻"]],
     field_columns={"birth_date": "身份证号", "start": "所属机构编码", "kind": "驻点方式"},
+    model=Mediator,
+    aliases={"专业特长": ("专业领域",), "专兼职": ("用工性质",), "手机号": ("联系电话", "手机"),
+             "身份证号": ("身份证号码", "公民身份号码"), N_("所属机构编码"): ("机构编码",)},
+    # 中专 is the 中等专科 of the bureau's sheets; both are the 高中/中专 of the registry
+    synonyms={"学历": {"本科": "大学本科", "研究生": "硕士研究生", "硕士": "硕士研究生",
+                       "博士": "博士研究生", "大专": "大学专科", "专科": "大学专科",
+                       "中专": "高中/中专", "中等专科": "高中/中专", "高中": "高中/中专"},
+              "政治面貌": {"党员": "中共党员", "预备党员": "中共预备党员", "团员": "共青团员"},
+              "专兼职": {"专职人员": "专职", "兼职人员": "兼职"},
+              "性别": {"男性": "男", "女性": "女"}},
+    optional={"状态": N_("可省略：新调解员为「在岗」，已有调解员不变")},
+    choices={"性别": lambda: list(GENDERS.values()), "学历": lambda: list(EDUCATION),
+             "政治面貌": lambda: list(POLITICAL), "专兼职": lambda: list(EMPLOYMENT.values()),
+             "状态": lambda: list(MEDIATOR_STATUSES.values()),
+             "驻点方式": lambda: list(ASSIGNMENT_KINDS.values())},
 ))
 
 

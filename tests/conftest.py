@@ -67,17 +67,55 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def database(database_url, tmp_path_factory):
-    """The migrated, empty schema (built from the migrations, never from create_tables)."""
+    """The migrated schema (built from the migrations, never from create_tables), holding only
+    what the migrations seed (reference data such as the organisation kinds)."""
     os.environ["PORTAL_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
     open_database(database_url)
     from admin.schema import upgrade
 
     upgrade()
+    SEEDED.clear()
+    SEEDED.update(snapshot_tables())
     return db
 
 
+# Every row the migrations left, table by table, taken once after upgrade() and put back after
+# each test's truncation: a test starts from what a fresh install holds, whatever a migration
+# seeds (nothing here names a table, so a new data migration needs no change to this file).
+SEEDED: dict[str, tuple[list[str], list[tuple]]] = {}
+
+
+def _tables() -> list[str]:
+    return [t for t in db.get_tables() if t != "migratehistory"]
+
+
+def snapshot_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """(column names, rows) of every non-empty table."""
+    out = {}
+    for table in _tables():
+        cursor = db.execute_sql(f'SELECT * FROM "{table}"')
+        rows = cursor.fetchall()
+        if rows:
+            out[table] = ([c[0] for c in cursor.description], rows)
+    return out
+
+
+def _restore_seeded() -> None:
+    for table, (columns, rows) in SEEDED.items():
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join([db.param] * len(columns))
+        db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        if is_postgres():  # serial columns continue after the restored ids
+            for column in columns:
+                sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, %s)",
+                                          (table, column)).fetchone()[0]
+                if sequence:
+                    db.execute_sql(f'SELECT setval(%s, (SELECT MAX("{column}") FROM '
+                                   f'"{table}"))', (sequence,))
+
+
 def _truncate() -> None:
-    tables = [t for t in db.get_tables() if t != "migratehistory"]
+    tables = _tables()
     if is_postgres():
         db.execute_sql("TRUNCATE {} RESTART IDENTITY CASCADE".format(
             ", ".join(f'"{t}"' for t in tables)))
@@ -89,11 +127,14 @@ def _truncate() -> None:
                 "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")]:
             db.execute_sql("DELETE FROM sqlite_sequence")
         db.execute_sql("PRAGMA foreign_keys = ON")
+    with db.atomic():
+        _restore_seeded()
 
 
 @pytest.fixture(autouse=True)
 def clean_db(request):
-    """Every test starts from empty tables (only when it uses the database)."""
+    """Every test starts from a freshly migrated database: empty tables but for the rows the
+    migrations seed (only when it uses the database)."""
     yield
     if "database" in request.fixturenames:
         db.connect(reuse_if_open=True)
@@ -121,6 +162,8 @@ def runner(app, database):
 
 @pytest.fixture
 def kinds(database):
+    """The organisation kinds: seeded by migration 010, so this only names the dependency
+    (and keeps working if a test emptied the table)."""
     from network.models import DEFAULT_KINDS
     from network.services import ensure_kinds
 

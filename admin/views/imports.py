@@ -43,12 +43,12 @@ from network.imports import (
     IMPORT_KINDS,
     ImportSpec,
     RowError,
-    header_problem,
+    open_import_table,
     run_import,
     template_file,
 )
 from network.models import DONE, FAILED, JOB_STATUSES, ImportJob
-from network.tabular import FileProblem, open_table
+from network.tabular import FileProblem
 from org.models import ADMIN, MANAGER
 
 from ..forms import CSRFForm, tr
@@ -112,7 +112,10 @@ def run_job(job_id: int, path: str) -> None:
             jobs.finish(job, ok=False, counts={}, errors=[
                 RowError(0, "", failure).as_dict()])
         else:
-            jobs.finish(job, ok=result.ok, counts=result.counts(),
+            counts = result.counts()
+            if result.mapped:  # what was read as something else, for the preview to name
+                counts["mapped"] = [m.to_dict() for m in result.mapped]
+            jobs.finish(job, ok=result.ok, counts=counts,
                         errors=[e.as_dict() for e in result.errors])
     finally:
         if reporter is not None:
@@ -181,6 +184,7 @@ class ImportView(RoleAccess, BaseView):
                          & (ImportJob.dry_run == False))  # noqa: E712 (SQL)
                   .order_by(ImportJob.id.desc()).limit(10))
         return self.render("imports/index.html", form=form, error=error, kinds=IMPORT_KINDS,
+                           guides={key: spec.guide() for key, spec in IMPORT_KINDS.items()},
                            recent=list(recent), statuses=JOB_STATUSES,
                            limit_mb=current_app.config.get("IMPORT_MAX_BYTES",
                                                            20 * 1024 * 1024) // (1024 * 1024))
@@ -219,14 +223,17 @@ class ImportView(RoleAccess, BaseView):
             return redirect(url_for(".index"))
         spec = IMPORT_KINDS[upload["kind"]]
         kind_label = label(spec.label)
-        sample = []
+        sample, mapped = [], []
         try:
-            table = open_table(self._path(upload), upload["filename"])
-            if header_problem(spec, table.headers) is None:
+            table, mapping = open_import_table(spec, self._path(upload), upload["filename"])
+            if mapping.problem is None:
                 sample = list(islice(table.rows(), PREVIEW_ROWS))
+                mapped = mapping.renamed
         except FileProblem:
             pass  # the check reports it
         check = self._own_job(upload["check"])
+        if "mapped" in check.counts:  # the check names the values it read as others too
+            mapped = [Msg.from_dict(m) for m in check.counts["mapped"]]
         done, total = jobs.live_progress(check)
         count, stored = jobs.stored_errors(check)
         return self.render("imports/preview.html", upload=upload, kind_label=kind_label,
@@ -234,6 +241,7 @@ class ImportView(RoleAccess, BaseView):
                            finished=check.status in (DONE, FAILED),
                            counts=check.counts, done=done, total=total,
                            errors=error_rows(stored[:SHOWN_ERRORS]), error_count=count,
+                           mapped=[tr(m) for m in mapped],
                            form=TokenForm(token=upload["token"]))
 
     @expose("/confirm", methods=["POST"])
