@@ -15,6 +15,7 @@ from network.errors import DomainError
 from org.accounts import User, authenticate, scope_of, user_for_token
 
 from .forms import CSRFForm, tr
+from .redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -45,16 +46,10 @@ class LoginForm(CSRFForm):
     password = PasswordField(lazy_gettext("密码"), validators=[DataRequired()])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm(request.form)
     error = None
     if request.method == "POST" and form.validate():
@@ -68,7 +63,7 @@ def login():
                 audit.record(user.username, "login", "user", user.id, user.username,
                              org_path=user.organization.path if user.organization else "")
             flash(gettext("欢迎，%(name)s", name=user.display_name or user.username), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST" and form.csrf_token.errors:
         error = gettext("页面已过期，请重新提交")
     return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
