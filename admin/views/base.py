@@ -17,6 +17,7 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
+from network.cells import safe_cell
 from network.errors import DomainError, ValidationError
 from network.models import Organization
 from network.tree import in_subtree, subtree_ids
@@ -275,6 +276,10 @@ class ScopedView(RoleAccess, ModelView):
         response.headers["Content-Disposition"] = (
             f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}")
         return response
+
+    def get_export_value(self, model, name):
+        """Every list export (CSV and XLSX) goes through here: no cell runs as a formula."""
+        return safe_cell(super().get_export_value(model, name))
 
     def _export_csv(self, return_url):
         """CSV with a BOM, so Excel on Windows reads the Chinese correctly."""

@@ -19,6 +19,7 @@ from pyecharts import options as opts
 from pyecharts.charts import Geo
 from pyecharts.globals import ChartType
 
+from network.cells import safe_row
 from network.models import CLOSED, LEVELS, STATUSES, Organization
 from network.stats import EAGER_TREE_LIMIT, load_children, load_tree, path_ids, walk
 from network.tree import subtree
@@ -41,7 +42,8 @@ def json_error(status: int, error: str, message: str):
 
 def xlsx_download(title: str, headers: list[str], rows: list[list]) -> Response:
     """An XLSX attachment whose Chinese file name survives (RFC 5987 `filename*`)."""
-    book = tablib.Dataset(*rows, headers=headers, title=title[:31])
+    book = tablib.Dataset(*(safe_row(row) for row in rows), headers=safe_row(headers),
+                          title=title[:31])
     name = f"{title}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
     response = Response(book.export("xlsx"), mimetype=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
