@@ -36,6 +36,12 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.jinja_env.undefined = jinja2.StrictUndefined
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     open_database(app.config["DATABASE_URL"])
 
     @app.before_request

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired
 from network import audit
 from network.db import db
 from network.errors import DomainError
-from org.accounts import User, authenticate, scope_of, user_for_token
+from org.accounts import Throttled, User, authenticate, scope_of, user_for_token
 
 from .forms import CSRFForm, tr
 from .redirects import safe_next
@@ -51,12 +51,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm(request.form)
-    error = None
+    error, status = None, 400
     if request.method == "POST" and form.validate():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data,
+                                address=request.remote_addr or "")
         except DomainError as exc:
             error = tr(exc.message)
+            status = 429 if isinstance(exc, Throttled) else 400
         else:
             login_user(user)
             with db.atomic():
@@ -66,7 +68,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST" and form.csrf_token.errors:
         error = gettext("页面已过期，请重新提交")
-    return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
+    return render_template("auth/login.html", form=form, error=error), (status if error else 200)
 
 
 @bp.route("/logout", methods=["POST"])

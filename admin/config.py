@@ -36,6 +36,10 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.FLASK_ADMIN_SWATCH = "cerulean"
         self.PAGE_SIZE = 20
+        # Reverse proxies in front of the portal (nginx: 1). Their X-Forwarded-For/-Proto are
+        # believed only then: log-in throttling keys on the client address, and the session
+        # cookie's Secure flag needs to know the browser spoke HTTPS.
+        self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}
