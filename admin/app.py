@@ -55,14 +55,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
 
-    from . import auth, i18n
+    from . import auth, i18n, security
 
     auth.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
 
     from .views import init_admin
 
     init_admin(app)
+    security.use_nonce_in_admin(app)
 
     from .api import api_bp
     from .cli import cli_bp
@@ -75,11 +77,5 @@ def create_app(config: dict | None = None) -> Flask:
     @app.context_processor
     def _globals() -> dict:
         return {"languages": app.config["LANGUAGES"], "current_locale": select_locale()}
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
 
     return app

@@ -71,8 +71,23 @@ def login():
     return render_template("auth/login.html", form=form, error=error), (status if error else 200)
 
 
+class LogoutForm(CSRFForm):
+    """Only the CSRF token: another site cannot log a user out. The token does not expire,
+    so a page left open all day still logs out."""
+
+    class Meta:
+        csrf_time_limit = None
+
+
+def logout_csrf_field():
+    return LogoutForm().csrf_token(id="logout-csrf-token")
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if not LogoutForm(request.form).validate():
+        flash(gettext("页面已过期，请重新提交"), "error")
+        return redirect(url_for("pages.home")), 303
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -101,4 +116,5 @@ def roles_required(*roles: str):
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    app.jinja_env.globals["logout_csrf_field"] = logout_csrf_field
     app.register_blueprint(bp)

@@ -18,6 +18,7 @@ from network.models import Organization, now
 
 from . import throttle
 from .models import Mediator
+from .passwords import password_problem
 
 ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
 ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
@@ -26,7 +27,6 @@ RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
 
 LOCK_MINUTES = int(throttle.LOCK.total_seconds() // 60)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
-MIN_PASSWORD = 8
 
 
 class User(BaseModel):
@@ -126,8 +126,10 @@ def _clean_user(data: dict[str, Any], instance: User | None) -> dict[str, Any]:
             errors["role"] = Msg("角色应为：admin、manager、trainer、mediator")
         out["role"] = data["role"]
     if data.get("password") not in (None, ""):
-        if len(data["password"]) < MIN_PASSWORD:
-            errors["password"] = Msg("密码至少%(n)d位", n=MIN_PASSWORD)
+        problem = password_problem(str(data["password"]),
+                                   out.get("username", instance.username if instance else ""))
+        if problem is not None:
+            errors["password"] = problem
         else:
             out["password_hash"] = hash_password(data["password"])
     elif instance is None:
