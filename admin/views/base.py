@@ -86,8 +86,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                 part = field ** f"%{term}%"
                 cond = part if cond is None else (cond | part)
             query = query.where(cond)
-        return list(query.order_by(self.model._meta.primary_key).offset(offset or 0)
-                    .limit(min(limit or 10, 50)))
+        # Typed into the URL: past the last row is an empty page, and a negative or huge
+        # number must not reach the driver (OverflowError) or PostgreSQL (negative OFFSET).
+        offset = max(0, offset or 0)
+        if offset > MAX_PK:
+            return []
+        return list(query.order_by(self.model._meta.primary_key).offset(offset)
+                    .limit(min(max(1, limit or 10), 50)))
 
 
 class ScopedView(RoleAccess, ModelView):

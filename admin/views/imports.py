@@ -55,7 +55,7 @@ from org.imports import MEDIATORS, import_mediators
 from ..forms import CSRFForm, tr
 from ..i18n import label
 from .access import RoleAccess
-from .base import current_scope
+from .base import as_pk, current_scope
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +265,8 @@ class ImportView(RoleAccess, BaseView):
         return redirect(url_for(".index"))
 
     def _own_job(self, job_id: int) -> jobs.ImportJob:
+        if as_pk(job_id) is None:  # beyond the integer range: the driver would raise
+            abort(404)
         job = jobs.ImportJob.get_or_none(jobs.ImportJob.id == job_id)
         if job is None or job.username != current_user.username:
             abort(404)

@@ -28,7 +28,7 @@ from org.stats import mediators_by_subtree
 
 from ..i18n import label
 from .access import RoleAccess
-from .base import current_scope
+from .base import as_pk, current_scope
 
 SEARCH_LIMIT = 50
 LEVEL_COLOURS = {0: "#8e44ad", 1: "#c0392b", 2: "#2980b9", 3: "#27ae60"}
@@ -65,7 +65,8 @@ def _visible(org_id_text: str | None):
     """(organisation, error response): the unit asked for, if it lies in the caller's scope."""
     if not (org_id_text or "").isdigit():
         return None, json_error(400, "bad_request", gettext("参数 id 应为数字"))
-    org = Organization.get_or_none(Organization.id == int(org_id_text))
+    pk = as_pk(org_id_text)  # beyond the integer range: no such unit (the driver would raise)
+    org = Organization.get_or_none(Organization.id == pk) if pk is not None else None
     if org is None:
         return None, json_error(404, "not_found", gettext("机构不存在"))
     scope = current_scope()
