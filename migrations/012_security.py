@@ -1,4 +1,5 @@
-"""Security: failed log-ins counted per address and per (account, address) (org.throttle)."""
+"""Security: failed log-ins counted per address and per (account, address) (org.throttle);
+mediator accounts put back under their mediator's station (a move used to leave them behind)."""
 
 import peewee as pw
 from peewee_migrate import Migrator
@@ -15,6 +16,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "login_throttle"
+
+    migrator.sql(
+        "UPDATE account SET organization_id = (SELECT m.station_id FROM mediator m "
+        "WHERE m.id = account.mediator_id) WHERE role = 'mediator' AND mediator_id IS NOT NULL")
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):

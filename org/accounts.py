@@ -311,6 +311,22 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+def follow_station(mediator: Mediator, station: Organization, *, actor: str) -> int:
+    """A mediator's accounts move with them: their organisation is the one whose managers see
+    and manage them, and whose subtree scopes them. Call inside the move's transaction."""
+    moved = 0
+    for user in User.select().where((User.mediator == mediator) & (User.role == MEDIATOR)
+                                    & (User.organization.is_null()
+                                       | (User.organization != station.id))):
+        before = str(user.organization) if user.organization_id else None
+        user.organization = station
+        user.save(only=[User.organization])
+        audit.record(actor, "update", "user", user.id, user.username,
+                     {"organization": [before, str(station)]}, org_path=station.path)
+        moved += 1
+    return moved
+
+
 def unlock_user(user: User, *, actor: User | None) -> User:
     """Lift a lockout before its 15 minutes are up (the owner called the administrator)."""
     if actor is not None:

@@ -12,7 +12,7 @@ from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
 
-from .accounts import User
+from .accounts import User, follow_station
 from .identity import check_id_number, check_mobile, mask_identifiers
 from .models import (
     ASSIGNMENT_KINDS,
@@ -262,6 +262,7 @@ def move_mediator(mediator: Mediator, station: Organization, *, actor: str,
         mediator.station = station
         mediator.updated_at = now()
         mediator.save(only=[Mediator.station, Mediator.updated_at])
+        follow_station(mediator, station, actor=actor)
         audit.record(actor, "move", "mediator", mediator.id, str(mediator),
                      {"station": [str(old_station), str(station)], "date": on.isoformat()},
                      org_path=station.path)
