@@ -40,6 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.jinja_env.undefined = jinja2.StrictUndefined
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     open_database(app.config["DATABASE_URL"])
 
     @app.before_request
@@ -53,14 +59,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
 
-    from . import auth, i18n
+    from . import auth, i18n, security
 
     auth.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
 
     from .views import init_admin
 
     init_admin(app)
+    security.use_nonce_in_admin(app)
 
     from . import api
     from .cli import cli_bp, register_imports
@@ -74,11 +82,5 @@ def create_app(config: dict | None = None) -> Flask:
     @app.context_processor
     def _globals() -> dict:
         return {"languages": app.config["LANGUAGES"], "current_locale": select_locale()}
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
 
     return app

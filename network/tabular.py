@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cells import safe_row
 from .errors import DomainError, Msg
 
 CSV_EXTENSIONS = (".csv", ".txt")
@@ -202,8 +203,8 @@ def write_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     """CSV with a BOM, so Excel on Windows shows the Chinese headers correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([[cell_text(c) for c in row] for row in rows])
+    writer.writerow(safe_row(headers))
+    writer.writerows([safe_row(cell_text(c) for c in row) for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -217,11 +218,11 @@ def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1",
     book = Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append(headers)
+    sheet.append(safe_row(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([cell_text(c) for c in row])
+        sheet.append(safe_row(cell_text(c) for c in row))
     for index, header in enumerate(headers, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)

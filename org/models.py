@@ -127,3 +127,13 @@ audit.register(
     actions={"login": N_("登录"), "login_failed": N_("登录失败"), "lock": N_("锁定"),
              "unlock": N_("解除锁定"), "token": N_("生成令牌")},
 )
+
+
+class LoginThrottle(BaseModel):
+    class Meta:
+        table_name = "login_throttle"
+
+    key = pw.CharField(max_length=200, unique=True)
+    failures = pw.IntegerField(default=0)
+    window_start = pw.DateTimeField()
+    locked_until = pw.DateTimeField(null=True, index=True)

@@ -14,8 +14,8 @@ from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.fields import FieldKit
 from network.models import CLOSED, Organization, now
 
-from .accounts import User
-from .identity import check_id_number, check_mobile, mask_id_number, mask_mobile
+from .accounts import User, follow_station
+from .identity import check_id_number, check_mobile, mask_identifiers
 from .models import (
     ASSIGNMENT_KINDS,
     EDUCATION,
@@ -129,22 +129,8 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     return out
 
 
-MASKS = {"id_number": mask_id_number, "mobile": mask_mobile}
-
-
-def _masked(changes: dict) -> dict:
-    """Identifiers masked for the audit trail: the trail is readable by more people than may
-    see a full 身份证号 (a reveal is itself audited). Works on snapshots and on diffs."""
-    out = dict(changes)
-    for name, mask in MASKS.items():
-        if name in out:
-            value = out[name]
-            out[name] = [mask(v) for v in value] if isinstance(value, list) else mask(value)
-    return out
-
-
 def _audit_snapshot(mediator: Mediator) -> dict:
-    return _masked(audit.snapshot(mediator, FIELDS))
+    return mask_identifiers(audit.snapshot(mediator, FIELDS))
 
 
 def create_mediator(data: dict[str, Any], *, actor: str, scope: Organization | None,
@@ -184,7 +170,7 @@ def update_mediator(mediator: Mediator, data: dict[str, Any], *, actor: str,
             setattr(mediator, key, value)
         mediator.updated_at = now()
         mediator.save()
-        changes = _masked(audit.diff(before, audit.snapshot(mediator, FIELDS)))
+        changes = mask_identifiers(audit.diff(before, audit.snapshot(mediator, FIELDS)))
         changes.pop("station", None)
         if changes:
             audit.record(actor, "update", "mediator", mediator.id, str(mediator), changes,
@@ -225,6 +211,7 @@ def move_mediator(mediator: Mediator, station: Organization, *, actor: str,
         mediator.station = station
         mediator.updated_at = now()
         mediator.save(only=[Mediator.station, Mediator.updated_at])
+        follow_station(mediator, station, actor=actor)
         audit.record(actor, "move", "mediator", mediator.id, str(mediator),
                      {"station": [str(old_station), str(station)], "date": on.isoformat()},
                      org_path=station.path)

@@ -32,6 +32,7 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
+from network.cells import safe_cell, safe_row
 from network.errors import DomainError, ValidationError
 from network.models import Organization
 from network.services import CODE_RE
@@ -121,7 +122,8 @@ def json_error(status: int, error: str, message: str):
 
 def xlsx_download(title: str, headers: list[str], rows: list[list]) -> Response:
     """An XLSX attachment whose Chinese file name survives (RFC 5987 `filename*`)."""
-    book = tablib.Dataset(*rows, headers=headers, title=title[:31])
+    book = tablib.Dataset(*(safe_row(row) for row in rows), headers=safe_row(headers),
+                          title=title[:31])
     name = f"{title}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
     response = Response(book.export("xlsx"), mimetype=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
@@ -173,8 +175,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                 part = field ** f"%{term}%"
                 cond = part if cond is None else (cond | part)
             query = query.where(cond)
-        return list(query.order_by(self.model._meta.primary_key).offset(offset or 0)
-                    .limit(min(limit or 10, 50)))
+        # Typed into the URL: past the last row is an empty page, and a negative or huge
+        # number must not reach the driver (OverflowError) or PostgreSQL (negative OFFSET).
+        offset = max(0, offset or 0)
+        if offset > MAX_PK:
+            return []
+        return list(query.order_by(self.model._meta.primary_key).offset(offset)
+                    .limit(min(max(1, limit or 10), 50)))
 
 
 class ScopedView(RoleAccess, ModelView):
@@ -361,6 +368,10 @@ class ScopedView(RoleAccess, ModelView):
         response.headers["Content-Disposition"] = (
             f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}")
         return response
+
+    def get_export_value(self, model, name):
+        """Every list export (CSV and XLSX) goes through here: no cell runs as a formula."""
+        return safe_cell(super().get_export_value(model, name))
 
     def _export_csv(self, return_url):
         """CSV with a BOM, so Excel on Windows reads the Chinese correctly."""

@@ -53,7 +53,7 @@ from org.models import ADMIN, MANAGER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from .base import RoleAccess, current_scope
+from .base import RoleAccess, as_pk, current_scope
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,8 @@ class ImportView(RoleAccess, BaseView):
         return redirect(url_for(".index"))
 
     def _own_job(self, job_id: int) -> ImportJob:
+        if as_pk(job_id) is None:  # beyond the integer range: the driver would raise
+            abort(404)
         job = ImportJob.get_or_none(ImportJob.id == job_id)
         if job is None or job.username != current_user.username:
             abort(404)
