@@ -28,6 +28,7 @@ ACTIONS = {
     "unlock": N_("解除锁定"),
     "acknowledge": N_("确认预警"),
     "token": N_("生成令牌"),
+    "revert": N_("撤回"),
 }
 
 

@@ -121,6 +121,8 @@ class ImportSpec:
     # False when `apply` only checks rows and stages them in memory for `finish` to write:
     # a row that writes nothing needs no savepoint (two statements per row otherwise).
     row_savepoint: bool = True
+    # Headers a file may leave out (a file written before the column existed still imports).
+    optional: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:
@@ -143,7 +145,7 @@ class _Rollback(Exception):
 
 
 def header_problem(spec: ImportSpec, headers: list[str]) -> Msg | None:
-    missing = [h for h in spec.headers if h not in headers]
+    missing = [h for h in spec.headers if h not in headers and h not in spec.optional]
     unknown = [h for h in headers if h and h not in spec.columns]
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     parts = []
