@@ -1,0 +1,187 @@
+"""Eligibility for the next grade on a reference date, with every criterion explained.
+
+The one place that reads domain.md's rules (section Grades and promotion):
+
+- the window is the 12 months before the reference date D: [D − 1 year, D − 1 day];
+- months at grade = 12·(D.year − start.year) + (D.month − start.month), minus 1 when
+  D.day < start.day, from the grade's effective date (入职日期 for 未定级);
+- closed cases and success rate are the KPI definitions over the cases concluded in the window
+  whose 调解员 is the mediator, whatever their station (success rate half-up to 4 decimals,
+  0 with no closed case);
+- training hours are credited hours of sessions started in the window, or, for a step whose
+  hours count "ever" (未定级 → 四级: 岗前培训 only), of every session started before D;
+- no upheld complaint dated in the window, both ends included;
+- a mediator not 在岗 is never eligible; 一级 has no next grade and no criteria.
+
+Everything is computed set-based: a province's 30,000 mediators cost one query per source
+(grade history, cases, complaints) and one call of training.hours per hours rule of the ladder.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+from evaluation.kpis import closed_by_mediator, success_rate
+from org.grades import UNGRADED_STANDING, ladder, standings
+from org.models import Complaint, GradeStep, Mediator
+from training.hours import credited_hours
+from training.models import PRE_SERVICE
+
+KEYS = ("months_at_grade", "closed_cases", "success_rate", "training_hours",
+        "no_upheld_complaint")
+ACTIVE = "on"  # Mediator.status 在岗
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    required: Any
+    actual: Any
+    met: bool
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "required": _plain(self.required),
+                "actual": _plain(self.actual), "met": self.met}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    mediator_id: int
+    staff_no: str
+    station_id: int
+    as_of: dt.date
+    window: tuple[dt.date, dt.date]
+    active: bool
+    grade: str
+    grade_since: dt.date | None
+    next_grade: str | None
+    eligible: bool
+    criteria: tuple[Criterion, ...]
+
+    def criterion(self, key: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.key == key), None)
+
+    def as_dict(self) -> dict:
+        return {"staff_no": self.staff_no, "grade": self.grade,
+                "grade_since": self.grade_since.isoformat() if self.grade_since else None,
+                "next_grade": self.next_grade, "eligible": self.eligible,
+                "criteria": [c.as_dict() for c in self.criteria]}
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as their exact text ("0.6000", "20.0"): JSON numbers would round them."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def year_before(day: dt.date) -> dt.date:
+    """D − 1 year; 29 February goes back to 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def window(day: dt.date) -> tuple[dt.date, dt.date]:
+    """[D − 1 year, D − 1 day], both ends included."""
+    return year_before(day), day - dt.timedelta(days=1)
+
+
+def months_between(start: dt.date, day: dt.date) -> int:
+    """Whole months from `start` to `day` (domain.md's formula, its day rule included)."""
+    months = 12 * (day.year - start.year) + (day.month - start.month)
+    return months - 1 if day.day < start.day else months
+
+
+def _hours_rule(step: GradeStep) -> tuple[bool, bool]:
+    return bool(step.pre_service_only), bool(step.hours_ever)
+
+
+def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date
+           ) -> dict[int, Decimal]:
+    """Credited hours per mediator under their step's rule: one call per rule."""
+    start, end = window(day)
+    out: dict[int, Decimal] = {}
+    for (pre_service_only, ever), ids in groups.items():
+        if ids:
+            out.update(credited_hours(ids, None if ever else start, end,
+                                      [PRE_SERVICE] if pre_service_only else None))
+    return out
+
+
+def upheld_complaints(mediator_ids: Any, start: dt.date, end: dt.date) -> dict[int, int]:
+    """{mediator id: upheld complaints dated in [start, end]}; one grouped query."""
+    query = (Complaint.select(Complaint.mediator, pw.fn.COUNT(Complaint.id))
+             .where(Complaint.mediator.in_(mediator_ids) & (Complaint.upheld == True)  # noqa: E712
+                    & Complaint.filed_on.between(start, end))
+             .group_by(Complaint.mediator))
+    return dict(query.tuples())
+
+
+def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.date
+                     ) -> dict[int, Eligibility]:
+    """{mediator id: Eligibility on `day`} for a query (or list) of mediators.
+
+    The query is read once for the people, and serves as the id sub-select of every other
+    query, so the cost does not grow with one statement per mediator.
+    """
+    people = list(mediators)
+    if not people:
+        return {}
+    ids = (mediators.clone().select(Mediator.id).order_by()
+           if isinstance(mediators, pw.ModelSelect) else [m.id for m in people])
+    start, end = window(day)
+    steps = ladder()
+    grades = standings(ids, day)
+    cases = closed_by_mediator(ids, start, end)
+    complaints = upheld_complaints(ids, start, end)
+    groups: dict[tuple[bool, bool], list[int]] = {}
+    for person in people:
+        step = steps.get(grades.get(person.id, UNGRADED_STANDING).grade)
+        if step is not None:
+            groups.setdefault(_hours_rule(step), []).append(person.id)
+    hours = _hours(groups, day)
+    return {person.id: _explain(person, day, grades.get(person.id, UNGRADED_STANDING),
+                                steps, cases.get(person.id, (0, 0)),
+                                hours.get(person.id, Decimal("0.0")),
+                                complaints.get(person.id, 0))
+            for person in people}
+
+
+def eligibility(mediator: Mediator, day: dt.date) -> Eligibility:
+    return eligibility_many([mediator], day)[mediator.id]
+
+
+def _explain(person: Mediator, day: dt.date, standing, steps: dict[str, GradeStep],
+             case_counts: tuple[int, int], hours: Decimal, upheld: int) -> Eligibility:
+    active = person.status == ACTIVE
+    step = steps.get(standing.grade)
+    base = {"mediator_id": person.id, "staff_no": person.staff_no,
+            "station_id": person.station_id, "as_of": day, "window": window(day),
+            "active": active, "grade": standing.grade, "grade_since": standing.since}
+    if step is None:  # 一级, the top of the ladder
+        return Eligibility(**base, next_grade=None, eligible=False, criteria=())
+    since = standing.since if standing.since is not None else person.joined
+    months = months_between(since, day) if since is not None else None
+    closed, succeeded = case_counts
+    criteria = [
+        Criterion("months_at_grade", step.months_at_grade, months,
+                  months is not None and months >= step.months_at_grade),
+        Criterion("closed_cases", step.closed_cases, closed, closed >= step.closed_cases),
+    ]
+    if step.success_rate is not None:
+        required = Decimal(step.success_rate).quantize(Decimal("0.0001"))
+        rate = success_rate(succeeded, closed)
+        criteria.append(Criterion("success_rate", required, rate, rate >= required))
+    required_hours = Decimal(step.training_hours).quantize(Decimal("0.1"))
+    criteria += [
+        Criterion("training_hours", required_hours, hours, hours >= required_hours),
+        Criterion("no_upheld_complaint", 0, upheld, upheld == 0),
+    ]
+    return Eligibility(**base, next_grade=step.to_grade,
+                       eligible=active and all(c.met for c in criteria),
+                       criteria=tuple(criteria))
