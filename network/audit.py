@@ -29,6 +29,17 @@ ACTIONS = {
     "acknowledge": N_("确认预警"),
     "token": N_("生成令牌"),
     "revert": N_("撤回"),
+    # the steps of a promotion application (promotion.rounds.TRANSITIONS)
+    "submit": N_("提交"),
+    "pass": N_("审核通过"),
+    "return": N_("退回"),
+    "reject": N_("驳回"),
+    "approve": N_("批准"),
+    "object": N_("提出异议"),
+    "uphold": N_("异议成立"),
+    "dismiss": N_("异议不成立"),
+    "close_notice": N_("公示期满"),
+    "take_effect": N_("生效"),
 }
 
 

@@ -240,6 +240,8 @@ def _check_change(mediator: Mediator, grade: str, effective: dt.date | None, rea
             raise ValidationError({"effective": Msg("定级日期不能晚于今天")})
         return
     if latest is None:
+        if reason == PROMOTION:  # 未定级 → 四级 through a round: every grade is above it
+            return
         raise DomainError(Msg("调解员「%(no)s」尚未定级，请先办理初次定级",
                               no=mediator.staff_no), "reason")
     if reason == PROMOTION and GRADE_RANK[grade] <= GRADE_RANK[latest.grade]:

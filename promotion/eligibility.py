@@ -26,10 +26,10 @@ from typing import Any
 
 import peewee as pw
 
-from evaluation.kpis import closed_by_mediator, success_rate
+from evaluation.kpis import closed_by_mediator, closed_case_ids, success_rate
 from org.grades import UNGRADED_STANDING, ladder, standings
 from org.models import Complaint, GradeStep, Mediator
-from training.hours import credited_hours
+from training.hours import credited_hours, credited_records
 from training.models import PRE_SERVICE
 
 KEYS = ("months_at_grade", "closed_cases", "success_rate", "training_hours",
@@ -62,6 +62,8 @@ class Eligibility:
     next_grade: str | None
     eligible: bool
     criteria: tuple[Criterion, ...]
+    # ids behind the figures ({"cases", "attendance", "complaints"}), when asked for
+    evidence: dict | None = None
 
     def criterion(self, key: str) -> Criterion | None:
         return next((c for c in self.criteria if c.key == key), None)
@@ -101,33 +103,49 @@ def _hours_rule(step: GradeStep) -> tuple[bool, bool]:
     return bool(step.pre_service_only), bool(step.hours_ever)
 
 
-def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date
-           ) -> dict[int, Decimal]:
-    """Credited hours per mediator under their step's rule: one call per rule."""
+def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, source=credited_hours
+           ) -> dict[int, Any]:
+    """Credited hours (or, with `source=credited_records`, the records behind them) per
+    mediator under their step's rule: one call per rule."""
     start, end = window(day)
-    out: dict[int, Decimal] = {}
+    out: dict[int, Any] = {}
     for (pre_service_only, ever), ids in groups.items():
         if ids:
-            out.update(credited_hours(ids, None if ever else start, end,
-                                      [PRE_SERVICE] if pre_service_only else None))
+            out.update(source(ids, None if ever else start, end,
+                              [PRE_SERVICE] if pre_service_only else None))
     return out
+
+
+def _upheld(mediator_ids: Any, start: dt.date, end: dt.date) -> pw.Node:
+    return (Complaint.mediator.in_(mediator_ids) & (Complaint.upheld == True)  # noqa: E712
+            & Complaint.filed_on.between(start, end))
 
 
 def upheld_complaints(mediator_ids: Any, start: dt.date, end: dt.date) -> dict[int, int]:
     """{mediator id: upheld complaints dated in [start, end]}; one grouped query."""
     query = (Complaint.select(Complaint.mediator, pw.fn.COUNT(Complaint.id))
-             .where(Complaint.mediator.in_(mediator_ids) & (Complaint.upheld == True)  # noqa: E712
-                    & Complaint.filed_on.between(start, end))
-             .group_by(Complaint.mediator))
+             .where(_upheld(mediator_ids, start, end)).group_by(Complaint.mediator))
     return dict(query.tuples())
 
 
-def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.date
-                     ) -> dict[int, Eligibility]:
+def upheld_complaint_ids(mediator_ids: Any, start: dt.date, end: dt.date
+                         ) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    query = (Complaint.select(Complaint.mediator, Complaint.id)
+             .where(_upheld(mediator_ids, start, end)).order_by(Complaint.mediator, Complaint.id))
+    for mediator_id, complaint_id in query.tuples():
+        out.setdefault(mediator_id, []).append(complaint_id)
+    return out
+
+
+def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.date,
+                     evidence: bool = False) -> dict[int, Eligibility]:
     """{mediator id: Eligibility on `day`} for a query (or list) of mediators.
 
     The query is read once for the people, and serves as the id sub-select of every other
-    query, so the cost does not grow with one statement per mediator.
+    query, so the cost does not grow with one statement per mediator. `evidence` adds the
+    ids of the cases, attendance records and complaints behind the figures (a round's
+    snapshot keeps them): three more queries, or two plus one per hours rule.
     """
     people = list(mediators)
     if not people:
@@ -145,10 +163,19 @@ def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.dat
         if step is not None:
             groups.setdefault(_hours_rule(step), []).append(person.id)
     hours = _hours(groups, day)
+    proofs: dict[int, dict] = {}
+    if evidence:
+        case_ids = closed_case_ids(ids, start, end)
+        records = _hours(groups, day, credited_records)
+        complaint_ids = upheld_complaint_ids(ids, start, end)
+        proofs = {person.id: {"cases": case_ids.get(person.id, []),
+                              "attendance": records.get(person.id, []),
+                              "complaints": complaint_ids.get(person.id, [])}
+                  for person in people}
     return {person.id: _explain(person, day, grades.get(person.id, UNGRADED_STANDING),
                                 steps, cases.get(person.id, (0, 0)),
                                 hours.get(person.id, Decimal("0.0")),
-                                complaints.get(person.id, 0))
+                                complaints.get(person.id, 0), proofs.get(person.id))
             for person in people}
 
 
@@ -157,12 +184,14 @@ def eligibility(mediator: Mediator, day: dt.date) -> Eligibility:
 
 
 def _explain(person: Mediator, day: dt.date, standing, steps: dict[str, GradeStep],
-             case_counts: tuple[int, int], hours: Decimal, upheld: int) -> Eligibility:
+             case_counts: tuple[int, int], hours: Decimal, upheld: int,
+             proof: dict | None) -> Eligibility:
     active = person.status == ACTIVE
     step = steps.get(standing.grade)
     base = {"mediator_id": person.id, "staff_no": person.staff_no,
             "station_id": person.station_id, "as_of": day, "window": window(day),
-            "active": active, "grade": standing.grade, "grade_since": standing.since}
+            "active": active, "grade": standing.grade, "grade_since": standing.since,
+            "evidence": proof}
     if step is None:  # 一级, the top of the ladder
         return Eligibility(**base, next_grade=None, eligible=False, criteria=())
     since = standing.since if standing.since is not None else person.joined

@@ -165,6 +165,20 @@ def participations(mediator_ids: MediatorIds, start_date: dt.date | None,
     return result
 
 
+def credited_records(mediator_ids: MediatorIds, start_date: dt.date | None,
+                     end_date: dt.date | None, kinds: Iterable[str] | None = None
+                     ) -> dict[int, list[int]]:
+    """Ids of the attendance records `credited_hours` sums, per mediator (the evidence a
+    promotion round freezes with its figures)."""
+    result: dict[int, list[int]] = {mediator_id: [] for mediator_id in _keys(mediator_ids)}
+    for mediator_id, record_id in _by_mediator([Attendance.id], mediator_ids, start_date,
+                                               end_date, kinds, [Attendance.id]):
+        result.setdefault(mediator_id, []).append(record_id)
+    for records in result.values():
+        records.sort()
+    return result
+
+
 def mediator_hours(mediator_id: int, start_date: dt.date | None, end_date: dt.date | None,
                    kinds: Iterable[str] | None = None) -> Decimal:
     return credited_hours([mediator_id], start_date, end_date, kinds)[mediator_id]

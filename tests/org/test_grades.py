@@ -122,8 +122,9 @@ def test_future_promotion_is_not_in_force_early(med):
 
 
 def test_change_rules(med):
-    with pytest.raises(DomainError, match="尚未定级"):
-        change_grade(med, "3", "2022-03-01", "promotion", actor="hr", scope=None)
+    for reason in ("demotion", "correction"):
+        with pytest.raises(DomainError, match="尚未定级"):
+            change_grade(med, "4", "2022-03-01", reason, actor="hr", scope=None)
     with pytest.raises(ValidationError) as exc:
         change_grade(med, "none", "2022-03-01", "initial", actor="hr", scope=None)
     assert set(exc.value.errors) == {"grade"}
@@ -147,6 +148,12 @@ def test_change_rules(med):
     assert [(c.grade, c.reason) for c in history(med)] == [
         ("3", "initial"), ("4", "demotion"), ("3", "correction")]
     assert standing(med, dt.date(2023, 3, 1)) == ("3", dt.date(2023, 3, 1))
+
+
+def test_promotion_from_ungraded(med):
+    """未定级 → 四级 is a promotion (a round's decision), with no initial grading before it."""
+    change_grade(med, "4", "2023-07-01", "promotion", actor="round", scope=None)
+    assert standing(med, dt.date(2023, 7, 1)) == ("4", dt.date(2023, 7, 1))
 
 
 def test_change_out_of_scope_refused(network, med):
