@@ -103,16 +103,25 @@ def _hours_rule(step: GradeStep) -> tuple[bool, bool]:
     return bool(step.pre_service_only), bool(step.hours_ever)
 
 
-def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, source=credited_hours
-           ) -> dict[int, Any]:
+# Above this many mediators under one hours rule, training.hours is asked for everyone in
+# the set through the id sub-select (one scan) rather than for a list of ids (one statement
+# per 5,000 ids), and the answer is cut down to the rule's mediators.
+LIST_LIMIT = 1000
+
+
+def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, everyone: Any,
+           source=credited_hours) -> dict[int, Any]:
     """Credited hours (or, with `source=credited_records`, the records behind them) per
     mediator under their step's rule: one call per rule."""
     start, end = window(day)
     out: dict[int, Any] = {}
     for (pre_service_only, ever), ids in groups.items():
-        if ids:
-            out.update(source(ids, None if ever else start, end,
-                              [PRE_SERVICE] if pre_service_only else None))
+        if not ids:
+            continue
+        found = source(everyone if len(ids) > LIST_LIMIT else ids, None if ever else start,
+                       end, [PRE_SERVICE] if pre_service_only else None)
+        out.update({mediator_id: found[mediator_id] for mediator_id in ids
+                    if mediator_id in found})
     return out
 
 
@@ -162,11 +171,11 @@ def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.dat
         step = steps.get(grades.get(person.id, UNGRADED_STANDING).grade)
         if step is not None:
             groups.setdefault(_hours_rule(step), []).append(person.id)
-    hours = _hours(groups, day)
+    hours = _hours(groups, day, ids)
     proofs: dict[int, dict] = {}
     if evidence:
         case_ids = closed_case_ids(ids, start, end)
-        records = _hours(groups, day, credited_records)
+        records = _hours(groups, day, ids, credited_records)
         complaint_ids = upheld_complaint_ids(ids, start, end)
         proofs = {person.id: {"cases": case_ids.get(person.id, []),
                               "attendance": records.get(person.id, []),

@@ -220,8 +220,14 @@ def test_as_dict_gives_exact_decimals(four):
     assert data["criteria"][3]["required"] == "20.0"
 
 
+@pytest.mark.parametrize("list_limit, statements", [
+    (1000, 7),  # hours asked for lists of ids
+    (0, 9),     # hours asked through the id sub-select (training.hours reads the ids too)
+])
 def test_many_at_once_with_a_fixed_number_of_queries(network, make_mediator, grade_ladder,
-                                                     make_case, attend):
+                                                     make_case, attend, monkeypatch,
+                                                     list_limit, statements):
+    monkeypatch.setattr("promotion.eligibility.LIST_LIMIT", list_limit)
     a = make_mediator(network["room1"], staff_no="S001", joined=d(2020, 1, 1))
     b = make_mediator(network["room3"], staff_no="S002", joined=d(2025, 1, 1))
     c = make_mediator(network["room2"], staff_no="S003")
@@ -236,7 +242,7 @@ def test_many_at_once_with_a_fixed_number_of_queries(network, make_mediator, gra
     with count_queries() as counter:
         many = eligibility_many(Mediator.select().order_by(Mediator.staff_no), D)
     # people, ladder, grades, cases, complaints, one hours call per rule (window / ever)
-    assert counter.count == 7
+    assert counter.count == statements
     for person in (a, b, c):
         assert many[person.id] == eligibility(person, D)
     assert figures(many[a.id]) == {
@@ -248,3 +254,24 @@ def test_many_at_once_with_a_fixed_number_of_queries(network, make_mediator, gra
     }
     assert figures(many[b.id])["training_hours"] == (Decimal("10.0"), Decimal("2.0"), False)
     assert many[c.id].next_grade is None
+
+
+def test_evidence_lists_what_was_counted(four, newcomer, make_case, attend):
+    r1 = four.station
+    counted = make_case(r1, four, d(2024, 8, 1), d(2024, 8, 2), "调解成功")
+    make_case(r1, four, d(2024, 5, 1), d(2024, 6, 2), "调解成功")  # before the window
+    in_window = attend(four, "2024-09-01 09:00", hours="2")
+    attend(four, "2024-06-01 09:00", hours="2")  # before the window
+    attend(four, "2024-10-01 09:00", hours="2", status="缺席")  # credited nothing
+    upheld = create_complaint({"mediator": four, "filed_on": "2024-12-01", "upheld": "是"},
+                              actor="clerk", scope=None)
+    create_complaint({"mediator": four, "filed_on": "2024-12-02", "upheld": "否"},
+                     actor="clerk", scope=None)
+    pre = attend(newcomer, "2023-01-01 09:00", hours="4", kind="岗前培训")  # ever, for 未定级
+    attend(newcomer, "2025-02-01 09:00", hours="4")  # not pre-service
+    found = eligibility_many([four, newcomer], D, evidence=True)
+    assert found[four.id].evidence == {"cases": [counted.id], "attendance": [in_window.id],
+                                       "complaints": [upheld.id]}
+    assert found[newcomer.id].evidence == {"cases": [], "attendance": [pre.id],
+                                           "complaints": []}
+    assert eligibility(four, D).evidence is None
