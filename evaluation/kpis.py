@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from network.db import is_postgres
+from network.db import db, is_postgres
 from network.models import Organization
 from network.tree import subtree_ids
 
@@ -446,15 +446,26 @@ def closed_by_mediator(mediator_ids, start: dt.date, end: dt.date) -> dict[int, 
             for mediator_id, closed, succeeded in query.tuples()}
 
 
-def closed_case_ids(mediator_ids, start: dt.date, end: dt.date) -> dict[int, list[int]]:
-    """{mediator id: ids of the cases `closed_by_mediator` counts}, the evidence behind the
-    figures; one query."""
+def closed_case_ids(mediator_ids, start: dt.date, end: dt.date
+                    ) -> dict[int, tuple[list[int], int]]:
+    """{mediator id: (ids of the cases `closed_by_mediator` counts, how many succeeded)}: the
+    evidence behind the figures and the figures themselves, in one query."""
     _check(start, end)
-    out: dict[int, list[int]] = {}
-    query = (Case.select(Case.mediator, Case.id).where(_closed_by(mediator_ids, start, end))
-             .order_by(Case.mediator, Case.id))
-    for mediator_id, case_id in query.tuples():
-        out.setdefault(mediator_id, []).append(case_id)
+    out: dict[int, tuple[list[int], int]] = {}
+    # Three integers a row, a province's ~300k rows: read from the cursor as they come
+    # (peewee's row tuples would triple the time), and sorted here, per mediator (the
+    # database's sort of them spills to disk).
+    query = (Case.select(Case.mediator, Case.id, _when(Case.result == SUCCESS))
+             .where(_closed_by(mediator_ids, start, end)))
+    succeeded: dict[int, int] = {}
+    lists: dict[int, list[int]] = {}
+    for mediator_id, case_id, success in db.execute(query):
+        lists.setdefault(mediator_id, []).append(case_id)
+        if success:
+            succeeded[mediator_id] = succeeded.get(mediator_id, 0) + 1
+    for mediator_id, case_ids in lists.items():
+        case_ids.sort()
+        out[mediator_id] = (case_ids, succeeded.get(mediator_id, 0))
     return out
 
 

@@ -29,9 +29,12 @@ OBJECTION_STATUSES = {PENDING: N_("待处理"), UPHELD: N_("异议成立"), DISM
 class JSONTextField(pw.TextField):
     """JSON kept as text: the same on both backends, read back as Python values."""
 
+    @staticmethod
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
     def db_value(self, value):
-        return None if value is None else json.dumps(value, ensure_ascii=False,
-                                                     separators=(",", ":"))
+        return None if value is None else self.dumps(value)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)
