@@ -18,6 +18,7 @@ from network.db import db, is_postgres
 from network.errors import DomainError, Msg, NotFound, OutOfScope, ValidationError
 from network.models import CITY, COUNTY, Organization, now
 from network.tree import ancestors, subtree_ids
+from org.accounts import MANAGER
 from org.grades import change_grade, ladder, latest_change
 from org.models import CITY_DECIDES, COUNTY_DECIDES, GRADES, PROMOTION, Mediator
 from org.services import parse_date
@@ -58,7 +59,10 @@ class Actor(NamedTuple):
 
     @classmethod
     def of(cls, user) -> Actor:
-        return cls(user.username, user.organization, user.mediator_id)
+        """Only a manager acts for an organisation: a mediator's or a trainer's account may
+        name a station too, which must not let them review or submit for its people."""
+        organization = user.organization if user.role == MANAGER else None
+        return cls(user.username, organization, user.mediator_id)
 
 
 # who may take a step
@@ -103,10 +107,6 @@ def allowed(application: Application, action: str) -> list[Transition]:
             and t.decided_by in (None, application.decided_by)]
 
 
-def _in_subtree(root: Organization, org: Organization) -> bool:
-    return root.contains(org)
-
-
 def unit_for(station: Organization, by: str, decided_by: str | None = None) -> Organization:
     """The organisation that acts at a level for an application of `station`: the station
     itself, or its nearest ancestor (or itself) at county / city level or above."""
@@ -130,12 +130,12 @@ def _check_actor(application: Application, rule: Transition, actor: Actor,
     if rule.by == APPLICANT:
         if actor.mediator_id == application.mediator_id:
             return
-        if actor.organization is not None and _in_subtree(actor.organization, station):
+        if actor.organization is not None and actor.organization.contains(station):
             return  # the station (or above) submits for the mediator it nominated
         raise OutOfScope(Msg("超出您的管辖范围"))
     if actor.mediator_id == application.mediator_id:
         raise DomainError(Msg("不能审核本人的晋升申请"))
-    if actor.organization is None or not _in_subtree(actor.organization, station):
+    if actor.organization is None or not actor.organization.contains(station):
         raise OutOfScope(Msg("该申请超出您的管辖范围"))
     unit = unit_for(station, rule.by, application.decided_by)
     if actor.organization.id != unit.id:
@@ -253,7 +253,7 @@ def apply(round_: PromotionRound, mediator: Mediator, *, actor: Actor, reason: s
         raise DomainError(Msg("已过申报截止日期 %(d)s", d=round_.deadline.isoformat()))
     own = actor.mediator_id == mediator.id
     if not own and (actor.organization is None
-                    or not _in_subtree(actor.organization, mediator.station)):
+                    or not actor.organization.contains(mediator.station)):
         raise OutOfScope(Msg("超出您的管辖范围"))
     snap = snapshot_of(round_, mediator)
     if snap is None:

@@ -371,3 +371,17 @@ def test_allowed_lists_the_rows_for_the_state(world, round_):
     app = apply(round_, world["four"], actor=world["me4"], on=d(2025, 7, 2))
     assert [t.target for t in allowed(app, "submit")] == [STATION_REVIEW]
     assert allowed(app, "approve") == []
+
+
+def test_actor_of_a_user_acts_for_an_organisation_only_as_manager(world, round_, make_user):
+    mediator_user = make_user("r009", role="mediator", mediator=world["weak"])
+    manager = make_user("room1mgr", role="manager", organization=world["room1"])
+    as_mediator = Actor.of(mediator_user)
+    assert (as_mediator.organization, as_mediator.mediator_id) == (None, world["weak"].id)
+    # a colleague at the same station cannot apply or submit for another mediator
+    with pytest.raises(OutOfScope):
+        apply(round_, world["four"], actor=as_mediator, on=d(2025, 7, 2))
+    app = apply(round_, world["four"], actor=Actor.of(manager), on=d(2025, 7, 2))
+    assert app.nominated is True
+    with pytest.raises(OutOfScope):
+        act(app, "submit", actor=as_mediator, on=d(2025, 7, 2))
