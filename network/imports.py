@@ -121,8 +121,8 @@ class ImportSpec:
     # False when `apply` only checks rows and stages them in memory for `finish` to write:
     # a row that writes nothing needs no savepoint (two statements per row otherwise).
     row_savepoint: bool = True
-    # Headers a file may leave out (a file written before the column existed still imports).
-    optional: tuple[str, ...] = ()
+    # Columns a file may leave out, with what that means (N_ text).
+    optional: dict[str, str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[str]:

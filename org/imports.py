@@ -47,7 +47,10 @@ MEDIATOR_COLUMNS = {
     "专业等级": "grade", "定级日期": "graded_on",
 }
 # Initial grading came later: files without these two columns still import.
-GRADING_COLUMNS = ("专业等级", "定级日期")
+GRADING_COLUMNS = {
+    "专业等级": N_("可省略：新调解员为「未定级」，已有调解员的等级不变"),
+    "定级日期": N_("一级至四级必填（初次定级的生效日期），未定级留空"),
+}
 
 
 def _assignment_kind(value: str) -> str:
@@ -86,7 +89,8 @@ def _initial_grading(mediator: Mediator, grade: str | None, day, ctx: ImportCont
 def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     data: dict[str, Any] = MEDIATORS.data(row)
     raw_kind = data.pop("kind")
-    raw_grade, raw_graded_on = data.pop("grade"), data.pop("graded_on")
+    # (an optional column the file leaves out may be absent from the row's data)
+    raw_grade, raw_graded_on = data.pop("grade", ""), data.pop("graded_on", "")
     data["station"] = ctx.known_org(data["station"])
     scope = ctx.scope
     existing = Mediator.get_or_none(Mediator.staff_no == data["staff_no"].strip())
