@@ -22,27 +22,10 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
-from .models import (
-    ANNUAL_HOURS,
-    CANCELLED,
-    DEFAULT_REQUIREMENTS,
-    Attendance,
-    Session,
-    TrainingRequirement,
-)
+from .models import ANNUAL_HOURS, CANCELLED, Attendance, Session
+from .requirements import requirement
 
 ON_DUTY = "on"
-
-
-def requirement(kind: str = ANNUAL_HOURS, grade: str | None = None) -> Decimal:
-    """Hours required: the grade's own row when there is one, else the default row, else the
-    product's default (a database without the seed)."""
-    rows = dict(TrainingRequirement.select(TrainingRequirement.grade, TrainingRequirement.hours)
-                .where(TrainingRequirement.kind == kind,
-                       (TrainingRequirement.grade.is_null())
-                       | (TrainingRequirement.grade == grade)).tuples())
-    value = rows.get(grade) if grade is not None and grade in rows else rows.get(None)
-    return Decimal(str(value)) if value is not None else DEFAULT_REQUIREMENTS[kind]
 
 
 def population(org: Organization | None) -> pw.ModelSelect:
