@@ -22,8 +22,8 @@ from org.accounts import MANAGER
 from org.grades import change_grade, ladder, latest_change
 from org.models import CITY_DECIDES, COUNTY_DECIDES, GRADES, PROMOTION, Mediator
 from org.services import parse_date
+from training.workcalendar import add_working_days, working_days_between
 
-from .calendar import last_working_day, working_days
 from .eligibility import eligibility_many
 from .models import (
     APPROVED,
@@ -300,7 +300,7 @@ def act(application: Application, action: str, *, actor: Actor, comment: str = "
         if rule.target == NOTICE:
             application.notice_start = on
             application.notice_days_left = round_.notice_days
-            extra = {"notice_until": last_working_day(on, round_.notice_days).isoformat()}
+            extra = {"notice_until": add_working_days(on, round_.notice_days).isoformat()}
         _record(application, rule, actor, (comment or "").strip(), extra)
     return application
 
@@ -326,10 +326,11 @@ def _rule(application: Application, action: str) -> Transition:
 
 
 def notice_until(application: Application) -> dt.date | None:
-    """The last day of the application's (remaining) public notice."""
+    """The last day of the application's (remaining) public notice: published on
+    `notice_start`, it runs the `notice_days_left` working days after that day."""
     if application.notice_start is None or not application.notice_days_left:
         return None
-    return last_working_day(application.notice_start, application.notice_days_left)
+    return add_working_days(application.notice_start, application.notice_days_left)
 
 
 def file_objection(application: Application, reason: str, *, actor: Actor,
@@ -347,7 +348,8 @@ def file_objection(application: Application, reason: str, *, actor: Actor,
             last = notice_until(application)
             if last is not None and on > last:
                 raise DomainError(Msg("公示期已结束"))
-            served = working_days(application.notice_start, on - dt.timedelta(days=1))
+            served = working_days_between(application.notice_start + dt.timedelta(days=1),
+                                          on - dt.timedelta(days=1))
             application.notice_days_left = max(1, application.notice_days_left - served)
         objection = Objection.create(application=application, filed_by=actor.username,
                                      reason=reason, filed_on=on)

@@ -56,21 +56,28 @@ def record_attendance(session: Session, mediator: Mediator, status: Any, minutes
         raise DomainError(Msg("场次「%(code)s」已取消，不能登记出勤", code=session.code))
     code = status_code(status)
     present = clean_minutes(code, minutes, session)
-    credited = credit(code, session.hours, present, session.minutes)
     with db.atomic():
-        record = Attendance.get_or_none(Attendance.session == session.id,
-                                        Attendance.mediator == mediator.id)
-        before = None if record is None else [record.status, record.minutes]
-        if record is None:
-            record = Attendance.create(session=session, mediator=mediator, status=code,
-                                       minutes=present, credited=credited, recorded_by=actor)
-        else:
-            record.status, record.minutes, record.credited = code, present, credited
-            record.recorded_by, record.recorded_at = actor, now()
-            record.save()
+        record, before = save_attendance(session, mediator.id, code, present, actor)
         audit.record(actor, "create" if before is None else "update", "attendance", record.id,
                      f"{session.code}/{mediator.staff_no}",
                      {"status": [before[0] if before else None, code],
                       "minutes": [before[1] if before else None, present]},
                      org_path=session.host.path)
         return record
+
+
+def save_attendance(session: Session, mediator_id: int, code: str, minutes: int | None,
+                    actor: str) -> tuple[Attendance, tuple | None]:
+    """Write one checked record with its credited hours; returns it and its former
+    (status, minutes), None when new. Callers check scope and audit (an import audits once)."""
+    credited = credit(code, session.hours, minutes, session.minutes)
+    record = Attendance.get_or_none(Attendance.session == session.id,
+                                    Attendance.mediator == mediator_id)
+    if record is None:
+        return Attendance.create(session=session, mediator=mediator_id, status=code,
+                                 minutes=minutes, credited=credited, recorded_by=actor), None
+    before = (record.status, record.minutes)
+    record.status, record.minutes, record.credited = code, minutes, credited
+    record.recorded_by, record.recorded_at = actor, now()
+    record.save()
+    return record, before

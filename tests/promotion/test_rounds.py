@@ -3,7 +3,8 @@ refusal (wrong level, out of scope, own application, after the deadline, objecti
 公示 in working days with objections, and taking effect on the effective date.
 
 Dates: reference date and opening 2025-07-01, deadline 2025-07-15, effective 2025-09-01,
-notice 5 working days (July 2025 has no holiday: Mon–Fri are the working days).
+notice 5 working days after the day it is published (July 2025 has no holiday: Mon–Fri are
+the working days).
 """
 from __future__ import annotations
 
@@ -160,10 +161,10 @@ def test_whole_chain_city_decides_then_takes_effect(world, round_):
                      (STATION_REVIEW, "pass", COUNTY_REVIEW, "room1", "材料齐全"),
                      (COUNTY_REVIEW, "pass", CITY_DECISION, "shinan", "同意"),
                      (CITY_DECISION, "approve", NOTICE, "city", "同意晋升")]
-    # 5 working days from Wed 16 July: 16, 17, 18, 21, 22
-    assert notice_until(app) == d(2025, 7, 22)
-    assert close_notices(round_, actor=world["city"], on=d(2025, 7, 22)) == []
-    assert [a.id for a in close_notices(round_, actor=world["city"], on=d(2025, 7, 23))] == [
+    # published Wed 16 July, then 5 working days: 17, 18, 21, 22, 23
+    assert notice_until(app) == d(2025, 7, 23)
+    assert close_notices(round_, actor=world["city"], on=d(2025, 7, 23)) == []
+    assert [a.id for a in close_notices(round_, actor=world["city"], on=d(2025, 7, 24))] == [
         app.id]
     assert Application.get_by_id(app.id).state == APPROVED
     # never before the effective date
@@ -307,8 +308,8 @@ def test_objection_dismissed_returns_to_notice_with_days_remaining(world, round_
         file_objection(app, " ", actor=anyone, on=d(2025, 7, 18))
     objection = file_objection(app, "结案数据有误", actor=anyone, on=d(2025, 7, 18))
     app = Application.get_by_id(app.id)
-    # served 16 and 17 July: 3 working days remain
-    assert (app.state, app.notice_days_left) == (OBJECTION, 3)
+    # served 17 July (the day after publication) before the objection on the 18th: 4 remain
+    assert (app.state, app.notice_days_left) == (OBJECTION, 4)
     # held: the notice does not close and nothing else moves it
     assert close_notices(round_, actor=world["city"], on=d(2025, 8, 1)) == []
     with pytest.raises(DomainError, match="异议处理中"):
@@ -321,11 +322,11 @@ def test_objection_dismissed_returns_to_notice_with_days_remaining(world, round_
                      on=d(2025, 7, 24))
     app = Application.get_by_id(app.id)
     assert app.state == NOTICE
-    assert notice_until(app) == d(2025, 7, 28)  # Thu 24, Fri 25, Mon 28
+    assert notice_until(app) == d(2025, 7, 30)  # after Thu 24: Fri 25, Mon 28, 29, 30
     with pytest.raises(DomainError, match="已处理"):
         answer_objection(objection, True, "again", actor=world["city"], on=d(2025, 7, 25))
-    assert close_notices(round_, actor=world["city"], on=d(2025, 7, 28)) == []
-    assert len(close_notices(round_, actor=world["city"], on=d(2025, 7, 29))) == 1
+    assert close_notices(round_, actor=world["city"], on=d(2025, 7, 30)) == []
+    assert len(close_notices(round_, actor=world["city"], on=d(2025, 7, 31))) == 1
     take_effect(round_, actor=world["city"], on=d(2025, 9, 1))
     assert standing(world["three"], d(2025, 9, 1)).grade == "2"
 
@@ -350,20 +351,20 @@ def test_two_objections_hold_until_both_answered(world, round_):
     assert Application.get_by_id(app.id).state == OBJECTION
     answer_objection(second, False, "不成立", actor=world["county"], on=d(2025, 7, 22))
     app = Application.get_by_id(app.id)
-    # served only the 16th before the first objection: 4 left from the 22nd
-    assert (app.state, app.notice_days_left, notice_until(app)) == (NOTICE, 4, d(2025, 7, 25))
+    # objected the day after publication: nothing served, 5 days from the 22nd again
+    assert (app.state, app.notice_days_left, notice_until(app)) == (NOTICE, 5, d(2025, 7, 29))
 
 
 def test_objection_after_the_notice_is_refused(world, round_):
     app = to_notice(world, round_, "four")
     with pytest.raises(DomainError, match="公示期已结束"):
-        file_objection(app, "迟到的异议", actor=Actor("a", world["room2"]), on=d(2025, 7, 23))
+        file_objection(app, "迟到的异议", actor=Actor("a", world["room2"]), on=d(2025, 7, 24))
 
 
 def test_only_the_round_owner_closes_and_applies(world, round_):
     to_notice(world, round_, "four")
     with pytest.raises(OutOfScope):
-        close_notices(round_, actor=world["county"], on=d(2025, 7, 23))
+        close_notices(round_, actor=world["county"], on=d(2025, 7, 24))
     assert Application.select().where(Application.state == NOTICE).count() == 1
 
 
