@@ -5,7 +5,10 @@ reports how many complaints it received and how many it found true.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+import peewee as pw
 
 from network import audit
 from network.db import db
@@ -123,3 +126,27 @@ def find_same(values: dict[str, Any]) -> Complaint | None:
                    & (Complaint.upheld == values["upheld"])
                    & (Complaint.summary == values["summary"]))
             .first())
+
+
+# --- reads for eligibility (set-based: a province at once) ------------------------------------
+
+def _upheld_in(mediator_ids: Any, start: dt.date, end: dt.date) -> pw.Node:
+    return (Complaint.mediator.in_(mediator_ids) & (Complaint.upheld == True)  # noqa: E712
+            & Complaint.filed_on.between(start, end))
+
+
+def upheld_complaints(mediator_ids: Any, start: dt.date, end: dt.date) -> dict[int, int]:
+    """{mediator id: upheld complaints dated in [start, end]}; one grouped query."""
+    query = (Complaint.select(Complaint.mediator, pw.fn.COUNT(Complaint.id))
+             .where(_upheld_in(mediator_ids, start, end)).group_by(Complaint.mediator))
+    return dict(query.tuples())
+
+
+def upheld_complaint_ids(mediator_ids: Any, start: dt.date, end: dt.date
+                         ) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    query = (Complaint.select(Complaint.mediator, Complaint.id)
+             .where(_upheld_in(mediator_ids, start, end)).order_by(Complaint.id))
+    for mediator_id, complaint_id in query.tuples():
+        out.setdefault(mediator_id, []).append(complaint_id)
+    return out

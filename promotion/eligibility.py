@@ -26,8 +26,9 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from evaluation.kpis import closed_by_mediator, closed_case_ids, success_rate
+from org.complaints import upheld_complaint_ids, upheld_complaints
 from org.grades import UNGRADED_STANDING, ladder, standings
-from org.models import Complaint, GradeStep, Mediator
+from org.models import GradeStep, Mediator
 from training.hours import credited_hours, credited_records
 from training.models import PRE_SERVICE
 
@@ -121,28 +122,6 @@ def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, everyone: A
                        end, [PRE_SERVICE] if pre_service_only else None)
         out.update({mediator_id: found[mediator_id] for mediator_id in ids
                     if mediator_id in found})
-    return out
-
-
-def _upheld(mediator_ids: Any, start: dt.date, end: dt.date) -> pw.Node:
-    return (Complaint.mediator.in_(mediator_ids) & (Complaint.upheld == True)  # noqa: E712
-            & Complaint.filed_on.between(start, end))
-
-
-def upheld_complaints(mediator_ids: Any, start: dt.date, end: dt.date) -> dict[int, int]:
-    """{mediator id: upheld complaints dated in [start, end]}; one grouped query."""
-    query = (Complaint.select(Complaint.mediator, pw.fn.COUNT(Complaint.id))
-             .where(_upheld(mediator_ids, start, end)).group_by(Complaint.mediator))
-    return dict(query.tuples())
-
-
-def upheld_complaint_ids(mediator_ids: Any, start: dt.date, end: dt.date
-                         ) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    query = (Complaint.select(Complaint.mediator, Complaint.id)
-             .where(_upheld(mediator_ids, start, end)).order_by(Complaint.id))
-    for mediator_id, complaint_id in query.tuples():
-        out.setdefault(mediator_id, []).append(complaint_id)
     return out
 
 
