@@ -386,3 +386,14 @@ def test_actor_of_a_user_acts_for_an_organisation_only_as_manager(world, round_,
     assert app.nominated is True
     with pytest.raises(OutOfScope):
         act(app, "submit", actor=as_mediator, on=d(2025, 7, 2))
+
+
+def test_round_of_a_city_without_mediators(world, make_org):
+    empty = make_org("YT", name="烟台市中心")
+    round_ = open_round({**ROUND, "organization": empty}, actor=Actor("admin", None),
+                        on=OPENED)
+    assert round_.organization_id == empty.id
+    assert Snapshot.select().where(Snapshot.round == round_).count() == 0
+    # the city's own round reaches only its own people
+    with pytest.raises(OutOfScope, match="不在本轮"):
+        apply(round_, world["four"], actor=world["me4"], on=d(2025, 7, 2))
