@@ -70,6 +70,12 @@ def create_app(config: dict | None = None) -> Flask:
     init_admin(app)
     security.use_nonce_in_admin(app)
 
+    # Every domain package, so that their registrations (import kinds, settings, audit
+    # labels) are complete before the pages and commands read them.
+    import evaluation  # noqa: F401
+    import promotion  # noqa: F401
+    import training  # noqa: F401
+
     from . import api
     from .cli import cli_bp, register_imports
     from .pages import pages_bp

@@ -142,6 +142,8 @@ class ImportSpec:
     choices: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
     # The model whose not-null fields without default make a cell required (for the guide).
     model: type[pw.Model] | None = None
+    # More headers that, with `key`, identify a row (attendance: 场次编号 and 调解员工号).
+    key_columns: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:
@@ -305,13 +307,20 @@ def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organiz
     return result
 
 
+def row_key(spec: ImportSpec, row: dict[str, str]) -> str:
+    """The row's identity in the file ("" when a key cell is empty: nothing to compare)."""
+    parts = [(row.get(header) or "").strip() for header in (spec.key, *spec.key_columns)]
+    return " / ".join(parts) if all(parts) else ""
+
+
 def _import_row(spec: ImportSpec, ctx: ImportContext, number: int, row: dict[str, str],
                 result: ImportResult) -> None:
-    key = (row.get(spec.key) or "").strip()
+    key = row_key(spec, row)
     if key in ctx.seen:
         result.errors.append(RowError(number, spec.key, Msg(
             "%(column)s「%(value)s」在文件中重复（第%(first)d行已有）",
-            column=spec.key, value=key, first=ctx.seen[key])))
+            column="+".join((spec.key, *spec.key_columns)), value=key,
+            first=ctx.seen[key])))
         return
     try:
         # a savepoint: a refused row leaves the transaction usable

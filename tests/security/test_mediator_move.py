@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from network.audit import AuditLog
-from org.accounts import User, scope_of, user_in_scope
+from org.accounts import scope_of
+from org.models import User
 from tests.admin.test_mediators_view import edit_form
 
 
@@ -31,8 +32,8 @@ def test_move_by_the_domain_moves_the_account(moved_world):
     account = User.get(User.username == "lisi")
     assert account.organization_id == world["room3"].id
     assert scope_of(account).id == world["room3"].id
-    assert user_in_scope(account, world["huangdao"])
-    assert not user_in_scope(account, world["shinan"])
+    assert world["huangdao"].contains(account.organization)
+    assert not world["shinan"].contains(account.organization)
     log = (AuditLog.select().where((AuditLog.table == "user") & (AuditLog.action == "update"))
            .get())
     assert (log.actor, log.org_path) == ("root", world["room3"].path)

@@ -1,0 +1,102 @@
+"""Coverage of a subtree for a year, hand-counted on a small city (see the fixture)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from training.attendance import record_attendance
+from training.coverage import at_risk, coverage, coverage_by_child, rate, standings
+from training.models import TrainingRequirement
+from training.sessions import cancel_session
+
+D = Decimal
+
+
+@pytest.fixture
+def city(make_session, make_mediator, network):
+    """2026, requirement 20 h.
+    S1 市南 03-10 10 h (600 min) · S2 市南 05-12 10 h · S3 黄岛 06-01 8 h ·
+    S4 市南 2025-12-31 1 h · S5 市南 07-01 2 h, cancelled after attendance was taken.
+    a (room1, 在岗): S1 出席 10 + S2 出席 10 = 20 → met (exactly on the line)
+    b (room1, 在岗): S1 出席 10 + S2 迟到 570/600 → 9.5 = 19.5 → not met
+    c (room2, 在岗): S3 出席 8 (at 黄岛) + S4 出席 (2025) = 8 in 2026
+    d (room2, 离岗): S1 出席 10 — not in any population, still a participant-time of S1
+    e (room3 黄岛, 在岗): S1 出席 10 (at 市南) + S3 缺席 0 = 10
+    """
+    shinan, huangdao = network["shinan"], network["huangdao"]
+    s1 = make_session(start="2026-03-10 09:00", end="2026-03-10 19:00", hours="10", host=shinan)
+    s2 = make_session(start="2026-05-12 09:00", end="2026-05-12 19:00", hours="10", host=shinan)
+    s3 = make_session(start="2026-06-01 09:00", end="2026-06-01 17:00", hours="8",
+                      host=huangdao)
+    s4 = make_session(start="2025-12-31 09:00", end="2025-12-31 10:00", hours="1", host=shinan)
+    s5 = make_session(start="2026-07-01 09:00", end="2026-07-01 11:00", hours="2", host=shinan)
+    a = make_mediator(network["room1"], staff_no="A")
+    b = make_mediator(network["room1"], staff_no="B")
+    c = make_mediator(network["room2"], staff_no="C")
+    d = make_mediator(network["room2"], staff_no="D", status="off")
+    e = make_mediator(network["room3"], staff_no="E")
+    for session, who, status, minutes in [
+            (s1, a, "出席", None), (s2, a, "出席", None), (s1, b, "出席", None),
+            (s2, b, "迟到", 570), (s3, c, "出席", None), (s4, c, "出席", None),
+            (s1, d, "出席", None), (s1, e, "出席", None), (s3, e, "缺席", None),
+            (s5, a, "出席", None), (s5, c, "出席", None)]:
+        record_attendance(session, who, status, minutes, actor="t", scope=None)
+    cancel_session(s5, "停电", actor="t", scope=None)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+def test_county_coverage(city, network):
+    figures = coverage(network["shinan"], 2026)
+    assert figures.as_dict() == {
+        "station": "QD-02", "year": 2026, "population": 3, "met": 1,
+        "coverage_rate": "0.3333", "sessions": 2, "participant_times": 6, "hours": "47.5"}
+
+
+def test_other_county_and_city(city, network):
+    assert coverage(network["huangdao"], 2026).as_dict() == {
+        "station": "QD-11", "year": 2026, "population": 1, "met": 0,
+        "coverage_rate": "0.0000", "sessions": 1, "participant_times": 1, "hours": "10.0"}
+    assert coverage(network["city"], 2026).as_dict() == {
+        "station": "QD", "year": 2026, "population": 4, "met": 1,
+        "coverage_rate": "0.2500", "sessions": 3, "participant_times": 7, "hours": "57.5"}
+    assert [c.org.code for c in coverage_by_child(network["city"], 2026)] == ["QD-02", "QD-11"]
+
+
+def test_other_year_and_empty_subtree(city, network, make_org):
+    figures = coverage(network["shinan"], 2025)
+    # c's 1 h at S4 (市南, 2025): population still a, b, c today
+    assert (figures.population, figures.met, figures.sessions, figures.participant_times,
+            figures.hours) == (3, 0, 1, 1, D("1.0"))
+    empty = make_org("QD-02-09", parent=network["shinan"])
+    assert coverage(empty, 2026).as_dict()["coverage_rate"] == "0.0000"
+    assert coverage(empty, 2026).population == 0
+
+
+def test_requirement_is_data(city, network):
+    TrainingRequirement.update(hours=D("19.5")).where(
+        TrainingRequirement.kind == "annual", TrainingRequirement.grade.is_null()).execute()
+    figures = coverage(network["shinan"], 2026)
+    assert (figures.met, figures.coverage_rate) == (2, D("0.6667"))  # 2/3 half-up
+
+
+def test_rate_rounds_half_up():
+    assert rate(1, 8) == D("0.1250")
+    assert rate(1, 16) == D("0.0625")
+    assert rate(1, 32) == D("0.0313")  # 0.03125 → up
+    assert rate(0, 0) == D("0.0000")
+
+
+def test_standings_and_at_risk(city, network):
+    rows = {s.staff_no: (s.hours, s.met) for s in standings(network["shinan"], 2026)}
+    assert rows == {"A": (D("20.0"), True), "B": (D("19.5"), False), "C": (D("8.0"), False)}
+    # mid-October: 3 months left, normal pace 20/12 = 1.67 h a month
+    # b misses 0.5 (0.17 a month): fine; c misses 12 (4 a month), e misses 10 (3.33)
+    october = dt.date(2026, 10, 15)
+    assert [s.staff_no for s in at_risk(network["shinan"], 2026, october)] == ["C"]
+    assert [(s.staff_no, s.missing) for s in at_risk(network["city"], 2026, october)] == [
+        ("C", D("12.0")), ("E", D("10.0"))]
+    # once the year is over, everyone who missed it
+    assert [s.staff_no for s in at_risk(network["city"], 2026, dt.date(2027, 1, 5))] == [
+        "C", "E", "B"]

@@ -1,0 +1,213 @@
+"""Enrolment: capacity never exceeded under concurrent sign-ups, a first-come waitlist,
+offers to the next in line on cancellation, approval, scope refusals."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from network.db import db
+from network.errors import DomainError, OutOfScope
+from tests.training.conftest import at
+from training import enrolment as enrol
+from training.models import (
+    ENROLLED,
+    OFFERED,
+    PENDING,
+    WAITLISTED,
+    WITHDRAWN,
+    Enrolment,
+    Notice,
+    Session,
+    SessionAudience,
+)
+
+BEFORE = at("2026-02-20 10:00")
+
+
+@pytest.fixture
+def open_session(make_session):
+    def make(capacity, **extra):
+        return make_session(capacity=capacity, status="open",
+                            enrol_deadline="2026-03-01 18:00", **extra)
+    return make
+
+
+def _statuses(session):
+    return {e.mediator_id: e.status for e in Enrolment.select().where(
+        Enrolment.session == session.id)}
+
+
+def test_fifty_concurrent_sign_ups_for_ten_seats(open_session, make_mediator, network):
+    session = open_session(10)
+    people = [make_mediator(network["room1"], staff_no=f"C{i:02d}") for i in range(50)]
+    gate = threading.Barrier(len(people))
+    errors, outcomes = [], {}
+    db.close()  # every thread opens its own connection (peewee keeps one per thread)
+
+    def sign(mediator):
+        try:
+            db.connect(reuse_if_open=True)
+            gate.wait()
+            placed = enrol.sign_up(session, mediator, actor=mediator.staff_no, at=BEFORE)
+            outcomes[mediator.id] = (placed.status, placed.queue_no)
+        except Exception as exc:  # noqa: BLE001 — reported below, the test fails on any
+            errors.append(repr(exc))
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=sign, args=(m,)) for m in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.connect(reuse_if_open=True)
+    assert errors == []
+    assert len(outcomes) == 50  # none lost
+    stored = _statuses(session)
+    assert len(stored) == 50
+    assert sorted(stored.values()).count(ENROLLED) == 10
+    assert sorted(stored.values()).count(WAITLISTED) == 40
+    assert Session.get_by_id(session.id).booked == 10
+    queue = list(Enrolment.select().where(Enrolment.session == session.id,
+                                          Enrolment.status == WAITLISTED)
+                 .order_by(Enrolment.queue_no))
+    # first come, first served: numbers 1…40, each once, in the order the rows were written
+    assert [e.queue_no for e in queue] == list(range(1, 41))
+    assert [e.id for e in queue] == sorted(e.id for e in queue)
+    assert [enrol.waitlist_position(e) for e in queue] == list(range(1, 41))
+    # what each caller was told is what was stored
+    assert all(outcomes[e.mediator_id] == (WAITLISTED, e.queue_no) for e in queue)
+
+    # a cancellation offers the seat to the first in line, with a notice and a time limit
+    leaver = Enrolment.get(Enrolment.session == session.id, Enrolment.status == ENROLLED)
+    enrol.cancel(leaver, actor="x", at=BEFORE)
+    first = Enrolment.get_by_id(queue[0].id)
+    assert first.status == OFFERED
+    assert first.offer_expires == BEFORE + dt.timedelta(hours=48)
+    assert Session.get_by_id(session.id).booked == 10  # the seat is held, not freed
+    notices = list(Notice.select().where(Notice.mediator == first.mediator_id))
+    assert len(notices) == 1 and "有空余名额" in str(notices[0].msg)
+    assert enrol.waitlist_position(Enrolment.get_by_id(queue[1].id)) == 1
+    assert enrol.accept_offer(first, at=BEFORE + dt.timedelta(hours=1)).status == ENROLLED
+    assert sorted(_statuses(session).values()).count(ENROLLED) == 10
+
+
+def test_waitlist_offer_expiry_and_decline(open_session, make_mediator, network):
+    session = open_session(1)
+    a, b, c, d = (make_mediator(network["room1"], staff_no=n) for n in "ABCD")
+    for person in (a, b, c, d):
+        enrol.sign_up(session, person, actor="t", at=BEFORE)
+    assert _statuses(session) == {a.id: ENROLLED, b.id: WAITLISTED, c.id: WAITLISTED,
+                                  d.id: WAITLISTED}
+    enrol.cancel(_get(session, a), actor="t", at=BEFORE)
+    assert _get(session, b).status == OFFERED
+    # b lets it run out: 49 hours later the seat goes to c
+    late = BEFORE + dt.timedelta(hours=49)
+    assert enrol.expire_offers(at=BEFORE + dt.timedelta(hours=47)) == 0
+    assert enrol.expire_offers(at=late) == 1
+    assert _get(session, b).status == WITHDRAWN
+    assert _get(session, c).status == OFFERED
+    with pytest.raises(DomainError):
+        enrol.accept_offer(_get(session, b), at=late)
+    # c declines: d is offered; d cancels with nobody left: the seat is free again
+    enrol.decline_offer(_get(session, c), actor="c", at=late)
+    assert _get(session, d).status == OFFERED
+    enrol.cancel(_get(session, d), actor="d", at=late)
+    assert Session.get_by_id(session.id).booked == 0
+    # accepting after the expiry fails and passes the seat on
+    e = make_mediator(network["room1"], staff_no="E")
+    f = make_mediator(network["room1"], staff_no="F")
+    enrol.sign_up(session, e, actor="t", at=BEFORE)
+    enrol.sign_up(session, f, actor="t", at=BEFORE)
+    enrol.cancel(_get(session, e), actor="e", at=BEFORE)
+    with pytest.raises(DomainError, match="过期"):
+        enrol.accept_offer(_get(session, f), at=BEFORE + dt.timedelta(hours=48, minutes=1))
+    assert _get(session, f).status == WITHDRAWN
+    assert Session.get_by_id(session.id).booked == 0
+
+
+def _get(session, mediator):
+    return Enrolment.get(Enrolment.session == session.id, Enrolment.mediator == mediator.id)
+
+
+def test_sign_up_rules(open_session, make_session, make_mediator, network):
+    session = open_session(5)
+    person = make_mediator(network["room1"])
+    with pytest.raises(DomainError, match="截止"):
+        enrol.sign_up(session, person, actor="t", at=at("2026-03-01 18:01"))
+    # the deadline minute itself is still open
+    assert enrol.sign_up(session, person, actor="t", at=at("2026-03-01 18:00")).status == ENROLLED
+    with pytest.raises(DomainError, match="已报名"):
+        enrol.sign_up(session, person, actor="t", at=BEFORE)
+    planned = make_session()
+    with pytest.raises(DomainError, match="不在报名中"):
+        enrol.sign_up(planned, person, actor="t", at=BEFORE)
+    off = make_mediator(network["room1"], status="off")
+    with pytest.raises(DomainError, match="离岗"):
+        enrol.sign_up(session, off, actor="t", at=BEFORE)
+    # audience: only 黄岛 and only 专职
+    narrow = open_session(5, audience_employment="full")
+    SessionAudience.create(session=narrow, organization=network["huangdao"])
+    outsider = make_mediator(network["room1"], employment="full")
+    part_timer = make_mediator(network["room3"], employment="part")
+    insider = make_mediator(network["room3"], employment="full")
+    for who in (outsider, part_timer):
+        with pytest.raises(DomainError, match="不面向"):
+            enrol.sign_up(narrow, who, actor="t", at=BEFORE)
+    assert enrol.sign_up(narrow, insider, actor="t", at=BEFORE).status == ENROLLED
+
+
+def test_approval_before_a_seat(open_session, make_mediator, network):
+    session = open_session(1, needs_approval=True)
+    a = make_mediator(network["room1"])
+    b = make_mediator(network["room3"])
+    for person in (a, b):
+        assert enrol.sign_up(session, person, actor="t", at=BEFORE).status == PENDING
+    assert Session.get_by_id(session.id).booked == 0
+    # 市南's manager cannot approve a 黄岛 mediator
+    with pytest.raises(OutOfScope):
+        enrol.approve(_get(session, b), actor="m", scope=network["shinan"])
+    assert enrol.approve(_get(session, b), actor="m", scope=network["huangdao"]).status == ENROLLED
+    assert enrol.approve(_get(session, a), actor="m", scope=None).status == WAITLISTED
+    with pytest.raises(DomainError):
+        enrol.approve(_get(session, a), actor="m", scope=None)
+
+
+def test_coordinator_enrols_a_subtree_within_scope(open_session, make_mediator, network):
+    session = open_session(2, host=network["shinan"])
+    r1 = [make_mediator(network["room1"], staff_no=f"R1{i}") for i in range(2)]
+    r2 = make_mediator(network["room2"], staff_no="R20")
+    make_mediator(network["room2"], staff_no="R21", status="off")
+    other = make_mediator(network["room3"], staff_no="H1")
+    picked = enrol.candidates(network["shinan"], org=network["shinan"])
+    assert [m.staff_no for m in picked] == ["R10", "R11", "R20"]  # 在岗 only
+    result = enrol.enrol_many(session, picked, actor="c", scope=network["shinan"])
+    assert result.counts() == {"enrolled": 2, "waitlisted": 1, "already": 0}
+    assert _get(session, r2).status == WAITLISTED and _get(session, r1[0]).status == ENROLLED
+    # again: nobody twice
+    again = enrol.enrol_many(session, picked, actor="c", scope=network["shinan"])
+    assert again.counts() == {"enrolled": 0, "waitlisted": 0, "already": 3}
+    # a picked list cannot reach outside the scope: nothing written
+    assert list(enrol.candidates(network["shinan"], staff_nos=["H1"])) == []
+    with pytest.raises(OutOfScope):
+        enrol.enrol_many(session, [other], actor="c", scope=network["shinan"])
+    # nor can a county coordinator enrol into another county's session
+    foreign = open_session(5, host=network["huangdao"])
+    with pytest.raises(OutOfScope):
+        enrol.enrol_many(foreign, [r2], actor="c", scope=network["shinan"])
+    assert Enrolment.select().where(Enrolment.session == foreign.id).count() == 0
+
+
+def test_cancelled_session_tells_everyone_holding_a_place(open_session, make_mediator, network):
+    from training.sessions import cancel_session
+
+    session = open_session(1)
+    a, b = make_mediator(network["room1"]), make_mediator(network["room1"])
+    enrol.sign_up(session, a, actor="t", at=BEFORE)
+    enrol.sign_up(session, b, actor="t", at=BEFORE)
+    cancel_session(session, "场地检修", actor="t", scope=None)
+    texts = sorted((n.mediator_id, str(n.msg)) for n in Notice.select())
+    assert texts == [(a.id, "场次「S001 调解技巧」已取消：场地检修"),
+                     (b.id, "场次「S001 调解技巧」已取消：场地检修")]

@@ -1,0 +1,310 @@
+"""Enrolment that stays fair under load: seats, a first-come waitlist, offers that expire.
+
+A seat is taken by one conditional statement, `UPDATE training_session SET booked = booked + 1
+WHERE id = ? AND booked < capacity`: whatever number of sign-ups arrive at once, the database
+lets exactly as many through as there are seats (peers lose the last seat to a read-then-write
+race here). The sign-up's transaction first locks the session (SELECT … FOR UPDATE on
+PostgreSQL; BEGIN IMMEDIATE on SQLite, which takes the single write lock), so sign-ups to one
+session are serialised and the waitlist numbers (`queue_no`) follow the order in which they
+were decided, with no gap and no duplicate.
+
+`booked` counts enrolled and offered places: a cancelled seat is not freed while it is offered
+to the next in line; it is freed only when nobody is waiting.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from network.db import db, is_postgres
+from network.errors import DomainError, Msg, OutOfScope
+from network.models import Organization, now
+from network.tree import in_subtree
+from org.models import Mediator
+from org.services import in_scope
+
+from .models import (
+    ENROLLED,
+    OFFERED,
+    OPEN,
+    PENDING,
+    SHANGHAI,
+    WAITLISTED,
+    WITHDRAWN,
+    Enrolment,
+    Session,
+    SessionAudience,
+)
+from .notices import notify
+from .sessions import check_scope
+
+OFFER_HOURS = 48  # how long an offered seat is held for the next in line
+ACTIVE = (ENROLLED, WAITLISTED, OFFERED, PENDING)
+
+
+def _clock(moment: dt.datetime | None) -> dt.datetime:
+    return moment if moment is not None else dt.datetime.now(SHANGHAI)
+
+
+def _serialised():
+    """A transaction that holds the write lock from its first statement on SQLite (a
+    deferred one would fail to upgrade its read lock when another writer went first)."""
+    return db.atomic() if is_postgres() else db.atomic("IMMEDIATE")
+
+
+def _lock(session_id: int) -> None:
+    if is_postgres():
+        db.execute_sql("SELECT id FROM training_session WHERE id = %s FOR UPDATE", (session_id,))
+
+
+def _take_seat(session_id: int) -> bool:
+    return (Session.update(booked=Session.booked + 1)
+            .where(Session.id == session_id, Session.booked < Session.capacity)
+            .execute()) == 1
+
+
+def _release_seat(session_id: int) -> None:
+    Session.update(booked=Session.booked - 1).where(
+        Session.id == session_id, Session.booked > 0).execute()
+
+
+def _next_queue_no(session_id: int) -> int:
+    last = (Enrolment.select(pw.fn.MAX(Enrolment.queue_no))
+            .where(Enrolment.session == session_id).scalar())
+    return (last or 0) + 1
+
+
+def _place(session: Session, mediator_id: int, actor: str,
+           existing: Enrolment | None) -> Enrolment:
+    """Inside a serialised transaction: a seat if one is left, else the end of the waitlist."""
+    stamp = now()
+    if _take_seat(session.id):
+        values = {"status": ENROLLED, "queue_no": None, "waitlisted_at": None}
+    else:
+        values = {"status": WAITLISTED, "queue_no": _next_queue_no(session.id),
+                  "waitlisted_at": stamp}
+    values.update(offer_expires=None, enrolled_by=actor, updated_at=stamp)
+    if existing is None:
+        return Enrolment.create(session=session.id, mediator=mediator_id, **values)
+    Enrolment.update(**values).where(Enrolment.id == existing.id).execute()
+    return Enrolment.get_by_id(existing.id)
+
+
+def _current(session_id: int, mediator_id: int) -> Enrolment | None:
+    return Enrolment.get_or_none(Enrolment.session == session_id,
+                                 Enrolment.mediator == mediator_id)
+
+
+def _enrol_one(session: Session, mediator_id: int, actor: str, *, pending: bool) -> Enrolment:
+    with _serialised():
+        _lock(session.id)
+        existing = _current(session.id, mediator_id)
+        if existing is not None and existing.status in ACTIVE:
+            return existing
+        if pending:
+            values = {"status": PENDING, "enrolled_by": actor, "updated_at": now()}
+            if existing is None:
+                return Enrolment.create(session=session.id, mediator=mediator_id, **values)
+            Enrolment.update(**values).where(Enrolment.id == existing.id).execute()
+            return Enrolment.get_by_id(existing.id)
+        return _place(session, mediator_id, actor, existing)
+
+
+def in_audience(session: Session, mediator: Mediator) -> bool:
+    """The session's audience: its organisations (with their subtrees) and 专职/兼职; a
+    session that names none is for everyone."""
+    if session.audience_employment and mediator.employment != session.audience_employment:
+        return False
+    orgs = list(Organization.select().join(
+        SessionAudience, on=(SessionAudience.organization == Organization.id))
+        .where(SessionAudience.session == session.id))
+    return not orgs or any(org.contains(mediator.station) for org in orgs)
+
+
+def sign_up(session: Session, mediator: Mediator, *, actor: str,
+            at: dt.datetime | None = None) -> Enrolment:
+    """A mediator signs themself up for an open session before its deadline; a session that
+    needs approval waits for the station manager before a seat is taken."""
+    moment = _clock(at)
+    session = Session.get_by_id(session.id)
+    if session.status != OPEN:
+        raise DomainError(Msg("场次「%(code)s」不在报名中", code=session.code))
+    deadline = session.enrol_deadline or session.start
+    if moment > deadline:
+        raise DomainError(Msg("场次「%(code)s」报名已截止", code=session.code))
+    if mediator.status != "on":
+        raise DomainError(Msg("离岗调解员不能报名"))
+    if not in_audience(session, mediator):
+        raise DomainError(Msg("场次「%(code)s」不面向您所在的机构或人员类别", code=session.code))
+    existing = _current(session.id, mediator.id)
+    if existing is not None and existing.status in ACTIVE:
+        raise DomainError(Msg("您已报名场次「%(code)s」", code=session.code))
+    return _enrol_one(session, mediator.id, actor, pending=session.needs_approval)
+
+
+@dataclass
+class EnrolResult:
+    enrolled: list[int] = field(default_factory=list)
+    waitlisted: list[int] = field(default_factory=list)
+    already: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {"enrolled": len(self.enrolled), "waitlisted": len(self.waitlisted),
+                "already": len(self.already)}
+
+
+def candidates(scope: Organization | None, *, org: Organization | None = None,
+               grades: Iterable[str] | None = None, employment: str | None = None,
+               staff_nos: Iterable[str] | None = None) -> pw.ModelSelect:
+    """在岗 mediators a coordinator may enrol: an organisation's subtree, a grade, a picked
+    list, or all of them together, never outside the coordinator's scope."""
+    query = (Mediator.select().join(Organization, on=(Mediator.station == Organization.id))
+             .where(Mediator.status == "on", in_subtree(Organization.path, scope)))
+    if org is not None:
+        query = query.where(in_subtree(Organization.path, org))
+    if employment:
+        query = query.where(Mediator.employment == employment)
+    if grades is not None:
+        grade_field = getattr(Mediator, "grade", None)
+        if grade_field is None:
+            raise DomainError(Msg("尚未启用专业等级，不能按等级报名"))
+        query = query.where(grade_field.in_(list(grades)))
+    if staff_nos is not None:
+        query = query.where(Mediator.staff_no.in_([s.strip() for s in staff_nos]))
+    return query.order_by(Mediator.staff_no)
+
+
+def enrol_many(session: Session, mediators: Iterable[Mediator], *, actor: str,
+               scope: Organization | None) -> EnrolResult:
+    """Coordinator enrolment: seats in the order given, the rest waitlisted. Each mediator is
+    checked against the coordinator's scope before anything is written."""
+    check_scope(session, scope)
+    session = Session.get_by_id(session.id)
+    if session.status not in ("planned", OPEN):
+        raise DomainError(Msg("场次「%(code)s」不能再报名", code=session.code))
+    people = list(mediators)
+    for mediator in people:
+        if not in_scope(mediator, scope):
+            raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=mediator.staff_no))
+    result = EnrolResult()
+    for mediator in people:
+        before = _current(session.id, mediator.id)
+        if before is not None and before.status in ACTIVE:
+            result.already.append(mediator.id)
+            continue
+        placed = _enrol_one(session, mediator.id, actor, pending=False)
+        (result.enrolled if placed.status == ENROLLED else result.waitlisted).append(mediator.id)
+    return result
+
+
+def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
+    """The station manager approves a pending sign-up: now a seat, or the waitlist."""
+    if not in_scope(enrolment.mediator, scope):
+        raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=enrolment.mediator.staff_no))
+    with _serialised():
+        _lock(enrolment.session_id)
+        current = Enrolment.get_by_id(enrolment.id)
+        if current.status != PENDING:
+            raise DomainError(Msg("该报名不在待审批状态"))
+        return _place(current.session, current.mediator_id, actor, current)
+
+
+def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:
+    """Inside a serialised transaction, with one seat in hand: offer it to the first in line,
+    or give it back when nobody waits."""
+    first = (Enrolment.select().where(Enrolment.session == session_id,
+                                      Enrolment.status == WAITLISTED)
+             .order_by(Enrolment.queue_no, Enrolment.id).first())
+    if first is None:
+        _release_seat(session_id)
+        return None
+    expires = moment + dt.timedelta(hours=OFFER_HOURS)
+    Enrolment.update(status=OFFERED, offer_expires=expires, updated_at=now()).where(
+        Enrolment.id == first.id).execute()
+    session = Session.get_by_id(session_id)
+    notify(first.mediator_id, Msg(
+        "场次「%(code)s %(course)s」有空余名额，请在%(until)s前确认", code=session.code,
+        course=session.course.name, until=expires.astimezone(SHANGHAI).strftime(
+            "%Y-%m-%d %H:%M")), session)
+    return Enrolment.get_by_id(first.id)
+
+
+def cancel(enrolment: Enrolment, *, actor: str, at: dt.datetime | None = None) -> Enrolment:
+    """Withdraw; a seat given up goes to the next in line at once."""
+    moment = _clock(at)
+    with _serialised():
+        _lock(enrolment.session_id)
+        current = Enrolment.get_by_id(enrolment.id)
+        if current.status == WITHDRAWN:
+            return current
+        held_seat = current.status in (ENROLLED, OFFERED)
+        Enrolment.update(status=WITHDRAWN, offer_expires=None, updated_at=now(),
+                         enrolled_by=actor).where(Enrolment.id == current.id).execute()
+        if held_seat:
+            _offer_next(current.session_id, moment)
+        return Enrolment.get_by_id(current.id)
+
+
+def accept_offer(enrolment: Enrolment, *, at: dt.datetime | None = None) -> Enrolment:
+    moment = _clock(at)
+    with _serialised():
+        _lock(enrolment.session_id)
+        current = Enrolment.get_by_id(enrolment.id)
+        if current.status != OFFERED:
+            raise DomainError(Msg("没有为您保留的名额"))
+        expired = moment > current.offer_expires
+        if expired:  # the seat passes on, and that is kept although the caller is refused
+            _expire(current, moment)
+        else:
+            Enrolment.update(status=ENROLLED, offer_expires=None, updated_at=now()).where(
+                Enrolment.id == current.id).execute()
+    if expired:
+        raise DomainError(Msg("名额保留已过期"))
+    return Enrolment.get_by_id(current.id)
+
+
+def decline_offer(enrolment: Enrolment, *, actor: str,
+                  at: dt.datetime | None = None) -> Enrolment:
+    current = Enrolment.get_by_id(enrolment.id)
+    if current.status != OFFERED:
+        raise DomainError(Msg("没有为您保留的名额"))
+    return cancel(current, actor=actor, at=at)
+
+
+def _expire(current: Enrolment, moment: dt.datetime) -> None:
+    Enrolment.update(status=WITHDRAWN, offer_expires=None, updated_at=now()).where(
+        Enrolment.id == current.id).execute()
+    session = current.session
+    notify(current.mediator_id, Msg("场次「%(code)s」为您保留的名额已过期", code=session.code),
+           session)
+    _offer_next(current.session_id, moment)
+
+
+def expire_offers(at: dt.datetime | None = None) -> int:
+    """Offers past their time lose the seat to the next in line (run periodically)."""
+    moment = _clock(at)
+    due = list(Enrolment.select(Enrolment.id, Enrolment.session).where(
+        Enrolment.status == OFFERED, Enrolment.offer_expires < moment))
+    done = 0
+    for item in due:
+        with _serialised():
+            _lock(item.session_id)
+            current = Enrolment.get_by_id(item.id)
+            if current.status == OFFERED and current.offer_expires < moment:
+                _expire(current, moment)
+                done += 1
+    return done
+
+
+def waitlist_position(enrolment: Enrolment) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if enrolment.status != WAITLISTED:
+        return None
+    ahead = Enrolment.select().where(
+        Enrolment.session == enrolment.session_id, Enrolment.status == WAITLISTED,
+        (Enrolment.queue_no < enrolment.queue_no)
+        | ((Enrolment.queue_no == enrolment.queue_no) & (Enrolment.id < enrolment.id))).count()
+    return ahead + 1

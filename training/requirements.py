@@ -1,0 +1,49 @@
+"""Training requirements as data (年度学时, 岗前学时; optionally per grade), editable by the
+city; migration 011 seeds the defaults (20 and 10 hours)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from network import audit
+from network.errors import Msg, ValidationError
+from network.models import now
+
+from .models import ANNUAL_HOURS, DEFAULT_REQUIREMENTS, REQUIREMENT_KINDS, TrainingRequirement
+from .sessions import parse_hours
+
+
+def requirement(kind: str = ANNUAL_HOURS, grade: str | None = None) -> Decimal:
+    """Hours required: the grade's own row when there is one, else the default row, else the
+    product's default (a database without the seed)."""
+    rows = dict(TrainingRequirement.select(TrainingRequirement.grade, TrainingRequirement.hours)
+                .where(TrainingRequirement.kind == kind,
+                       (TrainingRequirement.grade.is_null())
+                       | (TrainingRequirement.grade == grade)).tuples())
+    value = rows.get(grade) if grade is not None and grade in rows else rows.get(None)
+    return Decimal(str(value)) if value is not None else DEFAULT_REQUIREMENTS[kind]
+
+
+def set_requirement(kind: str, hours: object, *, grade: str | None = None,
+                    actor: str) -> TrainingRequirement:
+    """Change (or add, for a grade) a requirement; audited."""
+    if kind not in REQUIREMENT_KINDS:
+        raise ValidationError({"kind": Msg("要求类型应为：%(choices)s",
+                                           choices="、".join(REQUIREMENT_KINDS.values()))})
+    try:
+        value = parse_hours(hours)
+    except ValueError as exc:
+        raise ValidationError({"hours": exc.args[0]}) from None
+    grade = (grade or "").strip() or None
+    row = TrainingRequirement.get_or_none(
+        TrainingRequirement.kind == kind,
+        TrainingRequirement.grade.is_null() if grade is None else
+        TrainingRequirement.grade == grade)
+    before = None if row is None else f"{Decimal(str(row.hours)):.1f}"
+    if row is None:
+        row = TrainingRequirement.create(kind=kind, grade=grade, hours=value, updated_by=actor)
+    else:
+        row.hours, row.updated_by, row.updated_at = value, actor, now()
+        row.save()
+    audit.record(actor, "create" if before is None else "update", "training_requirement",
+                 row.id, f"{kind}/{grade or ''}", {"hours": [before, str(value)]})
+    return row

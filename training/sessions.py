@@ -1,0 +1,307 @@
+"""Write operations on sessions (场次): create, change, copy, cancel, multi-day dates.
+
+Every change that a calendar subscriber should see bumps `sequence` (iCalendar SEQUENCE);
+a change of 学时 or schedule rewrites the stored credited hours of the session's attendance
+through training.hours, the one rule.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from network import audit
+from network.db import db
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.models import CLOSED, Organization, now
+from org.models import EMPLOYMENT
+
+from . import hours as hours_rule
+from .models import (
+    CANCELLED,
+    FINISHED,
+    SESSION_STATUSES,
+    SHANGHAI,
+    Course,
+    Session,
+    SessionDate,
+    TrainingKind,
+)
+from .notices import notify_cancelled
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+FIELDS = ["code", "course", "kind", "host", "trainers", "venue", "online_link", "start", "end",
+          "hours", "capacity", "enrol_deadline", "mandatory", "needs_approval", "status",
+          "audience_grades", "audience_employment"]
+# what a calendar subscriber sees: a change of any bumps SEQUENCE
+SCHEDULE_FIELDS = ("start", "end", "venue", "online_link", "status", "trainers")
+
+
+def parse_time(value: Any) -> dt.datetime:
+    """`YYYY-MM-DD HH:MM` (Asia/Shanghai) or a datetime (naive: Asia/Shanghai) → aware."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    text = str(value or "").strip()
+    try:
+        parsed = dt.datetime.strptime(text, TIME_FORMAT)
+    except ValueError:
+        try:  # Excel cells come back as 'YYYY-MM-DD HH:MM:SS'
+            parsed = dt.datetime.strptime(text, TIME_FORMAT + ":%S")
+        except ValueError:
+            raise ValueError(Msg("时间格式应为 YYYY-MM-DD HH:MM")) from None
+    return parsed.replace(tzinfo=SHANGHAI)
+
+
+def parse_hours(value: Any) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(Msg("学时应为数字，如 2 或 1.5")) from None
+    if not number.is_finite() or number <= 0 or number > 999 or (number * 2) % 1 != 0:
+        raise ValueError(Msg("学时应为大于0的0.5的整数倍"))
+    return number.quantize(Decimal("0.1"))
+
+
+def _kind(value: Any) -> TrainingKind | None:
+    if isinstance(value, TrainingKind):
+        return value
+    text = str(value or "").strip()
+    return TrainingKind.get_or_none((TrainingKind.name == text) | (TrainingKind.code == text))
+
+
+def _host(value: Any) -> Organization | None:
+    if isinstance(value, Organization):
+        return value
+    return Organization.get_or_none(Organization.code == str(value or "").strip())
+
+
+def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, Any]:
+    """Normalise and check a session's fields; every problem is reported at once. A course
+    named but not known is created with the session's kind (`course` is then a name)."""
+    errors: dict[str, Msg] = {}
+    out: dict[str, Any] = {}
+
+    def text(name: str, limit: int, required: bool = False) -> None:
+        if name not in data:
+            return
+        value = "" if data[name] is None else str(data[name]).replace("\x00", "").strip()
+        if required and not value:
+            errors[name] = Msg("必填")
+        elif len(value) > limit:
+            errors[name] = Msg("不能超过%(n)d个字符", n=limit)
+        out[name] = value
+
+    text("code", 40, required=True)
+    if out.get("code") and "code" not in errors:
+        clash = Session.select().where(Session.code == out["code"])
+        if instance is not None:
+            clash = clash.where(Session.id != instance.id)
+        if clash.exists():
+            errors["code"] = Msg("场次编号「%(code)s」已存在", code=out["code"])
+    for name, limit in (("trainers", 200), ("venue", 200), ("online_link", 500),
+                        ("audience_grades", 100)):
+        text(name, limit)
+    if "kind" in data:
+        kind = _kind(data["kind"])
+        if kind is None:
+            errors["kind"] = Msg("培训类型应为：%(choices)s", choices="、".join(
+                k.name for k in TrainingKind.select().order_by(TrainingKind.sort_order)))
+        out["kind"] = kind
+    if "course" in data:
+        course = data["course"]
+        if not isinstance(course, Course):
+            name = str(course or "").strip()
+            if not name:
+                errors["course"] = Msg("必填")
+            elif len(name) > 100:
+                errors["course"] = Msg("不能超过%(n)d个字符", n=100)
+            course = Course.get_or_none(Course.name == name) or name
+        out["course"] = course
+    if "host" in data:
+        host = _host(data["host"])
+        if host is None:
+            errors["host"] = Msg("机构「%(code)s」不存在", code=str(data["host"] or "").strip())
+        elif host.status == CLOSED:
+            errors["host"] = Msg("机构「%(code)s」已撤销", code=host.code)
+        out["host"] = host
+    for name in ("start", "end", "enrol_deadline"):
+        if name not in data:
+            continue
+        if data[name] in (None, "") and name == "enrol_deadline":
+            out[name] = None
+            continue
+        if not isinstance(data[name], dt.datetime) and not str(data[name] or "").strip():
+            errors[name] = Msg("必填")
+            continue
+        try:
+            out[name] = parse_time(data[name])
+        except ValueError as exc:
+            errors[name] = exc.args[0]
+    start = out.get("start", instance.start if instance else None)
+    end = out.get("end", instance.end if instance else None)
+    if start and end and "start" not in errors and "end" not in errors and end <= start:
+        errors["end"] = Msg("结束时间应晚于开始时间")
+    deadline = out.get("enrol_deadline")
+    if deadline and start and "start" not in errors and deadline > start:
+        errors["enrol_deadline"] = Msg("报名截止时间不能晚于开始时间")
+    if "hours" in data:
+        try:
+            out["hours"] = parse_hours(data["hours"])
+        except ValueError as exc:
+            errors["hours"] = exc.args[0]
+    if "capacity" in data:
+        try:
+            capacity = int(str(data["capacity"]).strip())
+            if capacity <= 0 or capacity > 100000:
+                raise ValueError
+            out["capacity"] = capacity
+            booked = instance.booked if instance else 0
+            if capacity < booked:
+                errors["capacity"] = Msg("容量不能少于已占名额（%(n)d）", n=booked)
+        except ValueError:
+            errors["capacity"] = Msg("容量应为正整数")
+    if "audience_employment" in data:
+        value = str(data["audience_employment"] or "").strip()
+        if value and value not in EMPLOYMENT:
+            errors["audience_employment"] = Msg("专兼职应为：专职、兼职或留空")
+        out["audience_employment"] = value
+    for name in ("mandatory", "needs_approval"):
+        if name in data:
+            out[name] = bool(data[name])
+    if "status" in data:
+        if data["status"] not in SESSION_STATUSES or data["status"] == CANCELLED:
+            errors["status"] = Msg("状态应为：计划、报名中、已结束（取消请用取消操作）")
+        out["status"] = data["status"]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def check_scope(session: Session, scope: Organization | None) -> None:
+    if scope is not None and not scope.contains(session.host):
+        raise OutOfScope(Msg("场次「%(code)s」超出您的管辖范围", code=session.code))
+
+
+def _check_host(host: Organization, scope: Organization | None) -> None:
+    if scope is not None and not scope.contains(host):
+        raise OutOfScope(Msg("机构「%(code)s」超出您的管辖范围", code=host.code), field="host")
+
+
+def _course(values: dict[str, Any]) -> None:
+    """A course named for the first time is created with the session's kind."""
+    course = values.get("course")
+    if isinstance(course, str):
+        values["course"] = Course.create(name=course, kind=values["kind"])
+
+
+def _schedule(session: Session) -> None:
+    session.start_day = session.start.astimezone(SHANGHAI).date()
+    dates = list(session.dates) if session.id else []
+    if dates:
+        session.minutes = sum(int((d.end - d.start).total_seconds() // 60) for d in dates)
+    else:
+        session.minutes = int((session.end - session.start).total_seconds() // 60)
+
+
+REQUIRED = ("code", "course", "kind", "host", "start", "end", "hours", "capacity")
+
+
+def create_session(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Session:
+    values = clean_session({**{k: None for k in REQUIRED}, **data}, None)
+    _check_host(values["host"], scope)
+    with db.atomic():
+        _course(values)
+        session = Session(**values)
+        _schedule(session)
+        session.save()
+        audit.record(actor, "create", "training_session", session.id, session.code,
+                     audit.snapshot(session, FIELDS), org_path=session.host.path)
+        return session
+
+
+def update_session(session: Session, data: dict[str, Any], *, actor: str,
+                   scope: Organization | None) -> Session:
+    check_scope(session, scope)
+    if session.status == CANCELLED:
+        raise DomainError(Msg("场次「%(code)s」已取消，不能修改", code=session.code))
+    values = clean_session(data, session)
+    if "host" in values:
+        _check_host(values["host"], scope)
+    with db.atomic():
+        _course(values)
+        before = audit.snapshot(session, FIELDS)
+        old = {name: getattr(session, name) for name in (*SCHEDULE_FIELDS, "hours", "minutes")}
+        for name, value in values.items():
+            setattr(session, name, value)
+        _schedule(session)
+        if any(getattr(session, name) != old[name] for name in SCHEDULE_FIELDS):
+            session.sequence += 1
+        session.updated_at = now()
+        session.save()
+        if session.hours != old["hours"] or session.minutes != old["minutes"]:
+            hours_rule.recredit_session(session)
+        changes = audit.diff(before, audit.snapshot(session, FIELDS))
+        if changes:
+            audit.record(actor, "update", "training_session", session.id, session.code,
+                         changes, org_path=session.host.path)
+        return session
+
+
+def set_dates(session: Session, dates: list[tuple[Any, Any]], *, actor: str,
+              scope: Organization | None) -> Session:
+    """Replace a multi-day session's dates; the session spans the first start to the last
+    end and its scheduled minutes become the sum of the dates."""
+    check_scope(session, scope)
+    parsed = []
+    for start, end in dates:
+        start, end = parse_time(start), parse_time(end)
+        if end <= start:
+            raise ValidationError({"dates": Msg("结束时间应晚于开始时间")})
+        parsed.append((start, end))
+    parsed.sort()
+    for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
+        if start < end:
+            raise ValidationError({"dates": Msg("各日期的时间段不能重叠")})
+    with db.atomic():
+        SessionDate.delete().where(SessionDate.session == session.id).execute()
+        for start, end in parsed:
+            SessionDate.create(session=session, start=start, end=end)
+        data = {"start": parsed[0][0], "end": parsed[-1][1]} if parsed else {}
+        return update_session(session, data, actor=actor, scope=scope)
+
+
+def copy_session(session: Session, *, code: str, start: Any, actor: str,
+                 scope: Organization | None) -> Session:
+    """A new session like `session` (same course, kind, host, length, audience), at `start`."""
+    check_scope(session, scope)
+    begin = parse_time(start)
+    shift = begin - session.start
+    data = {name: getattr(session, name) for name in FIELDS if name != "status"}
+    data.update(code=code, start=begin, end=session.end + shift,
+                enrol_deadline=(session.enrol_deadline + shift
+                                if session.enrol_deadline else None))
+    return create_session(data, actor=actor, scope=scope)
+
+
+def cancel_session(session: Session, reason: str, *, actor: str,
+                   scope: Organization | None) -> Session:
+    """Cancel with a reason; everyone holding or waiting for a seat is told in the portal."""
+    check_scope(session, scope)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancel_reason": Msg("请填写取消原因")})
+    if len(reason) > 200:
+        raise ValidationError({"cancel_reason": Msg("不能超过%(n)d个字符", n=200)})
+    if session.status == CANCELLED:
+        raise DomainError(Msg("场次「%(code)s」已取消", code=session.code))
+    if session.status == FINISHED:
+        raise DomainError(Msg("场次「%(code)s」已结束，不能取消", code=session.code))
+    with db.atomic():
+        Session.update(status=CANCELLED, cancel_reason=reason, sequence=Session.sequence + 1,
+                       updated_at=now()).where(Session.id == session.id).execute()
+        session = Session.get_by_id(session.id)
+        notify_cancelled(session)
+        audit.record(actor, "close", "training_session", session.id, session.code,
+                     {"status": [None, "cancelled"], "cancel_reason": [None, reason]},
+                     org_path=session.host.path)
+        return session
