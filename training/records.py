@@ -1,0 +1,38 @@
+"""A mediator's training record: history, hours per year and kind, in the shape the
+portal's pages and the JSON API (`/api/v1/training/hours`) show."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from org.models import Mediator
+
+from .hours import credited_hours, hours_by_kind, participations, year_bounds
+from .models import ATTENDANCE_STATUSES, Attendance, Course, Session, TrainingKind
+
+
+def history(mediator_id: int) -> list[dict]:
+    """Every attendance record, the latest session first (one query)."""
+    rows = (Attendance.select(Attendance, Session, Course, TrainingKind)
+            .join(Session, on=(Attendance.session == Session.id))
+            .join(Course, on=(Session.course == Course.id))
+            .join(TrainingKind, on=(Session.kind == TrainingKind.id))
+            .where(Attendance.mediator == mediator_id)
+            .order_by(Session.start.desc(), Session.id.desc()))
+    return [{"session": r.session.code, "course": r.session.course.name,
+             "kind": r.session.kind.name, "start": r.session.start,
+             "hours": r.session.hours, "status": ATTENDANCE_STATUSES[r.status],
+             "minutes": r.minutes, "credited": Decimal(str(r.credited)),
+             "session_status": r.session.status} for r in rows]
+
+
+def year_summary(mediator: Mediator, year: int) -> dict:
+    """{"mediator", "year", "hours" ("h.h"), "participations" (records with credited hours
+    > 0), "by_kind" {kind name: "h.h"}} — kinds with hours only."""
+    start, end = year_bounds(year)
+    total = credited_hours([mediator.id], start, end)[mediator.id]
+    kinds = dict(TrainingKind.select(TrainingKind.code, TrainingKind.name).tuples())
+    by_kind = hours_by_kind([mediator.id], start, end)[mediator.id]
+    return {"mediator": mediator.staff_no, "year": year, "hours": f"{total:.1f}",
+            "participations": participations([mediator.id], start, end)[mediator.id],
+            "by_kind": {kinds[code]: f"{value:.1f}" for code, value in sorted(
+                by_kind.items(), key=lambda item: kinds[item[0]])}}
