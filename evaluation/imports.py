@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import peewee as pw
@@ -32,11 +31,9 @@ from network.imports import (
     ImportContext,
     ImportResult,
     ImportSpec,
-    Progress,
     RowError,
     out_of_scope,
     register,
-    run_import,
     same_values,
 )
 from network.models import Organization, now
@@ -312,8 +309,4 @@ CASES = register(ImportSpec(
 ))
 
 
-def import_cases(path: str | Path, *, actor: str, scope: Organization | None,
-                 filename: str | None = None, progress: Progress | None = None,
-                 dry_run: bool = False) -> ImportResult:
-    return run_import(CASES, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_cases = CASES.run

@@ -174,6 +174,13 @@ class ImportSpec:
                 return header
         return self.field_columns.get(name, "")
 
+    def run(self, path: str | Path, *, actor: str, scope: Organization | None,
+            filename: str | None = None, progress: Progress | None = None,
+            dry_run: bool = False) -> ImportResult:
+        """Import the file with this spec (see run_import)."""
+        return run_import(self, path, actor=actor, scope=scope, filename=filename,
+                          progress=progress, dry_run=dry_run)
+
     def data(self, row: dict[str, str]) -> dict[str, str]:
         """The row by service field; an optional column the file left out is left out here
         too (the service then keeps the stored value, or the model's default)."""
@@ -495,8 +502,4 @@ STATIONS = register(ImportSpec(
 ))
 
 
-def import_stations(path: str | Path, *, actor: str, scope: Organization | None,
-                    filename: str | None = None, progress: Progress | None = None,
-                    dry_run: bool = False) -> ImportResult:
-    return run_import(STATIONS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_stations = STATIONS.run

@@ -6,7 +6,6 @@ are the same as in the forms. The runner in network.imports makes the file all-o
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from network.db import N_
@@ -16,13 +15,10 @@ from network.imports import (
     UNCHANGED,
     UPDATED,
     ImportContext,
-    ImportResult,
     ImportSpec,
-    Progress,
     code_for,
     out_of_scope,
     register,
-    run_import,
     same_values,
 )
 from network.models import Organization
@@ -175,13 +171,7 @@ MEDIATORS = register(ImportSpec(
 ))
 
 
-def import_mediators(path: str | Path, *, actor: str, scope: Organization | None,
-                     filename: str | None = None, progress: Progress | None = None,
-                     dry_run: bool = False) -> ImportResult:
-    return run_import(MEDIATORS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
-
-
+import_mediators = MEDIATORS.run
 
 
 # --- complaints (投诉) ---------------------------------------------------------------------------
@@ -218,8 +208,4 @@ COMPLAINTS = register(ImportSpec(
 ))
 
 
-def import_complaints(path: str | Path, *, actor: str, scope: Organization | None,
-                      filename: str | None = None, progress: Progress | None = None,
-                      dry_run: bool = False) -> ImportResult:
-    return run_import(COMPLAINTS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_complaints = COMPLAINTS.run

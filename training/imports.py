@@ -6,7 +6,6 @@ updates by key: a session by 场次编号, an attendance record by 场次编号 
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from network.db import N_
@@ -16,12 +15,9 @@ from network.imports import (
     UNCHANGED,
     UPDATED,
     ImportContext,
-    ImportResult,
     ImportSpec,
-    Progress,
     out_of_scope,
     register,
-    run_import,
 )
 from network.models import Organization
 from org.models import Mediator
@@ -157,15 +153,7 @@ ATTENDANCE = register(ImportSpec(
 ))
 
 
-def import_sessions(path: str | Path, *, actor: str, scope: Organization | None,
-                    filename: str | None = None, progress: Progress | None = None,
-                    dry_run: bool = False) -> ImportResult:
-    return run_import(SESSIONS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_sessions = SESSIONS.run
 
 
-def import_attendance(path: str | Path, *, actor: str, scope: Organization | None,
-                      filename: str | None = None, progress: Progress | None = None,
-                      dry_run: bool = False) -> ImportResult:
-    return run_import(ATTENDANCE, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_attendance = ATTENDANCE.run

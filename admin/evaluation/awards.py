@@ -26,13 +26,6 @@ from ..views.base import ScopedView, as_pk, current_scope
 from ..views.filters import DateFromFilter, DateToFilter, EqualFilter
 from ..views.formatting import choice, choices, related
 
-LABELS = {
-    "award_type": lazy_gettext("奖项"), "level": lazy_gettext("授予级别"),
-    "mediator": lazy_gettext("获奖调解员"), "station": lazy_gettext("获奖机构"),
-    "period": lazy_gettext("评选期间"), "doc_no": lazy_gettext("文号"),
-    "awarded_on": lazy_gettext("表彰日期"), "note": lazy_gettext("备注"),
-    "created_at": lazy_gettext("创建时间"), "updated_at": lazy_gettext("更新时间"),
-}
 RECIPIENTS = ("mediator", "station")
 PREFILL = ("award_type", "level", "period")
 
@@ -50,7 +43,6 @@ class AwardView(ScopedView):
     column_sortable_list = ["award_type", "level", ("mediator", Mediator.name),
                             ("station", Organization.name), "period", "doc_no", "awarded_on"]
     column_default_sort = ("awarded_on", True)
-    column_labels = LABELS
     column_formatters = {
         "award_type": lambda v, c, m, n: label(m.award_type),
         "level": choice(AWARD_LEVELS),
@@ -67,13 +59,10 @@ class AwardView(ScopedView):
                     "awarded_on", "note"]
     form_overrides = {"award_type": SelectField, "level": SelectField}
     form_args = {
-        **{name: {"label": LABELS[name]} for name in form_columns},
-        "award_type": {"label": LABELS["award_type"], "choices": choices(AWARD_TYPES)},
-        "level": {"label": LABELS["level"], "choices": choices(AWARD_LEVELS)},
-        "mediator": {"label": LABELS["mediator"],
-                     "description": lazy_gettext("获奖调解员与获奖机构二者选其一")},
-        "period": {"label": LABELS["period"],
-                   "description": lazy_gettext("如 2025、2025Q3、2025-03")},
+        "award_type": {"choices": choices(AWARD_TYPES)},
+        "level": {"choices": choices(AWARD_LEVELS)},
+        "mediator": {"description": lazy_gettext("获奖调解员与获奖机构二者选其一")},
+        "period": {"description": lazy_gettext("如 2025、2025Q3、2025-03")},
     }
     form_ajax_refs = {
         "mediator": {"fields": ["staff_no", "name"],

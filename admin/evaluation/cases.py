@@ -37,16 +37,6 @@ def _amount(view, context, model, name):
     return "" if value is None else f"{value:,.2f}"
 
 
-LABELS = {
-    "case_no": lazy_gettext("案件编号"), "station": lazy_gettext("机构"),
-    "mediator": lazy_gettext("调解员"), "received": lazy_gettext("受理日期"),
-    "closed": lazy_gettext("结案日期"), "dispute_type": lazy_gettext("纠纷类型"),
-    "amount_involved": lazy_gettext("标的金额"), "agreed_amount": lazy_gettext("协议金额"),
-    "result": lazy_gettext("调解结果"), "method": lazy_gettext("调解方式"),
-    "source": lazy_gettext("案件来源"), "judicial_confirmed": lazy_gettext("司法确认"),
-    "fulfilment": lazy_gettext("履行情况"), "created_at": lazy_gettext("创建时间"),
-    "updated_at": lazy_gettext("更新时间"),
-}
 
 
 class CaseView(ScopedView):
@@ -68,7 +58,6 @@ class CaseView(ScopedView):
                             "received", "closed", "dispute_type", "amount_involved",
                             "agreed_amount", "result", "method"]
     column_default_sort = ("received", True)
-    column_labels = LABELS
     column_formatters = {
         "case_no": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
             v.get_url(".details_view", id=m.id), escape(m.case_no)),
@@ -102,16 +91,13 @@ class CaseView(ScopedView):
                       "source": SelectField, "fulfilment": SelectField,
                       "amount_involved": StringField, "agreed_amount": StringField}
     form_args = {
-        **{name: {"label": LABELS[name]} for name in form_columns},
-        "dispute_type": {"label": LABELS["dispute_type"], "choices": choices(DISPUTE_TYPES)},
-        "result": {"label": LABELS["result"], "choices": choices(RESULTS)},
-        "method": {"label": LABELS["method"], "choices": choices(METHODS)},
-        "source": {"label": LABELS["source"], "choices": choices(SOURCES, blank=True)},
-        "fulfilment": {"label": LABELS["fulfilment"], "choices": choices(FULFILMENTS, blank=True)},
-        "amount_involved": {"label": LABELS["amount_involved"],
-                            "description": lazy_gettext("元，最多两位小数")},
-        "agreed_amount": {"label": LABELS["agreed_amount"],
-                          "description": lazy_gettext("元，调解成功时填写")},
+        "dispute_type": {"choices": choices(DISPUTE_TYPES)},
+        "result": {"choices": choices(RESULTS)},
+        "method": {"choices": choices(METHODS)},
+        "source": {"choices": choices(SOURCES, blank=True)},
+        "fulfilment": {"choices": choices(FULFILMENTS, blank=True)},
+        "amount_involved": {"description": lazy_gettext("元，最多两位小数")},
+        "agreed_amount": {"description": lazy_gettext("元，调解成功时填写")},
     }
     form_ajax_refs = {
         "station": {"fields": ["code", "name"], "placeholder": lazy_gettext("输入机构编码或名称")},

@@ -78,12 +78,6 @@ class AuditView(ScopedView):
     column_searchable_list = ["actor", "object_repr", "object_id"]
     column_sortable_list = ["created_at", "actor", "action", "table"]
     column_default_sort = [("created_at", True), ("id", True)]
-    column_labels = {
-        "created_at": lazy_gettext("时间"), "actor": lazy_gettext("操作人"),
-        "action": lazy_gettext("操作"), "table": lazy_gettext("对象类型"),
-        "object_id": lazy_gettext("对象编号"), "object_repr": lazy_gettext("对象"),
-        "changes": lazy_gettext("变更内容"),
-    }
     column_formatters = {"action": choice(ACTIONS), "table": choice(TABLES)}
     column_formatters_detail = {**column_formatters, "changes": _changes_table}
     column_formatters_export = {**column_formatters, "changes": _changes_export}

@@ -41,15 +41,6 @@ class StationView(ScopedView):
     column_searchable_list = ["code", "name", "division_code", "address"]
     column_sortable_list = ["code", "name", "level", "division_code", "status"]
     column_default_sort = ("code", False)
-    column_labels = {
-        "code": lazy_gettext("机构编码"), "name": lazy_gettext("机构名称"),
-        "level": lazy_gettext("层级"), "parent": lazy_gettext("上级机构"),
-        "kind": lazy_gettext("机构类型"), "division_code": lazy_gettext("行政区划代码"),
-        "address": lazy_gettext("地址"), "phone": lazy_gettext("电话"),
-        "founded": lazy_gettext("成立日期"), "longitude": lazy_gettext("经度"),
-        "latitude": lazy_gettext("纬度"), "status": lazy_gettext("状态"),
-        "created_at": lazy_gettext("创建时间"), "updated_at": lazy_gettext("更新时间"),
-    }
     column_formatters = {
         "level": lambda v, c, m, n: label(LEVELS.get(m.level)),
         "status": lambda v, c, m, n: label(STATUSES.get(m.status)),
@@ -69,21 +60,10 @@ class StationView(ScopedView):
                     "phone", "founded", "longitude", "latitude", "status"]
     form_overrides = {"level": SelectField, "status": SelectField}
     form_args = {
-        "code": {"label": lazy_gettext("机构编码")},
-        "name": {"label": lazy_gettext("机构名称")},
-        "level": {"label": lazy_gettext("层级"), "coerce": int,
+        "level": {"coerce": int,
                   "choices": [(k, lazy_gettext(v)) for k, v in LEVELS.items()]},
-        "parent": {"label": lazy_gettext("上级机构")},
-        "kind": {"label": lazy_gettext("机构类型")},
-        "division_code": {"label": lazy_gettext("行政区划代码"),
-                          "description": lazy_gettext("6位数字，GB/T 2260")},
-        "address": {"label": lazy_gettext("地址")},
-        "phone": {"label": lazy_gettext("电话")},
-        "founded": {"label": lazy_gettext("成立日期")},
-        "longitude": {"label": lazy_gettext("经度")},
-        "latitude": {"label": lazy_gettext("纬度")},
-        "status": {"label": lazy_gettext("状态"),
-                   "choices": [(k, lazy_gettext(v)) for k, v in STATUSES.items()]},
+        "division_code": {"description": lazy_gettext("6位数字，GB/T 2260")},
+        "status": {"choices": [(k, lazy_gettext(v)) for k, v in STATUSES.items()]},
     }
     form_ajax_refs = {"parent": {"fields": ["code", "name"], "placeholder": lazy_gettext("输入编码或名称")}}
     scoped_refs = {"parent": Organization}
@@ -153,11 +133,7 @@ class KindView(ScopedView):
     roles = ("admin",)
     write_roles = ("admin",)
     column_list = ["name", "sort_order", "active"]
-    column_labels = {"name": lazy_gettext("名称"), "sort_order": lazy_gettext("排序"),
-                     "active": lazy_gettext("启用")}
     form_columns = ["name", "sort_order", "active"]
-    form_args = {"name": {"label": lazy_gettext("名称")}, "sort_order": {"label": lazy_gettext("排序")},
-                 "active": {"label": lazy_gettext("启用")}}
     column_formatters = {"name": lambda v, c, m, n: label(m.name)}
 
     def scope_query(self, query, scope):

@@ -78,16 +78,6 @@ class MediatorView(ScopedView):
     column_searchable_list = ["staff_no", "name", "employer"]
     column_sortable_list = ["staff_no", "name", "employment", "status", "joined"]
     column_default_sort = ("staff_no", False)
-    column_labels = {
-        "staff_no": lazy_gettext("工号"), "name": lazy_gettext("姓名"),
-        "gender": lazy_gettext("性别"), "id_number": lazy_gettext("身份证号"),
-        "mobile": lazy_gettext("手机号"), "education": lazy_gettext("学历"),
-        "speciality": lazy_gettext("专业特长"), "political_status": lazy_gettext("政治面貌"),
-        "employment": lazy_gettext("专兼职"), "employer": lazy_gettext("工作单位"),
-        "joined": lazy_gettext("入职日期"), "status": lazy_gettext("状态"),
-        "station": lazy_gettext("所属机构"), "created_at": lazy_gettext("创建时间"),
-        "updated_at": lazy_gettext("更新时间"),
-    }
     column_formatters = {
         "gender": choice(GENDERS),
         "employment": choice(EMPLOYMENT),
@@ -112,18 +102,11 @@ class MediatorView(ScopedView):
     form_overrides = {"gender": SelectField, "employment": SelectField, "status": SelectField,
                       "education": SelectField, "political_status": SelectField}
     form_args = {
-        "staff_no": {"label": lazy_gettext("工号")},
-        "name": {"label": lazy_gettext("姓名")},
-        "gender": {"label": lazy_gettext("性别"), "choices": choices(GENDERS)},
-        "education": {"label": lazy_gettext("学历"), "choices": choices(EDUCATION, blank=True)},
-        "speciality": {"label": lazy_gettext("专业特长")},
-        "political_status": {"label": lazy_gettext("政治面貌"),
-                             "choices": choices(POLITICAL, blank=True)},
-        "employment": {"label": lazy_gettext("专兼职"), "choices": choices(EMPLOYMENT)},
-        "employer": {"label": lazy_gettext("工作单位")},
-        "joined": {"label": lazy_gettext("入职日期")},
-        "status": {"label": lazy_gettext("状态"), "choices": choices(MEDIATOR_STATUSES)},
-        "station": {"label": lazy_gettext("所属机构")},
+        "gender": {"choices": choices(GENDERS)},
+        "education": {"choices": choices(EDUCATION, blank=True)},
+        "political_status": {"choices": choices(POLITICAL, blank=True)},
+        "employment": {"choices": choices(EMPLOYMENT)},
+        "status": {"choices": choices(MEDIATOR_STATUSES)},
     }
     # Identifiers are plain optional fields: on edit they start empty and blank keeps the
     # stored value, so the page never carries the full number. The domain checks them.

@@ -41,13 +41,7 @@ class UserView(ScopedView):
     column_searchable_list = ["username", "display_name"]
     column_sortable_list = ["username", "display_name", "role", "active", "last_login"]
     column_default_sort = ("username", False)
-    column_labels = {
-        "username": lazy_gettext("用户名"), "display_name": lazy_gettext("姓名"),
-        "role": lazy_gettext("角色"), "organization": lazy_gettext("所属机构"),
-        "mediator": lazy_gettext("调解员"), "active": lazy_gettext("启用"),
-        "locked_until": lazy_gettext("锁定至"), "last_login": lazy_gettext("最近登录"),
-        "created_at": lazy_gettext("创建时间"), "password": lazy_gettext("密码"),
-    }
+    column_labels = {"password": lazy_gettext("密码")}
     column_formatters = {
         "role": choice(ROLES),
         "organization": related("organization"),
@@ -58,14 +52,9 @@ class UserView(ScopedView):
     form_columns = ["username", "display_name", "role", "organization", "mediator", "active"]
     form_overrides = {"role": SelectField}
     form_args = {
-        "username": {"label": lazy_gettext("用户名")},
-        "display_name": {"label": lazy_gettext("姓名")},
-        "role": {"label": lazy_gettext("角色"), "choices": choices(ROLES)},
-        "organization": {"label": lazy_gettext("所属机构"),
-                         "description": lazy_gettext("管理员、培训管理员必填；调解员账号取其所属机构")},
-        "mediator": {"label": lazy_gettext("调解员"),
-                     "description": lazy_gettext("调解员账号必填")},
-        "active": {"label": lazy_gettext("启用")},
+        "role": {"choices": choices(ROLES)},
+        "organization": {"description": lazy_gettext("管理员、培训管理员必填；调解员账号取其所属机构")},
+        "mediator": {"description": lazy_gettext("调解员账号必填")},
     }
     form_extra_fields = {
         "password": PasswordField(lazy_gettext("密码"), validators=[Optional()],

@@ -184,7 +184,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                     .limit(min(max(1, limit or 10), 50)))
 
 
+# Columns every table has; the others are labelled by their model field's verbose_name.
+COMMON_LABELS = {"created_at": lazy_gettext("创建时间"), "updated_at": lazy_gettext("更新时间")}
+
+
 class ScopedView(RoleAccess, ModelView):
+    """A model view whose column and form labels come from the model (each field's
+    verbose_name), so a view names only the columns the model does not."""
+
     form_base_class = CSRFForm
     can_view_details = True
     can_export = True
@@ -200,6 +207,19 @@ class ScopedView(RoleAccess, ModelView):
     # {form field: Model} for foreign keys whose choices must follow the scope.
     scoped_refs: dict = {}
     audit_table = ""
+
+    def __init__(self, model, *args, **kwargs):
+        declared = {name: lazy_gettext(field.verbose_name)
+                    for name, field in model._meta.fields.items() if field.verbose_name}
+        self.column_labels = {**COMMON_LABELS, **declared, **(self.column_labels or {})}
+        # Flask-Admin does not pass column labels to forms: the same labels, unless a view
+        # gives a field its own.
+        form_args = {name: dict(options) for name, options in (self.form_args or {}).items()}
+        for name, text in self.column_labels.items():
+            if name in model._meta.fields:
+                form_args.setdefault(name, {}).setdefault("label", text)
+        self.form_args = form_args
+        super().__init__(model, *args, **kwargs)
 
     # --- access -----------------------------------------------------------------------------
 
