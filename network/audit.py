@@ -40,6 +40,7 @@ ACTIONS = {
     "dismiss": N_("异议不成立"),
     "close_notice": N_("公示期满"),
     "take_effect": N_("生效"),
+    "finish": N_("结束"),
 }
 
 

@@ -432,3 +432,26 @@ def test_summary_hand_counted(world, network, make_mediator, make_case, grade_la
     assert result["approved"] == 2
     assert result["approved_by_grade"] == {"2": 1, "3": 1}
     assert result["approved_by_county"] == {network["shinan"].id: 2}
+
+
+def test_finish_round_only_when_every_application_ended(world, round_):
+    from promotion.rounds import finish_round
+
+    app = to_notice(world, round_, "four")
+    apply(round_, world["three"], actor=world["me3"], on=d(2025, 7, 2))  # a draft: lapses
+    with pytest.raises(OutOfScope):
+        finish_round(round_, actor=world["county"])
+    with pytest.raises(DomainError, match="还有1份申请未办结"):
+        finish_round(round_, actor=world["city"])
+    close_notices(round_, actor=world["city"], on=d(2025, 7, 24))
+    with pytest.raises(DomainError, match="未办结"):  # approved, not yet in effect
+        finish_round(round_, actor=world["city"])
+    take_effect(round_, actor=world["city"], on=d(2025, 9, 1))
+    assert Application.get_by_id(app.id).state == EFFECTIVE
+    finished = finish_round(round_, actor=world["city"])
+    assert finished.status == "finished"
+    with pytest.raises(DomainError, match="已结束"):
+        apply(round_, world["weak"], actor=Actor("r009", None, world["weak"].id),
+              on=d(2025, 7, 2))
+    with pytest.raises(DomainError, match="已结束"):
+        finish_round(round_, actor=world["city"])
