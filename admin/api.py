@@ -88,15 +88,14 @@ def org_json(org: Organization, children: int) -> dict:
 
 
 def visible_org(code: str) -> Organization:
-    """The organisation with `code`: 404 when unknown, 403 when outside the caller's scope."""
+    """The organisation with `code`: 404 when unknown or outside the caller's scope."""
     # A code that cannot exist (e.g. a NUL byte, which PostgreSQL refuses) never reaches the
     # database: it is simply unknown.
     org = Organization.get_or_none(Organization.code == code) if CODE_RE.match(code) else None
-    if org is None:
-        raise ApiError(404, "not_found", Msg("机构编码「%(code)s」不存在", code=code))
     scope = current_scope()
-    if scope is not None and not scope.contains(org):
-        raise ApiError(403, "forbidden", Msg("机构「%(code)s」超出您的管辖范围", code=code))
+    if org is None or (scope is not None and not scope.contains(org)):
+        # outside the scope answers like unknown, so codes cannot be probed
+        raise ApiError(404, "not_found", Msg("机构编码「%(code)s」不存在", code=code))
     return org
 
 

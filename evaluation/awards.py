@@ -14,6 +14,7 @@ import peewee as pw
 from network import audit
 from network.db import N_, BaseModel, db
 from network.errors import Msg, OutOfScope, ValidationError
+from network.models import CITY as CITY_UNIT
 from network.models import Organization, now
 from network.tree import subtree_ids
 from org.models import Mediator
@@ -144,6 +145,13 @@ def _check_scope(org: Organization | None, scope: Organization | None) -> None:
         raise OutOfScope(Msg("获奖对象超出您的管辖范围"))
 
 
+def _check_level(level: str | None, scope: Organization | None) -> None:
+    """A 市级 award is conferred by the city: only a user whose jurisdiction is a city or
+    above records, changes or deletes one; a county manager keeps to 县级 awards."""
+    if level == CITY and scope is not None and scope.level > CITY_UNIT:
+        raise ValidationError({"level": Msg("市级表彰只能由市级及以上的管理员录入或修改")})
+
+
 def _values_snapshot(award: Award) -> dict:
     return audit.snapshot(award, FIELDS)
 
@@ -152,6 +160,7 @@ def create_award(data: dict[str, Any], *, actor: str, scope: Organization | None
     values = clean_award(data)
     org = _recipient_org(values)
     _check_scope(org, scope)
+    _check_level(values["level"], scope)
     with db.atomic():
         award = Award.create(**values)
         audit.record(actor, "create", "award", award.id, str(award), _values_snapshot(award),
@@ -163,9 +172,11 @@ def update_award(award: Award, data: dict[str, Any], *, actor: str,
                  scope: Organization | None) -> Award:
     """Both the award as stored and the award as changed must lie in the actor's subtree."""
     _check_scope(award.recipient_org(), scope)
+    _check_level(award.level, scope)
     values = clean_award(data, award)
     org = _recipient_org(values)
     _check_scope(org, scope)
+    _check_level(values.get("level", award.level), scope)
     with db.atomic():
         before = _values_snapshot(award)
         for name, value in values.items():
@@ -182,6 +193,7 @@ def update_award(award: Award, data: dict[str, Any], *, actor: str,
 def delete_award(award: Award, *, actor: str, scope: Organization | None) -> None:
     org = award.recipient_org()
     _check_scope(org, scope)
+    _check_level(award.level, scope)
     with db.atomic():
         audit.record(actor, "delete", "award", award.id, str(award), _values_snapshot(award),
                      org_path=org.path if org else "")

@@ -300,7 +300,7 @@ def map_chart(board: Board, table: Table) -> dict | None:
 # --- the page ---------------------------------------------------------------------------------
 
 def chosen_org() -> Organization | None:
-    """The unit asked for by ?org=CODE (404 unknown, 403 outside the scope), else the default."""
+    """The unit asked for by ?org=CODE (404 unknown or outside the scope), else the default."""
     scope = current_scope()
     code = (request.args.get("org") or "").strip().replace("\x00", "")
     if not code:
@@ -309,10 +309,8 @@ def chosen_org() -> Organization | None:
         return Organization.select().where(Organization.parent.is_null()).order_by(
             Organization.code).first()
     org = Organization.get_or_none(Organization.code == code[:32])
-    if org is None:
-        abort(404)
-    if scope is not None and not scope.contains(org):
-        abort(403)
+    if org is None or (scope is not None and not scope.contains(org)):
+        abort(404)  # outside the scope answers like unknown: codes say nothing
     return org
 
 

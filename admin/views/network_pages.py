@@ -1,7 +1,7 @@
 """Pages of the network beyond the lists: the collapsible tree and the map of stations.
 
 Both show only the caller's jurisdiction (`current_scope()`), and so do their JSON endpoints
-and the XLSX twin of the map: an id outside the scope is answered 403 in JSON.
+and the XLSX twin of the map: an id outside the scope is answered like a missing one (404).
 """
 from __future__ import annotations
 
@@ -67,11 +67,10 @@ def _visible(org_id_text: str | None):
         return None, json_error(400, "bad_request", gettext("参数 id 应为数字"))
     pk = as_pk(org_id_text)  # beyond the integer range: no such unit (the driver would raise)
     org = Organization.get_or_none(Organization.id == pk) if pk is not None else None
-    if org is None:
-        return None, json_error(404, "not_found", gettext("机构不存在"))
     scope = current_scope()
-    if scope is not None and not scope.contains(org):
-        return None, json_error(403, "forbidden", gettext("超出您的管辖范围"))
+    if org is None or (scope is not None and not scope.contains(org)):
+        # the same answer for a unit outside the scope as for none: ids say nothing
+        return None, json_error(404, "not_found", gettext("机构不存在"))
     return org, None
 
 
