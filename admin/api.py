@@ -13,6 +13,7 @@ from network.errors import Msg
 from network.models import LEVELS, STATUSES, Organization, OrgKind
 from network.services import CODE_RE
 from network.tree import children_counts, subtree
+from org.accounts import MEDIATOR
 
 from .forms import tr
 from .views.base import current_scope
@@ -63,6 +64,9 @@ def login_required_json(view):
     def inner(*args, **kwargs):
         if not current_user.is_authenticated:
             raise ApiError(401, "unauthorized", Msg("需要登录或有效的 API 令牌"))
+        if current_user.role == MEDIATOR:
+            # The API serves units' figures; a mediator sees their own only, in the portal.
+            raise ApiError(403, "forbidden", Msg("调解员账号不能通过 API 读取机构统计"))
         return view(*args, **kwargs)
 
     return inner

@@ -28,6 +28,8 @@ ACTIONS = {
     "unlock": N_("解除锁定"),
     "acknowledge": N_("确认预警"),
     "token": N_("生成令牌"),
+    "revoke": N_("吊销令牌"),
+    "logout": N_("退出登录"),
 }
 
 
