@@ -1,6 +1,5 @@
 """Security: failed log-ins counted per address and per (account, address) (org.throttle);
-mediator accounts put back under their mediator's station (a move used to leave them behind);
-a session version per account (server-side log-out); API tokens that expire and can be revoked."""
+mediator accounts put back under their mediator's station (a move used to leave them behind)."""
 
 import peewee as pw
 from peewee_migrate import Migrator
@@ -18,15 +17,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         class Meta:
             table_name = "login_throttle"
 
-    migrator.add_fields("account", session_version=pw.IntegerField(default=0))
-    migrator.add_fields("api_token", expires_at=pw.DateTimeField(null=True),
-                        revoked_at=pw.DateTimeField(null=True))
     migrator.sql(
         "UPDATE account SET organization_id = (SELECT m.station_id FROM mediator m "
         "WHERE m.id = account.mediator_id) WHERE role = 'mediator' AND mediator_id IS NOT NULL")
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.remove_fields("api_token", "expires_at", "revoked_at")
-    migrator.remove_fields("account", "session_version")
     migrator.remove_model("login_throttle")
