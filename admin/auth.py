@@ -1,7 +1,7 @@
 """Log-in, log-out, the login manager, API token look-up, and role checks for pages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired
 from network import audit
 from network.db import db
 from network.errors import DomainError
-from org.accounts import Throttled, authenticate, scope_of, user_for_token
+from org.accounts import Throttled, authenticate, end_sessions, scope_of, user_for_token
 from org.models import User
 
 from .forms import CSRFForm, tr
@@ -23,21 +23,47 @@ login_manager.login_message = lazy_gettext("请先登录")
 login_manager.login_message_category = "warning"
 
 
+SESSION_VERSION = "sv"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The session's account, unless the session was ended on the server since (log-out,
+    new password, change of role or jurisdiction: User.session_version moved on)."""
     if not str(user_id).isdigit():
         return None
     user = User.get_or_none(User.id == int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(SESSION_VERSION, 0) != (user.session_version or 0):
+        return None
+    return user
 
 
-@login_manager.request_loader
-def _load_from_token(req):
-    """`Authorization: Bearer TOKEN` authenticates API calls without a session."""
+def _is_api(req) -> bool:
+    return req.path.startswith("/api/")
+
+
+def _token_user(req):
     header = req.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return user_for_token(header[7:].strip())
     return None
+
+
+@login_manager.request_loader
+def _load_from_token(req):
+    """`Authorization: Bearer TOKEN` authenticates API calls, and only them: a token does not
+    open the web pages."""
+    return _token_user(req) if _is_api(req) else None
+
+
+def _authorization_decides_on_api() -> None:
+    """On /api/ an Authorization header decides who is calling, even beside a session
+    cookie: a script run from a logged-in browser profile acts with its token's rights,
+    and a bad header is 401, not the cookie's user."""
+    if _is_api(request) and "Authorization" in request.headers:
+        g._login_user = _token_user(request) or login_manager.anonymous_user()
 
 
 class LoginForm(CSRFForm):
@@ -60,6 +86,7 @@ def login():
             status = 429 if isinstance(exc, Throttled) else 400
         else:
             login_user(user)
+            session[SESSION_VERSION] = user.session_version or 0
             with db.atomic():
                 audit.record(user.username, "login", "user", user.id, user.username,
                              org_path=user.organization.path if user.organization else "")
@@ -87,6 +114,12 @@ def logout():
     if not LogoutForm(request.form).validate():
         flash(gettext("页面已过期，请重新提交"), "error")
         return redirect(url_for("pages.home")), 303
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        end_sessions(user)  # a copied session cookie dies too
+        with db.atomic():
+            audit.record(user.username, "logout", "user", user.id, user.username,
+                         org_path=user.organization.path if user.organization_id else "")
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -99,5 +132,6 @@ def current_scope():
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    app.before_request(_authorization_decides_on_api)
     app.jinja_env.globals["logout_csrf_field"] = logout_csrf_field
     app.register_blueprint(bp)

@@ -126,6 +126,21 @@ def users_token(username):
     click.echo(issue_token(user, actor="cli"))
 
 
+@users_group.command("revoke-tokens")
+@click.argument("username")
+@click.option("--token", "token_id", type=int, default=None, help="只吊销该编号的令牌")
+def users_revoke_tokens(username, token_id):
+    """Revoke the account's API tokens (all, or one by --token ID)."""
+    from org.accounts import User, revoke_tokens
+
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        say(Msg("账号「%(name)s」不存在", name=username), err=True)
+        sys.exit(1)
+    count = revoke_tokens(user, actor="cli", token_id=token_id)
+    say(Msg("已吊销 %(n)d 个令牌（%(name)s）", n=count, name=username))
+
+
 @cli_bp.cli.group("i18n")
 def i18n_group():
     """Translation catalogues."""

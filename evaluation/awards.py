@@ -15,11 +15,12 @@ from network import audit
 from network.dates import parse_date
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
+from network.models import CITY as CITY_UNIT
 from network.models import Organization, now
 from network.tree import subtree_ids
 from org.models import Mediator
 
-from .models import AWARD_LEVELS, AWARD_TYPES, Award
+from .models import AWARD_LEVELS, AWARD_TYPES, CITY, Award
 
 FIELDS = ["award_type", "level", "mediator", "station", "period", "doc_no", "awarded_on",
           "note"]
@@ -106,6 +107,13 @@ def _check_scope(org: Organization | None, scope: Organization | None) -> None:
         raise OutOfScope(Msg("获奖对象超出您的管辖范围"))
 
 
+def _check_level(level: str | None, scope: Organization | None) -> None:
+    """A 市级 award is conferred by the city: only a user whose jurisdiction is a city or
+    above records, changes or deletes one; a county manager keeps to 县级 awards."""
+    if level == CITY and scope is not None and scope.level > CITY_UNIT:
+        raise ValidationError({"level": Msg("市级表彰只能由市级及以上的管理员录入或修改")})
+
+
 def _values_snapshot(award: Award) -> dict:
     return audit.snapshot(award, FIELDS)
 
@@ -114,6 +122,7 @@ def create_award(data: dict[str, Any], *, actor: str, scope: Organization | None
     values = clean_award(data)
     org = _recipient_org(values)
     _check_scope(org, scope)
+    _check_level(values["level"], scope)
     with db.atomic():
         award = Award.create(**values)
         audit.record(actor, "create", "award", award.id, str(award), _values_snapshot(award),
@@ -125,9 +134,11 @@ def update_award(award: Award, data: dict[str, Any], *, actor: str,
                  scope: Organization | None) -> Award:
     """Both the award as stored and the award as changed must lie in the actor's subtree."""
     _check_scope(award.recipient_org(), scope)
+    _check_level(award.level, scope)
     values = clean_award(data, award)
     org = _recipient_org(values)
     _check_scope(org, scope)
+    _check_level(values.get("level", award.level), scope)
     with db.atomic():
         before = _values_snapshot(award)
         for name, value in values.items():
@@ -144,6 +155,7 @@ def update_award(award: Award, data: dict[str, Any], *, actor: str,
 def delete_award(award: Award, *, actor: str, scope: Organization | None) -> None:
     org = award.recipient_org()
     _check_scope(org, scope)
+    _check_level(award.level, scope)
     with db.atomic():
         audit.record(actor, "delete", "award", award.id, str(award), _values_snapshot(award),
                      org_path=org.path if org else "")

@@ -24,7 +24,7 @@ import peewee as pw
 from network import audit
 from network.dates import add_months, month_end
 from network.db import N_, db
-from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.errors import DomainError, Msg, ValidationError
 from network.models import CLOSED, COUNTY, Organization
 from network.settings import get_settings
 from network.tree import subtree, subtree_ids
@@ -254,10 +254,7 @@ def acknowledge(key: str, comment: str, *, actor: str, scope: Organization | Non
     key = (key or "").strip()
     warning = next((w for w in current_warnings(scope, as_of, with_acks=False)
                     if w.key == key), None)
-    if warning is None:
-        if scope is not None and any(w.key == key for w in current_warnings(
-                None, as_of, with_acks=False)):
-            raise OutOfScope(Msg("该预警超出您的管辖范围"))
+    if warning is None:  # one answer for a key outside the scope and an unknown one
         raise DomainError(Msg("预警不存在或已解除"))
     with db.atomic():
         if WarningAck.select().where(WarningAck.key == key).exists():

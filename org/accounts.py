@@ -16,10 +16,22 @@ from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 
 from . import throttle
-from .models import ADMIN, MANAGER, MEDIATOR, RANK, ROLES, TRAINER, ApiToken, Mediator, User
+from .models import (
+    ADMIN,
+    MANAGER,
+    MEDIATOR,
+    RANK,
+    ROLES,
+    TOKEN_DAYS,
+    TRAINER,
+    ApiToken,
+    Mediator,
+    User,
+)
 from .passwords import password_problem
 
 LOCK_MINUTES = int(throttle.LOCK.total_seconds() // 60)
+LAST_USED_EVERY = dt.timedelta(minutes=1)  # at most one write per token per minute
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
 
 
@@ -148,6 +160,10 @@ def update_user(user: User, data: dict[str, Any], *, actor: User | None) -> User
                    if before[k] != str(getattr(user, k))}
         if "password_hash" in values:
             changes["password"] = ["***", "***"]
+            revoke_tokens(user, actor=actor.username if actor else "cli")
+        if "password_hash" in values or {"role", "organization", "mediator", "active"} & set(
+                changes):
+            end_sessions(user)
         if changes:
             audit.record(actor.username if actor else "cli", "update", "user", user.id,
                          user.username, changes,
@@ -223,22 +239,55 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, *, actor: str) -> str:
+def issue_token(user: User, *, actor: str, days: int = TOKEN_DAYS,
+                at: dt.datetime | None = None) -> str:
+    """A new token, valid for `days`; only its hash is stored."""
     token = secrets.token_urlsafe(32)
+    at = at or now()
     with db.atomic():
-        ApiToken.create(user=user, token_hash=_digest(token))
-        audit.record(actor, "token", "user", user.id, user.username)
+        row = ApiToken.create(user=user, token_hash=_digest(token), created_at=at,
+                              expires_at=at + dt.timedelta(days=days))
+        audit.record(actor, "token", "user", user.id, user.username,
+                     {"token": row.id, "expires_at": row.expires_at.isoformat()},
+                     org_path=user.organization.path if user.organization_id else "")
     return token
 
 
-def user_for_token(token: str) -> User | None:
+def user_for_token(token: str, *, at: dt.datetime | None = None) -> User | None:
+    """The account of a live token (not revoked, not expired, account active); notes when
+    it was last used."""
     if not token:
         return None
+    at = at or now()
     row = (ApiToken.select(ApiToken, User).join(User)
-           .where(ApiToken.token_hash == _digest(token)).first())
-    if row is None or not row.user.active:
+           .where((ApiToken.token_hash == _digest(token)) & ApiToken.revoked_at.is_null())
+           .first())
+    if row is None or not row.user.active or at >= row.expiry():
         return None
+    if row.last_used is None or at - row.last_used >= LAST_USED_EVERY:
+        ApiToken.update(last_used=at).where(ApiToken.id == row.id).execute()
     return row.user
+
+
+def revoke_tokens(user: User, *, actor: str, token_id: int | None = None) -> int:
+    """Revoke one token of `user` (by id) or all of them; returns how many were live."""
+    query = ApiToken.update(revoked_at=now()).where(
+        (ApiToken.user == user) & ApiToken.revoked_at.is_null())
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
+    with db.atomic():
+        count = query.execute()
+        if count:
+            audit.record(actor, "revoke", "user", user.id, user.username,
+                         {"tokens": count}, org_path=user.organization.path
+                         if user.organization_id else "")
+    return count
+
+
+def end_sessions(user: User) -> None:
+    """Every session of `user` ends at its next request (see User.session_version)."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    user.session_version = User.get_by_id(user.id).session_version
 
 
 def follow_station(mediator: Mediator, station: Organization, *, actor: str) -> int:

@@ -104,7 +104,9 @@ def _import_mediator(row: dict[str, str], ctx: ImportContext) -> str:
     scope = ctx.scope
     existing = Mediator.get_or_none(Mediator.staff_no == data["staff_no"].strip())
     if existing is not None and not in_scope(existing, scope):
-        raise out_of_scope(Msg("调解员「%(no)s」", no=existing.staff_no), scope, "staff_no")
+        # The words of a taken 工号 in a form, not "outside your jurisdiction", which would
+        # confirm where the person works. That the 工号 is taken cannot be hidden (it is unique).
+        raise ValidationError({"staff_no": Msg("工号「%(no)s」已存在", no=existing.staff_no)})
     errors: dict[str, Msg] = {}
     values: dict[str, Any] = {}
     kind = "resident"

@@ -1,6 +1,8 @@
 """Mediators and their assignments to stations."""
 from __future__ import annotations
 
+import datetime as dt
+
 import peewee as pw
 
 from network import audit
@@ -20,6 +22,7 @@ ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
 ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
          MEDIATOR: N_("调解员")}
 RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
+TOKEN_DAYS = 90  # an API token's life
 
 
 class Mediator(BaseModel):
@@ -88,6 +91,9 @@ class User(BaseModel):
     locale = pw.CharField(max_length=10, null=True)
     last_login = pw.DateTimeField(null=True, verbose_name=N_("最近登录"))
     created_at = pw.DateTimeField(default=now)
+    # Copied into the session at log-in; a session holding an older number is over. Raised by
+    # log-out, a new password, a change of role, jurisdiction or status (end_sessions).
+    session_version = pw.IntegerField(default=0)
 
     def __str__(self) -> str:
         return self.username
@@ -120,12 +126,19 @@ class ApiToken(BaseModel):
     token_hash = pw.CharField(max_length=64, unique=True)
     created_at = pw.DateTimeField(default=now)
     last_used = pw.DateTimeField(null=True)
+    # None: issued before tokens expired, valid TOKEN_DAYS from created_at.
+    expires_at = pw.DateTimeField(null=True)
+    revoked_at = pw.DateTimeField(null=True)
+
+    def expiry(self) -> dt.datetime:
+        return self.expires_at or self.created_at + dt.timedelta(days=TOKEN_DAYS)
 
 
 audit.register(
     tables={"mediator": N_("调解员"), "assignment": N_("任职记录"), "user": N_("账号")},
     actions={"login": N_("登录"), "login_failed": N_("登录失败"), "lock": N_("锁定"),
-             "unlock": N_("解除锁定"), "token": N_("生成令牌")},
+             "unlock": N_("解除锁定"), "token": N_("生成令牌"), "revoke": N_("吊销令牌"),
+             "logout": N_("退出登录")},
 )
 
 

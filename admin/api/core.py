@@ -10,11 +10,12 @@ from functools import wraps
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden, HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from network.db import N_
 from network.errors import Msg
 from network.models import Organization
+from org.models import MEDIATOR
 
 from ..forms import tr
 from ..views.base import scoped_org
@@ -70,15 +71,26 @@ def login_required_json(view):
     return inner
 
 
+def units_only(view):
+    """Routes that serve organisations' figures: a mediator sees their own records only (in
+    the portal, or through the routes about one mediator), never a unit's."""
+
+    @wraps(view)
+    def inner(*args, **kwargs):
+        if current_user.is_authenticated and current_user.role == MEDIATOR:
+            raise ApiError(403, "forbidden", Msg("调解员账号不能通过 API 读取机构统计"))
+        return view(*args, **kwargs)
+
+    return login_required_json(inner)
+
+
 def visible_org(code: str) -> Organization:
-    """The organisation with `code`: 404 when unknown, 403 when outside the caller's scope."""
+    """The organisation with `code`: 404 when unknown or outside the caller's scope (the same
+    answer, so codes cannot be probed)."""
     try:
         return scoped_org(code)
     except NotFound:
         raise ApiError(404, "not_found", Msg("机构编码「%(code)s」不存在", code=code)) from None
-    except Forbidden:
-        raise ApiError(403, "forbidden",
-                       Msg("机构「%(code)s」超出您的管辖范围", code=code)) from None
 
 
 @api_bp.route("/openapi.json")

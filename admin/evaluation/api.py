@@ -15,7 +15,7 @@ from network.dates import in_range, iso_day
 from network.errors import Msg
 from network.models import Organization
 
-from ..api.core import ApiError, api_bp, login_required_json, visible_org
+from ..api.core import ApiError, api_bp, units_only, visible_org
 from ..views.base import current_scope
 
 NUMBERS = ("success_rate", "avg_days", "fulfilment_rate")
@@ -68,14 +68,14 @@ def _head(org: Organization, start: dt.date, end: dt.date) -> dict:
 
 
 @api_bp.route("/kpis")
-@login_required_json
+@units_only
 def kpis_view():
     org, start, end = kpi_request()
     return jsonify({**_head(org, start, end), **kpis_json(kpis(org, start, end))})
 
 
 @api_bp.route("/kpis/children")
-@login_required_json
+@units_only
 def kpis_children():
     org, start, end = kpi_request()
     return jsonify([{**_head(child, start, end), **kpis_json(figures)}
@@ -83,7 +83,7 @@ def kpis_children():
 
 
 @api_bp.route("/kpis/monthly")
-@login_required_json
+@units_only
 def kpis_monthly():
     org, start, end = kpi_request()
     if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:

@@ -1,7 +1,7 @@
 """The statistical report page: pick a unit of your scope and a period, download the XLSX.
 
 The workbook is evaluation.report's (the same figures as the dashboard and the API). The unit
-comes from `?org=CODE` (403 outside the caller's scope, like the dashboard) and the period
+comes from `?org=CODE` (404 unknown or outside the caller's scope, like the dashboard) and the period
 from `?period=2025-03|2025Q1|2025`; a period that is not one is answered 400 with the reason.
 """
 from __future__ import annotations

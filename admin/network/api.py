@@ -8,7 +8,7 @@ from network.errors import Msg
 from network.models import LEVELS, STATUSES, Organization, OrgKind
 from network.tree import children_counts, subtree
 
-from ..api.core import MAX_OFFSET, MAX_PAGE, ApiError, api_bp, login_required_json, visible_org
+from ..api.core import MAX_OFFSET, MAX_PAGE, ApiError, api_bp, units_only, visible_org
 from ..views.base import current_scope
 
 
@@ -32,14 +32,14 @@ def org_json(org: Organization, children: int) -> dict:
 
 
 @api_bp.route("/stations/<code>")
-@login_required_json
+@units_only
 def station(code: str):
     org = visible_org(code)
     return jsonify(org_json(org, children_counts([org.id]).get(org.id, 0)))
 
 
 @api_bp.route("/stations")
-@login_required_json
+@units_only
 def stations():
     under = request.args.get("under")
     root = visible_org(under) if under else current_scope()

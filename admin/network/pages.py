@@ -1,7 +1,7 @@
 """Pages of the network beyond the lists: the collapsible tree and the map of stations.
 
 Both show only the caller's jurisdiction (`current_scope()`), and so do their JSON endpoints
-and the XLSX twin of the map: an id outside the scope is answered 403 in JSON.
+and the XLSX twin of the map: an id outside the scope is answered like a missing one (404).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from flask_babel import gettext, lazy_gettext
 from pyecharts import options as opts
 from pyecharts.charts import Geo
 from pyecharts.globals import ChartType
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from network.models import CLOSED, LEVELS, STATUSES, Organization
 from network.stats import EAGER_TREE_LIMIT, load_children, load_tree, path_ids, walk
@@ -39,10 +39,8 @@ def _visible(org_id_text: str | None):
         return None, json_error(400, "bad_request", gettext("参数 id 应为数字"))
     try:
         return scoped_org(pk=org_id_text), None
-    except NotFound:
+    except NotFound:  # unknown or outside the scope: the same answer, ids say nothing
         return None, json_error(404, "not_found", gettext("机构不存在"))
-    except Forbidden:
-        return None, json_error(403, "forbidden", gettext("超出您的管辖范围"))
 
 
 def _with_mediators(nodes, within):

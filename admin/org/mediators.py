@@ -209,8 +209,8 @@ class MediatorView(ScopedView):
         try:
             value = services.reveal(mediator, request.form.get("field", ""),
                                     actor=current_user.username, scope=current_scope())
-        except OutOfScope as exc:
-            return self._json_error("forbidden", tr(exc.message), 403)
+        except OutOfScope:  # answered like a missing id: ids outside say nothing
+            return self._json_error("not_found", gettext("未找到"), 404)
         except DomainError as exc:
             return self._json_error("invalid", tr(exc.message), 400)
         return jsonify({"id": mediator.id, "field": request.form["field"], "value": value})

@@ -83,9 +83,9 @@ def scoped_org(code: str | None = None, *, pk=None) -> Organization:
     """The organisation named by `code` (or id `pk`) if it lies in the caller's jurisdiction.
 
     The one place that answers "may this caller look at that unit": 404 (werkzeug NotFound)
-    when no such unit exists or the text cannot be a code or id, 403 (Forbidden) when it lies
-    outside the scope. Pages let the exception answer; the API and JSON endpoints turn it into
-    their own error body.
+    when no such unit exists, the text cannot be a code or id, or the unit lies outside the
+    scope — the same answer, so codes and ids cannot be probed across jurisdictions. Pages let
+    the exception answer; the API and JSON endpoints turn it into their own error body.
     """
     org = None
     if pk is not None:
@@ -99,7 +99,7 @@ def scoped_org(code: str | None = None, *, pk=None) -> Organization:
         abort(404)
     scope = current_scope()
     if scope is not None and not scope.contains(org):
-        abort(403)
+        abort(404)
     return org
 
 

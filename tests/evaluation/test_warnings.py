@@ -254,15 +254,16 @@ def test_acknowledge_is_audited_and_shown(open_ledger, network):
 def test_acknowledge_refusals_store_nothing(open_ledger, network):
     from evaluation.models import WarningAck
     from evaluation.warnings import acknowledge
-    from network.errors import DomainError, OutOfScope, ValidationError
+    from network.errors import DomainError, ValidationError
     from network.models import AuditLog
 
     with pytest.raises(ValidationError) as err:
         acknowledge("open_case:OPEN-61", "   ", actor="m", scope=None, as_of=AS_OF)
     assert "comment" in err.value.errors
-    with pytest.raises(OutOfScope):
+    with pytest.raises(DomainError) as outside:  # the answer of an unknown key (issue 16 #9)
         acknowledge("open_case:OPEN-61", "看过", actor="m", scope=network["huangdao"],
                     as_of=AS_OF)
+    assert str(outside.value) == "预警不存在或已解除"
     with pytest.raises(DomainError):
         acknowledge("open_case:NOPE", "看过", actor="m", scope=None, as_of=AS_OF)
     assert WarningAck.select().count() == 0

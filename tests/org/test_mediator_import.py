@@ -155,7 +155,9 @@ def test_scope_refuses_people_outside_the_managers_subtree(tmp_path, network, ma
             person("M100", "王五", "男", WANG, station="QD-02-01")]
     result = run(write_sheet(tmp_path / "people.csv", HEADERS, rows), scope=network["shinan"])
     assert [(e.row, e.column) for e in result.errors] == [(3, "所属机构编码"), (4, "工号")]
-    assert all("超出管辖范围" in str(e.message) for e in result.errors)
+    assert "超出管辖范围" in str(result.errors[0].message)
+    # an outsider's 工号 answers as a taken one, without saying it lies elsewhere (issue 16 #9)
+    assert str(result.errors[1].message) == "工号「M100」已存在"
     assert Mediator.select().count() == 1
     assert Mediator.get(staff_no="M100").station_id == network["room3"].id
 

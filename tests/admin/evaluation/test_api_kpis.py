@@ -63,9 +63,9 @@ def test_county_manager_defaults_to_own_unit_and_sees_below(county_manager):
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_outside_scope_is_403(county_manager, url):
-    error(county_manager.get(f"{url}?station=QD-11&{Q1}"), 403)
-    error(county_manager.get(f"{url}?station=QD&{Q1}"), 403)
+def test_outside_scope_is_404_like_an_unknown_station(county_manager, url):
+    error(county_manager.get(f"{url}?station=QD-11&{Q1}"), 404)
+    error(county_manager.get(f"{url}?station=QD&{Q1}"), 404)
 
 
 @pytest.mark.parametrize("url", URLS)

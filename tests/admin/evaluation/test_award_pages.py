@@ -148,10 +148,10 @@ def test_nomination_errors_and_scope(pages, auth):
     reversed_range = auth.client.get("/admin/nominations/?org=QD-02&from=2024-03-01&to=2024-01-01")
     assert reversed_range.status_code == 400
     assert "开始日期不能晚于结束日期" in reversed_range.get_data(as_text=True)
-    assert auth.client.get("/admin/nominations/?org=QD-11&period=2024").status_code == 403
+    assert auth.client.get("/admin/nominations/?org=QD-11&period=2024").status_code == 404
     auth.client.post("/logout", data={"csrf_token": auth.token})
     auth.login("m11")
-    assert auth.client.get("/admin/nominations/?org=QD-02&period=2024").status_code == 403
+    assert auth.client.get("/admin/nominations/?org=QD-02&period=2024").status_code == 404
 
 
 def test_report_download_matches_hand_counts(pages, auth):
@@ -169,12 +169,12 @@ def test_report_errors_and_scope(pages, auth):
     auth.login("m02")
     bad = auth.client.get("/admin/reports/download?org=QD-02&period=2024-13")
     assert bad.status_code == 400 and "统计期间的月份" in bad.get_data(as_text=True)
-    assert auth.client.get("/admin/reports/download?org=QD-11&period=2024").status_code == 403
-    assert auth.client.get("/admin/reports/?org=QD-11").status_code == 403
+    assert auth.client.get("/admin/reports/download?org=QD-11&period=2024").status_code == 404
+    assert auth.client.get("/admin/reports/?org=QD-11").status_code == 404
     assert auth.client.get("/admin/reports/").status_code == 200
     auth.client.post("/logout", data={"csrf_token": auth.token})
     auth.login("m11")
-    assert auth.client.get("/admin/reports/download?org=QD-02&period=2024").status_code == 403
+    assert auth.client.get("/admin/reports/download?org=QD-02&period=2024").status_code == 404
     auth.client.post("/logout", data={"csrf_token": auth.token})
     auth.login("t02")
     assert auth.client.get("/admin/reports/download?org=QD-02-01&period=2024Q1").status_code == 200

@@ -103,11 +103,13 @@ def test_impossible_codes_are_404_not_500(client, auth, manager, code):
     assert_json_error(client.get(f"/api/v1/stations?under={code}"), 404, "not_found")
 
 
-def test_station_outside_scope_is_403(client, auth, manager):
+def test_station_outside_scope_answers_like_a_missing_one(client, auth, manager):
+    """A code outside the scope gets the very answer of an unknown code (issue 16 #9)."""
     auth.login("mgr2")
+    missing = client.get("/api/v1/stations/QD-99").get_json()
     for code in ("QD-11", "QD-11-01", "QD"):
-        body = assert_json_error(client.get(f"/api/v1/stations/{code}"), 403, "forbidden")
-        assert code in body["message"]
+        body = assert_json_error(client.get(f"/api/v1/stations/{code}"), 404, "not_found")
+        assert body["message"] == missing["message"].replace("QD-99", code)
 
 
 # --- subtrees ---------------------------------------------------------------------------------
@@ -144,10 +146,10 @@ def test_list_items_carry_parent_and_children(client, auth, manager):
     assert items["QD-02-02"]["parent"] == "QD-02" and items["QD-02-02"]["children"] == 0
 
 
-def test_list_under_outside_scope_is_403(client, auth, manager):
+def test_list_under_outside_scope_is_404_like_unknown(client, auth, manager):
     auth.login("mgr2")
-    assert_json_error(client.get("/api/v1/stations?under=QD-11"), 403, "forbidden")
-    assert_json_error(client.get("/api/v1/stations?under=QD"), 403, "forbidden")
+    assert_json_error(client.get("/api/v1/stations?under=QD-11"), 404, "not_found")
+    assert_json_error(client.get("/api/v1/stations?under=QD"), 404, "not_found")
     assert_json_error(client.get("/api/v1/stations?under=NOPE"), 404, "not_found")
 
 
@@ -274,7 +276,7 @@ def test_error_messages_follow_the_accounts_language(client, runner, manager):
     english = assert_json_error(client.get(url, headers=bearer(token)), 400, "bad_request")
     assert english["message"] == 'Parameter from must be a date written YYYY-MM-DD: "2024-13-01"'
     refused = assert_json_error(client.get("/api/v1/stations/QD-11", headers=bearer(token)),
-                                403, "forbidden")
+                                404, "not_found")
     assert "QD-11" in refused["message"] and not CJK.search(refused["message"])
     missing = assert_json_error(client.get("/api/v1/nothing-here", headers=bearer(token)), 404)
     assert missing["message"] == "No such endpoint"

@@ -140,8 +140,9 @@ def test_reveal_refused_out_of_scope_without_csrf_and_for_bad_field(people, auth
     auth.login("m02")
     response = auth.post("/admin/mediators/reveal/",
                          {"id": str(people["outside"].id), "field": "mobile"})
-    assert response.status_code == 403
-    assert response.get_json()["error"] == "forbidden"
+    assert response.status_code == 404  # like a missing id (issue 16 #9)
+    assert response.get_json() == auth.post("/admin/mediators/reveal/", {
+        "id": "999999", "field": "mobile"}).get_json()
     response = auth.client.post("/admin/mediators/reveal/",
                                 data={"id": str(people["inside"].id), "field": "mobile"})
     assert response.status_code == 400
