@@ -47,6 +47,16 @@ class Criterion(NamedTuple):
         return {"key": self.key, "required": _plain(self.required),
                 "actual": _plain(self.actual), "met": self.met}
 
+    def shortfall(self) -> Any:
+        """What is missing ("还需结案 4 件"): required − actual for the thresholds, the upheld
+        complaints still in the window for no_upheld_complaint; None when met (or when the
+        actual value is unknown: a 未定级 mediator without 入职日期)."""
+        if self.met or self.actual is None:
+            return None
+        if self.key == "no_upheld_complaint":
+            return self.actual
+        return self.required - self.actual
+
 
 class Eligibility(NamedTuple):
     """Tuples, not dataclasses: a province builds 30,000 of them with 150,000 criteria."""
@@ -241,3 +251,13 @@ def _explain(person: Person, day: dt.date, span: tuple[dt.date, dt.date], standi
     return Eligibility(person.id, person.staff_no, person.station_id, day, span, active,
                        standing.grade, standing.since, step.to_grade,
                        active and all(c.met for c in criteria), tuple(criteria), proof)
+
+
+def close_to_eligibility(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.date,
+                         max_unmet: int = 1) -> list[Eligibility]:
+    """Mediators in 在岗 with a next grade who miss at most `max_unmet` criteria (the
+    managers' list of who is nearly there), fewest missing first, then by 工号."""
+    near = [e for e in eligibility_many(mediators, day).values()
+            if e.active and e.next_grade is not None and not e.eligible
+            and sum(not c.met for c in e.criteria) <= max_unmet]
+    return sorted(near, key=lambda e: (sum(not c.met for c in e.criteria), e.staff_no))

@@ -152,5 +152,5 @@ audit.register(
     actions={"submit": N_("提交"), "pass": N_("审核通过"), "return": N_("退回"),
              "reject": N_("驳回"), "approve": N_("批准"), "object": N_("提出异议"),
              "uphold": N_("异议成立"), "dismiss": N_("异议不成立"),
-             "close_notice": N_("公示期满"), "take_effect": N_("生效")},
+             "close_notice": N_("公示期满"), "take_effect": N_("生效"), "finish": N_("结束")},
 )

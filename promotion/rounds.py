@@ -32,6 +32,7 @@ from .models import (
     DISMISSED,
     DRAFT,
     EFFECTIVE,
+    FINISHED,
     NOTICE,
     OBJECTION,
     OPEN,
@@ -247,6 +248,7 @@ def apply(round_: PromotionRound, mediator: Mediator, *, actor: Actor, reason: s
     awards as a bonus and a written reason says why (an exception the reviewers weigh).
     """
     on = _today(on)
+    round_ = PromotionRound.get_by_id(round_.id)  # its status as stored, not as once read
     if round_.status != OPEN:
         raise DomainError(Msg("本轮晋升已结束"))
     if on > round_.deadline:
@@ -441,3 +443,27 @@ def take_effect(round_: PromotionRound, *, actor: Actor,
             _record(application, rule, actor, "", {"grade_change": change.id})
             done.append(application)
     return done
+
+
+FINAL_STATES = (REJECTED, EFFECTIVE)
+
+
+def finish_round(round_: PromotionRound, *, actor: Actor) -> PromotionRound:
+    """Close a round once every submitted application has reached its end (rejected or in
+    effect); drafts never submitted lapse with it. A finished round takes no application."""
+    if actor.organization is not None and actor.organization.id != round_.organization_id:
+        raise OutOfScope(Msg("只有开启本轮晋升的机构可以执行该操作"))
+    with db.atomic():
+        round_ = PromotionRound.get_by_id(round_.id)
+        if round_.status != OPEN:
+            raise DomainError(Msg("本轮晋升已结束"))
+        open_ones = (Application.select()
+                     .where((Application.round == round_.id)
+                            & Application.state.not_in([*FINAL_STATES, DRAFT])).count())
+        if open_ones:
+            raise DomainError(Msg("还有%(n)d份申请未办结，不能结束本轮", n=open_ones))
+        round_.status = FINISHED
+        round_.save(only=[PromotionRound.status])
+        audit.record(actor.username, "finish", "promotion_round", round_.id, round_.name,
+                     {"status": [OPEN, FINISHED]}, org_path=round_.organization.path)
+    return round_

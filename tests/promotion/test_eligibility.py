@@ -275,3 +275,40 @@ def test_evidence_lists_what_was_counted(four, newcomer, make_case, attend):
     assert found[newcomer.id].evidence == {"cases": [], "attendance": [pre.id],
                                            "complaints": []}
     assert eligibility(four, D).evidence is None
+
+
+def test_shortfall_says_what_is_missing(four, make_case, attend):
+    for result in ("调解成功",) * 4 + ("调解不成功",) * 2:
+        make_case(four.station, four, d(2024, 11, 1), d(2024, 11, 20), result)
+    attend(four, "2024-12-01 09:00", hours="14")
+    create_complaint({"mediator": four, "filed_on": "2025-01-01", "upheld": "是"},
+                     actor="clerk", scope=None)
+    result = eligibility(four, D)
+    missing = {c.key: c.shortfall() for c in result.criteria}
+    # 6 closed of 10 (还需结案 4 件), 4 of 6 = 0.6667 meets 0.6000, 14 of 20 hours (还需 6 学时)
+    assert missing == {"months_at_grade": None, "closed_cases": 4, "success_rate": None,
+                       "training_hours": Decimal("6.0"), "no_upheld_complaint": 1}
+    assert figures(eligibility(four, d(2025, 6, 30)))["months_at_grade"][1] == 11
+    assert eligibility(four, d(2025, 6, 30)).criterion("months_at_grade").shortfall() == 1
+
+
+def test_close_to_eligibility(network, make_mediator, grade_ladder, make_case, attend):
+    from promotion.eligibility import close_to_eligibility
+
+    update_step(grade_ladder["4"], {"closed_cases": 1, "training_hours": 0}, actor="admin")
+    one_short = make_mediator(network["room1"], staff_no="K002", joined=d(2020, 1, 1))
+    two_short = make_mediator(network["room1"], staff_no="K001", joined=d(2020, 1, 1))
+    ready = make_mediator(network["room2"], staff_no="K003", joined=d(2020, 1, 1))
+    off = make_mediator(network["room2"], staff_no="K004", joined=d(2020, 1, 1))
+    for m in (one_short, two_short, ready, off):
+        change_grade(m, "4", "2024-01-01", "initial", actor="hr", scope=None)
+    make_case(network["room2"], ready, d(2024, 9, 1), d(2024, 9, 2), "调解成功")
+    make_case(network["room2"], off, d(2024, 9, 1), d(2024, 9, 2), "调解成功")
+    make_case(network["room1"], one_short, d(2024, 9, 1), d(2024, 9, 2), "调解不成功")
+    # two_short: no case at all (closed 0 < 1, rate 0 < 0.6); one_short: only the rate
+    update_mediator(off, {"status": "离岗"}, actor="hr", scope=None)
+    off = Mediator.get_by_id(off.id)
+    near = close_to_eligibility(Mediator.select(), D)
+    assert [e.staff_no for e in near] == ["K002"]
+    assert [e.staff_no for e in close_to_eligibility(Mediator.select(), D, max_unmet=2)] == [
+        "K002", "K001"]

@@ -42,6 +42,7 @@ from promotion.rounds import (
     open_round,
     take_effect,
 )
+from promotion.summary import summary
 
 d = dt.date
 OPENED = d(2025, 7, 1)
@@ -397,3 +398,60 @@ def test_round_of_a_city_without_mediators(world, make_org):
     # the city's own round reaches only its own people
     with pytest.raises(OutOfScope, match="不在本轮"):
         apply(round_, world["four"], actor=world["me4"], on=d(2025, 7, 2))
+
+
+def test_summary_hand_counted(world, network, make_mediator, make_case, grade_ladder):
+    # a third eligible 四级 at 黄岛 (another county), and a draft never submitted
+    far = make_mediator(network["room3"], staff_no="R020", joined=d(2020, 1, 1))
+    change_grade(far, "4", "2024-01-01", "initial", actor="hr", scope=None)
+    make_case(network["room3"], far, d(2024, 9, 1), d(2024, 9, 5), "调解成功")
+    round_ = open_round({**ROUND, "name": "第二轮"}, actor=world["city"], on=OPENED)
+    to_notice(world, round_, "three")  # the city decides: passes station, county, city
+    four = to_notice(world, round_, "four")  # the county decides: passes station, county
+    farapp = apply(round_, far, actor=Actor("r020", None, far.id), on=d(2025, 7, 2))
+    act(farapp, "submit", actor=Actor("r020", None, far.id), on=d(2025, 7, 2))
+    # returned once by 黄岛's room, passed again, then rejected by the county
+    act(farapp, "return", actor=Actor("room3", network["room3"]), comment="补材料",
+        on=d(2025, 7, 3))
+    act(farapp, "submit", actor=Actor("r020", None, far.id), on=d(2025, 7, 4))
+    act(farapp, "pass", actor=Actor("room3", network["room3"]), on=d(2025, 7, 5))
+    act(farapp, "reject", actor=world["other_county"], comment="不符", on=d(2025, 7, 6))
+    # an objection against 四级→三级, dismissed; notices close; the weak one drafts only
+    objection = file_objection(four, "异议", actor=Actor("x", world["city"]), on=d(2025, 7, 17))
+    answer_objection(objection, False, "不成立", actor=world["county"], on=d(2025, 7, 17))
+    close_notices(round_, actor=world["city"], on=d(2025, 8, 1))
+    update_step(grade_ladder["4"], {"awards_bonus": "是"}, actor="admin")
+    apply(round_, world["weak"], actor=Actor("r009", None, world["weak"].id), reason="获奖",
+          on=d(2025, 7, 2))
+    result = summary(round_)
+    assert result["applied"] == 3  # the draft is not an application yet
+    assert result["by_state"][APPROVED] == 2 and result["by_state"][REJECTED] == 1
+    assert result["by_state"][DRAFT] == 1
+    assert result["passed"] == {STATION_REVIEW: 3, COUNTY_REVIEW: 2, CITY_DECISION: 1}
+    assert result["objections"] == {"pending": 0, "upheld": 0, "dismissed": 1}
+    assert result["approved"] == 2
+    assert result["approved_by_grade"] == {"2": 1, "3": 1}
+    assert result["approved_by_county"] == {network["shinan"].id: 2}
+
+
+def test_finish_round_only_when_every_application_ended(world, round_):
+    from promotion.rounds import finish_round
+
+    app = to_notice(world, round_, "four")
+    apply(round_, world["three"], actor=world["me3"], on=d(2025, 7, 2))  # a draft: lapses
+    with pytest.raises(OutOfScope):
+        finish_round(round_, actor=world["county"])
+    with pytest.raises(DomainError, match="还有1份申请未办结"):
+        finish_round(round_, actor=world["city"])
+    close_notices(round_, actor=world["city"], on=d(2025, 7, 24))
+    with pytest.raises(DomainError, match="未办结"):  # approved, not yet in effect
+        finish_round(round_, actor=world["city"])
+    take_effect(round_, actor=world["city"], on=d(2025, 9, 1))
+    assert Application.get_by_id(app.id).state == EFFECTIVE
+    finished = finish_round(round_, actor=world["city"])
+    assert finished.status == "finished"
+    with pytest.raises(DomainError, match="已结束"):
+        apply(round_, world["weak"], actor=Actor("r009", None, world["weak"].id),
+              on=d(2025, 7, 2))
+    with pytest.raises(DomainError, match="已结束"):
+        finish_round(round_, actor=world["city"])
