@@ -12,6 +12,8 @@ def add_views(admin) -> None:
     from .complaints import ComplaintView
     from .details import install as install_details
     from .grades import GradeView, LadderView
+    from .home import install as install_home
+    from .near import NearView
 
     category = lazy_gettext("等级与晋升")
     admin.add_view(LadderView(name=lazy_gettext("晋升标准"), category=category,
@@ -20,4 +22,7 @@ def add_views(admin) -> None:
                              endpoint="grades", url="/admin/grades"))
     admin.add_view(ComplaintView(Complaint, name=lazy_gettext("投诉"), category=category,
                                  endpoint="complaints"))
+    admin.add_view(NearView(name=lazy_gettext("接近晋升条件"), category=category,
+                            endpoint="near", url="/admin/near"))
     install_details(admin.app)
+    install_home()
