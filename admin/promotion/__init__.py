@@ -14,6 +14,8 @@ def add_views(admin) -> None:
     from .grades import GradeView, LadderView
     from .home import install as install_home
     from .near import NearView
+    from .public import install as install_public
+    from .rounds import RoundView
 
     category = lazy_gettext("等级与晋升")
     admin.add_view(LadderView(name=lazy_gettext("晋升标准"), category=category,
@@ -22,7 +24,10 @@ def add_views(admin) -> None:
                              endpoint="grades", url="/admin/grades"))
     admin.add_view(ComplaintView(Complaint, name=lazy_gettext("投诉"), category=category,
                                  endpoint="complaints"))
+    admin.add_view(RoundView(name=lazy_gettext("晋升评审"), category=category,
+                             endpoint="rounds", url="/admin/rounds"))
     admin.add_view(NearView(name=lazy_gettext("接近晋升条件"), category=category,
                             endpoint="near", url="/admin/near"))
     install_details(admin.app)
     install_home()
+    install_public(admin.app)

@@ -55,3 +55,46 @@ def switch(auth, username):
     if auth.token:
         auth.client.post("/logout", data={"csrf_token": auth.token})
     auth.login(username)
+
+
+class Clock:
+    """The promotion domain's "today" (promotion.rounds._today), moved by the tests."""
+
+    def __init__(self, day):
+        self.day = day
+
+    def __call__(self, on=None):
+        return on or self.day
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(d(2025, 7, 2))
+    monkeypatch.setattr("promotion.rounds._today", clock)
+    return clock
+
+
+@pytest.fixture
+def round_world(world, make_mediator, make_case, make_user, grade_ladder, clock):  # noqa: F811
+    """Thresholds lowered (the ladder is data): one successful case closed in the window and
+    the months at grade make a 四级 or 三级 mediator eligible. E010 (三级 at QD-02-01, the city
+    decides 三级 → 二级) and E020 (三级 at QD-11-01) are eligible; E001 is not (its upheld
+    complaint); E002 (三级, no case) is not."""
+    from org.grades import change_grade, update_step
+
+    for grade in ("4", "3"):
+        update_step(grade_ladder[grade], {"closed_cases": 1, "success_rate": "0.5",
+                                          "training_hours": 0}, actor="admin")
+    e10 = make_mediator(world["room1"], staff_no="E010", name="丁调解员", joined=d(2020, 1, 1))
+    e20 = make_mediator(world["room3"], staff_no="E020", name="戊调解员", joined=d(2020, 1, 1))
+    for m, station in ((e10, world["room1"]), (e20, world["room3"])):
+        change_grade(m, "3", "2022-01-01", "initial", actor="hr", scope=None)
+        make_case(station, m, d(2024, 9, 1), d(2024, 9, 5), "调解成功")
+    make_user("e010", role="mediator", mediator=e10)
+    make_user("e020", role="mediator", mediator=e20)
+    make_user("r03", role="manager", organization=world["room3"])
+    return {**world, "e10": e10, "e20": e20}
+
+
+ROUND_FORM = {"name": "2025年度晋升", "reference_date": "2025-07-01", "deadline": "2025-07-31",
+              "notice_days": "5", "effective_date": "2025-09-01", "doc_no": "青司〔2025〕8号"}
