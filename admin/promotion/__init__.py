@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 def add_views(admin) -> None:
     from org.models import Complaint
 
+    from .charts import PromotionChartsView
     from .complaints import ComplaintView
     from .details import install as install_details
     from .grades import GradeView, LadderView
@@ -26,6 +27,9 @@ def add_views(admin) -> None:
                                  endpoint="complaints"))
     admin.add_view(RoundView(name=lazy_gettext("晋升评审"), category=category,
                              endpoint="rounds", url="/admin/rounds"))
+    admin.add_view(PromotionChartsView(name=lazy_gettext("等级分布与历次晋升"),
+                                       category=category, endpoint="promotion_charts",
+                                       url="/admin/promotion-charts"))
     admin.add_view(NearView(name=lazy_gettext("接近晋升条件"), category=category,
                             endpoint="near", url="/admin/near"))
     install_details(admin.app)
