@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from network.errors import DomainError
+from network.errors import DomainError, ValidationError
 from network.models import Organization
 from org.models import GRADES, Mediator
 from promotion import rounds
@@ -55,10 +55,11 @@ def object_(application_id):
         abort(400)
     try:
         rounds.file_objection(application, request.form.get("reason", ""), actor=actor())
+    except ValidationError as exc:
+        flash("；".join(tr(m) for m in exc.errors.values()), "error")
+        return redirect(url_for(".index"))
     except DomainError as exc:
-        message = exc.errors if hasattr(exc, "errors") else None
-        flash("；".join(tr(m) for m in message.values()) if message else tr(exc.message),
-              "error")
+        flash(tr(exc.message), "error")
         return redirect(url_for(".index"))
     flash(gettext("异议已提交，该申请暂停公示，由决定层级处理"), "success")
     return redirect(url_for(".index"))

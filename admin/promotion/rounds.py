@@ -8,6 +8,8 @@ refusal when the caller is not the level that acts.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
@@ -18,6 +20,7 @@ from network.models import CITY, Organization
 from network.tree import ancestors, in_subtree, subtree_ids
 from org.models import ADMIN, GRADES, MANAGER, MEDIATOR, Mediator
 from promotion import rounds
+from promotion.eligibility import Criterion, Eligibility
 from promotion.models import (
     CITY_DECISION,
     COUNTY_REVIEW,
@@ -185,7 +188,7 @@ class RoundView(Page):
         own = snapshot_lines = None
         if me is not None:
             own = rounds.snapshot_of(round_, me)
-            snapshot_lines = own and [line for line in _snapshot_lines(own)]
+            snapshot_lines = _snapshot_lines(own) if own else None
         owner = current_user.role == ADMIN or (
             current_scope() is not None and current_scope().id == round_.organization_id)
         return self.render("promotion/round.html", round=round_, applications=applications,
@@ -306,10 +309,8 @@ class RoundView(Page):
 
 
 def _snapshot_lines(snapshot) -> list:
-    """The frozen criteria of a snapshot, in the words of 我的等级."""
-    from decimal import Decimal
-
-    from promotion.eligibility import Criterion, Eligibility
+    """The frozen criteria of a snapshot, in the words of 我的等级 (decimals are stored as
+    their exact text)."""
 
     def value(v):
         return Decimal(v) if isinstance(v, str) else v

@@ -211,3 +211,22 @@ def test_cli_applies_due_decisions(opened, round_world, auth, clock, runner):
     assert "0 公示期满, 1 生效" in result.output
     assert app_of(e10).state == "effective"
     assert standing(e10, d(2025, 9, 2)).grade == "2"
+
+
+def test_objection_needs_a_reason_and_a_notice(opened, round_world, auth, clock):
+    e10 = round_world["e10"]
+    switch(auth, "e010")
+    auth.post(f"/admin/rounds/{opened.id}/apply/", {})
+    application = app_of(e10)
+    act(auth, application, "submit")
+    switch(auth, "t02")  # not on 公示 yet: nothing to object to
+    assert auth.post(f"/notice/{application.id}/object", {"reason": "x"}).status_code == 404
+    assert auth.post("/notice/abc/object", {"reason": "x"}).status_code == 404
+    for user, action in (("r01", "pass"), ("m02", "pass"), ("city", "approve")):
+        switch(auth, user)
+        act(auth, application, action)
+    switch(auth, "t02")
+    response = auth.post(f"/notice/{application.id}/object", {"reason": "  "})
+    page = auth.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "请填写异议理由" in page
+    assert app_of(e10).state == "notice" and Objection.select().count() == 0
