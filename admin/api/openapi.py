@@ -49,6 +49,36 @@ def _kpi_paths() -> dict:
     return paths
 
 
+def _eligibility_path() -> dict:
+    value = {"description": "整数，或小数（字符串，如 \"0.6000\"、\"20.0\"）"}
+    criterion = {"type": "object", "required": ["key", "required", "actual", "met"],
+                 "properties": {
+                     "key": {"type": "string", "enum": [
+                         "months_at_grade", "closed_cases", "success_rate", "training_hours",
+                         "no_upheld_complaint"]},
+                     "required": value, "actual": {**value, "nullable": True},
+                     "met": {"type": "boolean"}}}
+    grade = {"type": "string", "enum": ["none", "4", "3", "2", "1"],
+             "description": "none 未定级, 4 四级 … 1 一级"}
+    body = {"type": "object", "properties": {
+        "staff_no": {"type": "string"}, "station": {"type": "string", "description": "机构编码"},
+        "grade": grade, "grade_since": {"type": "string", "format": "date", "nullable": True},
+        "next_grade": {**grade, "nullable": True, "description": "一级时为 null"},
+        "eligible": {"type": "boolean"},
+        "criteria": {"type": "array", "items": criterion,
+                     "description": "一级时为空；no_upheld_complaint 的 actual 为统计期内属实投诉数"}}}
+    return {"/mediators/{staff_no}": {"get": {
+        "summary": "调解员晋升下一等级的条件：每项的要求值、实际值、是否达到",
+        "parameters": [
+            {"name": "staff_no", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "工号；调解员本人只能查询自己"},
+            {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
+             "description": "基准日期 YYYY-MM-DD，缺省为今天；统计期为其前12个月"}],
+        "responses": {"200": {"description": "晋升条件", "content": {
+            "application/json": {"schema": body}}}, **_errors(400, 401, 403, 404)},
+    }}}
+
+
 def spec() -> dict:
     station = {
         "type": "object",
@@ -87,6 +117,7 @@ def spec() -> dict:
         },
         "paths": {
             **_kpi_paths(),
+            **_eligibility_path(),
             "/stations/{code}": {
                 "get": {
                     "summary": "一个机构",

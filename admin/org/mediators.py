@@ -33,6 +33,7 @@ from org.models import (
 )
 
 from ..forms import CSRFForm, tr
+from ..promotion.grades import GradeFilter, current_grade_sql, grade_cell
 from ..views.base import ScopedView, as_pk, current_scope
 from ..views.filters import EqualFilter, SubtreeFilter
 from ..views.formatting import choice, choices, masked, related
@@ -68,13 +69,14 @@ class MediatorView(ScopedView):
     import_endpoint = "imports.index"
     details_template = "admin/mediator_details.html"
 
-    column_list = ["staff_no", "name", "gender", "station", "employment", "status", "mobile",
-                   "id_number"]
+    column_list = ["staff_no", "name", "gender", "station", "grade", "employment", "status",
+                   "mobile", "id_number"]
     # Birth date is left out on purpose: the mask hides it inside the 身份证号 too.
     column_details_list = ["staff_no", "name", "gender", "id_number", "mobile", "education",
                            "speciality", "political_status", "employment", "employer", "joined",
                            "status", "station", "created_at", "updated_at"]
-    column_export_list = column_details_list
+    column_export_list = [*column_details_list[:12], "grade", *column_details_list[12:]]
+    column_labels = {"grade": lazy_gettext("专业等级")}
     column_searchable_list = ["staff_no", "name", "employer"]
     column_sortable_list = ["staff_no", "name", "employment", "status", "joined"]
     column_default_sort = ("staff_no", False)
@@ -85,6 +87,7 @@ class MediatorView(ScopedView):
         "station": _station_name,
         "id_number": masked(mask_id_number),
         "mobile": masked(mask_mobile),
+        "grade": grade_cell,
         "name": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
             v.get_url(".details_view", id=m.id), escape(m.name)),
     }
@@ -127,6 +130,7 @@ class MediatorView(ScopedView):
         EqualFilter(Mediator.employment, lazy_gettext("专兼职"), options=choices(EMPLOYMENT)),
         EqualFilter(Mediator.status, lazy_gettext("状态"), options=choices(MEDIATOR_STATUSES)),
         EqualFilter(Mediator.gender, lazy_gettext("性别"), options=choices(GENDERS)),
+        GradeFilter(lazy_gettext("专业等级")),
     ]
 
     # --- scope ------------------------------------------------------------------------------
@@ -134,7 +138,9 @@ class MediatorView(ScopedView):
         return query.where(Mediator.station.in_(subtree_ids(scope)))
 
     def get_query(self):
-        return self.restrict(Mediator.select(Mediator, Organization).join(Organization))
+        return self.restrict(Mediator.select(Mediator, Organization,
+                                             current_grade_sql().alias("current_grade"))
+                             .join(Organization))
 
     # --- forms ------------------------------------------------------------------------------
     def edit_form(self, obj=None):
