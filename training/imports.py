@@ -27,6 +27,7 @@ from org.models import Mediator
 
 from .attendance import clean_minutes, save_attendance, status_code
 from .models import CANCELLED, Session
+from .rollup import refresh_sessions
 from .sessions import clean_session, create_session, update_session
 
 SESSION_COLUMNS = {
@@ -125,9 +126,16 @@ def _import_attendance(row: dict[str, str], ctx: ImportContext) -> str:
     status = status_code(data["status"])
     minutes = clean_minutes(status, data["minutes"], session)
     record, before = save_attendance(session, mediator.id, status, minutes, ctx.actor)
+    ctx.cache.setdefault("touched", {})[session.id] = True
     if before is None:
         return CREATED
     return UNCHANGED if before == (status, minutes) else UPDATED
+
+
+def _refresh_figures(ctx: ImportContext, result: ImportResult) -> None:
+    """Once per file: the participant counts and year hours of the sessions it touched."""
+    if not result.errors:
+        refresh_sessions(ctx.cache.get("touched", {}))
 
 
 ATTENDANCE = ImportSpec(
@@ -141,6 +149,7 @@ ATTENDANCE = ImportSpec(
     field_columns={"minutes": "实到分钟", "status": "出勤情况"},
     prepare=_prepare_attendance,
     scan=("场次编号", "调解员工号"),
+    finish=_refresh_figures,
 )
 
 
