@@ -1,9 +1,7 @@
 """Log-in, log-out, the login manager, API token look-up, and role checks for pages."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
@@ -12,9 +10,11 @@ from wtforms.validators import DataRequired
 from network import audit
 from network.db import db
 from network.errors import DomainError
-from org.accounts import User, authenticate, scope_of, user_for_token
+from org.accounts import Throttled, authenticate, scope_of, user_for_token
+from org.models import User
 
 from .forms import CSRFForm, tr
+from .redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -45,37 +45,48 @@ class LoginForm(CSRFForm):
     password = PasswordField(lazy_gettext("密码"), validators=[DataRequired()])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm(request.form)
-    error = None
+    error, status = None, 400
     if request.method == "POST" and form.validate():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data,
+                                address=request.remote_addr or "")
         except DomainError as exc:
             error = tr(exc.message)
+            status = 429 if isinstance(exc, Throttled) else 400
         else:
             login_user(user)
             with db.atomic():
                 audit.record(user.username, "login", "user", user.id, user.username,
                              org_path=user.organization.path if user.organization else "")
             flash(gettext("欢迎，%(name)s", name=user.display_name or user.username), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST" and form.csrf_token.errors:
         error = gettext("页面已过期，请重新提交")
-    return render_template("auth/login.html", form=form, error=error), (400 if error else 200)
+    return render_template("auth/login.html", form=form, error=error), (status if error else 200)
+
+
+class LogoutForm(CSRFForm):
+    """Only the CSRF token: another site cannot log a user out. The token does not expire,
+    so a page left open all day still logs out."""
+
+    class Meta:
+        csrf_time_limit = None
+
+
+def logout_csrf_field():
+    return LogoutForm().csrf_token(id="logout-csrf-token")
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if not LogoutForm(request.form).validate():
+        flash(gettext("页面已过期，请重新提交"), "error")
+        return redirect(url_for("pages.home")), 303
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -85,23 +96,8 @@ def current_scope():
     return scope_of(current_user)
 
 
-def roles_required(*roles: str):
-    """Page decorator: log-in required, and the role must be one of `roles` (else 403)."""
-
-    def wrap(view):
-        @wraps(view)
-        def inner(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return inner
-
-    return wrap
-
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    app.jinja_env.globals["logout_csrf_field"] = logout_csrf_field
     app.register_blueprint(bp)

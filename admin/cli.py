@@ -115,7 +115,8 @@ def users_create(username, role, station, mediator, password, display_name):
 @click.argument("username")
 def users_token(username):
     """Print a new API token for the account (the last line of output)."""
-    from org.accounts import User, issue_token
+    from org.accounts import issue_token
+    from org.models import User
 
     user = User.get_or_none(User.username == username)
     if user is None:
@@ -156,9 +157,8 @@ def _on_terminal() -> bool:
 
 
 def _import_file(kind: str, path: str, scope_code: str | None) -> None:
-    from network.imports import import_stations
+    from network.imports import IMPORT_KINDS, run_import
     from network.models import Organization
-    from org.imports import import_mediators
 
     scope = None
     if scope_code:
@@ -166,10 +166,7 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
         if scope is None:
             say(Msg("管辖范围机构「%(code)s」不存在", code=scope_code), err=True)
             sys.exit(2)
-    from evaluation.imports import import_cases
-
-    importer = {"stations": import_stations, "mediators": import_mediators,
-                "cases": import_cases}[kind]
+    spec = IMPORT_KINDS[kind]
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -179,11 +176,13 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
             bar.__enter__()
         bar.update(done - bar.pos)
 
-    result = importer(path, actor="cli", scope=scope,
-                      progress=progress if _on_terminal() else None)
+    result = run_import(spec, path, actor="cli", scope=scope,
+                        progress=progress if _on_terminal() else None)
     if bar is not None:
         bar.__exit__(None, None, None)
-    label = {"stations": Msg("机构"), "mediators": Msg("调解员"), "cases": Msg("案件")}[kind]
+    label = Msg(spec.label)
+    for note in result.mapped:  # 「名称」按「机构名称」读取: what the file called otherwise
+        say(note)
     if not result.ok:
         for error in result.errors:
             say(error.as_msg(), err=True)
@@ -205,27 +204,32 @@ def _register_import(kind: str, help_text: str) -> None:
         _import_file(kind, path, scope_code)
 
 
-_register_import("stations", "Import organisations (机构) from FILE.")
-_register_import("mediators", "Import mediators (调解员) from FILE.")
-_register_import("cases", "Import cases (案件) from FILE; re-importing updates by 案件编号.")
+def register_imports() -> None:
+    """One `import KIND` command per registered import kind, and `import template KIND`;
+    called by the app factory once every package has registered its kinds."""
+    from network.imports import IMPORT_KINDS
+
+    for kind, spec in IMPORT_KINDS.items():
+        if kind not in import_group.commands:
+            _register_import(kind, spec.help)
+    if "template" not in import_group.commands:
+        import_group.add_command(click.Command(
+            "template", callback=import_template, help=import_template.__doc__,
+            params=[click.Argument(["kind"], type=click.Choice(list(IMPORT_KINDS))),
+                    click.Argument(["out"], metavar="OUT.xlsx|OUT.csv",
+                                   type=click.Path(dir_okay=False))]))
 
 
-@import_group.command("template")
-@click.argument("kind", type=click.Choice(["stations", "mediators", "cases"]))
-@click.argument("out", metavar="OUT.xlsx|OUT.csv", type=click.Path(dir_okay=False))
 def import_template(kind: str, out: str):
     """Write the import template (headers and one example row) for KIND."""
-    from evaluation.imports import CASES
-    from network.imports import STATIONS, template_file
-    from org.imports import MEDIATORS
+    from network.imports import IMPORT_KINDS, template_file
 
     fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if fmt not in ("csv", "xlsx"):
         say(Msg("模板文件名须以 .csv 或 .xlsx 结尾"), err=True)
         sys.exit(2)
     with open(out, "wb") as fh:
-        fh.write(template_file({"stations": STATIONS, "mediators": MEDIATORS,
-                                "cases": CASES}[kind], fmt))
+        fh.write(template_file(IMPORT_KINDS[kind], fmt))
     say(Msg("已生成模板：%(path)s", path=out))
 
 
@@ -249,8 +253,8 @@ def stats_rebuild():
 @click.argument("out", metavar="OUT.xlsx", type=click.Path(dir_okay=False))
 def stats_report(code: str, period: str, out: str):
     """Write the statistical report of unit CODE for PERIOD (2025, 2025Q1 or 2025-03)."""
+    from evaluation.periods import parse_period
     from evaluation.report import build_report
-    from evaluation.report_periods import parse_period
     from network.models import Organization
 
     org = Organization.get_or_none(Organization.code == code.strip())

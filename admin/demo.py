@@ -16,8 +16,8 @@ from network.db import db
 from network.errors import Msg
 from network.models import CITY, COMMUNITY, COUNTY, DEFAULT_KINDS, Organization
 from network.services import create_org, ensure_kinds
-from org.accounts import User, create_user
-from org.models import EDUCATION, POLITICAL, Assignment, Mediator
+from org.accounts import create_user
+from org.models import EDUCATION, POLITICAL, Assignment, Mediator, User
 from org.services import create_mediator
 
 ACTOR = "demo"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 
 from flask_admin.form import SecureForm
-from flask_admin.model.widgets import AjaxSelect2Widget
 from flask_babel import gettext
 
 from network.errors import Msg
@@ -22,12 +21,6 @@ class CSRFForm(SecureForm):
                 field.widget = copy.copy(field.widget)
                 field.widget.input_type = None
 
-
-class AjaxSelectWidget(AjaxSelect2Widget):
-    """The select2 ajax widget renders a hidden input; saying so lets Flask-Admin's
-    field-error markup (which reads `widget.input_type`) render under StrictUndefined."""
-
-    input_type = "hidden"
 
 
 def tr(message) -> str:

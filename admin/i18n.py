@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
 from network.db import db
+
+from .redirects import safe_next
 
 bp = Blueprint("i18n", __name__)
 
@@ -29,10 +31,7 @@ def switch(code: str):
     if not target and request.referrer:
         parts = urlsplit(request.referrer)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-    target = target or url_for("pages.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(safe_next(target))
 
 
 def init_app(app) -> None:

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "admin" / "translations"
 MAPPING = ROOT / "babel.cfg"
-SOURCE_PACKAGES = ("admin", "network", "org", "training", "evaluation")
+SOURCE_PACKAGES = ("admin", "network", "org", "training", "evaluation", "promotion")
 # gettext and ngettext are Babel's defaults; N_ marks domain labels, Msg domain error templates.
 KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "lazy_ngettext:1,2", "N_", "Msg")
 LOCALES = ("en",)

@@ -12,55 +12,17 @@ from typing import Any
 import peewee as pw
 
 from network import audit
-from network.db import N_, BaseModel, db
+from network.dates import parse_date
+from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 from network.tree import subtree_ids
 from org.models import Mediator
-from org.services import parse_date
 
-AWARD_TYPES = [N_("年度优秀调解员"), N_("季度优秀调解员"), N_("先进调解组织"), N_("金牌调解员"),
-               N_("其他")]
-CITY, COUNTY = "city", "county"
-AWARD_LEVELS = {CITY: N_("市级"), COUNTY: N_("县级")}
+from .models import AWARD_LEVELS, AWARD_TYPES, Award
+
 FIELDS = ["award_type", "level", "mediator", "station", "period", "doc_no", "awarded_on",
           "note"]
-
-
-class Award(BaseModel):
-    award_type = pw.CharField(max_length=20, verbose_name=N_("奖项"))
-    level = pw.CharField(max_length=10, choices=list(AWARD_LEVELS.items()),
-                         verbose_name=N_("授予级别"))
-    mediator = pw.ForeignKeyField(Mediator, null=True, backref="awards", on_delete="RESTRICT",
-                                  verbose_name=N_("获奖调解员"))
-    station = pw.ForeignKeyField(Organization, null=True, backref="awards",
-                                 on_delete="RESTRICT", verbose_name=N_("获奖机构"))
-    period = pw.CharField(max_length=20, verbose_name=N_("评选期间"))
-    doc_no = pw.CharField(max_length=60, default="", verbose_name=N_("文号"))
-    awarded_on = pw.DateField(verbose_name=N_("表彰日期"))
-    note = pw.TextField(default="", verbose_name=N_("备注"))
-    created_at = pw.DateTimeField(default=now)
-    updated_at = pw.DateTimeField(default=now)
-
-    class Meta:
-        indexes = ((("awarded_on",), False),)
-        # The database refuses a row with no recipient or with both, whatever writes it.
-        constraints = [pw.Check("(mediator_id IS NULL) <> (station_id IS NULL)")]
-
-    def __str__(self) -> str:
-        return f"{self.award_type} {self.period} {self.recipient_name}"
-
-    @property
-    def recipient_name(self) -> str:
-        if self.mediator_id is not None:
-            return str(self.mediator)
-        return self.station.name if self.station_id is not None else ""
-
-    def recipient_org(self) -> Organization | None:
-        """The organisation whose jurisdiction the award falls in."""
-        if self.mediator_id is not None:
-            return Organization.get_by_id(Mediator.get_by_id(self.mediator_id).station_id)
-        return Organization.get_or_none(Organization.id == self.station_id)
 
 
 def in_scope_condition(scope: Organization) -> pw.Node:

@@ -15,15 +15,13 @@ names the 案件编号 besides the row number the runner adds.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
-from operator import add, sub
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import peewee as pw
 
-from network.audit import AuditLog, diff, snapshot
+from network import audit
+from network.audit import diff, snapshot
 from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.imports import (
@@ -33,18 +31,17 @@ from network.imports import (
     ImportContext,
     ImportResult,
     ImportSpec,
-    Progress,
     RowError,
     out_of_scope,
-    run_import,
+    register,
     same_values,
 )
 from network.models import Organization, now
 from org.models import Assignment, Mediator
 
 from . import bulk, rollups
-from .kpis import as_date, closed_vector
-from .models import COUNTS, Case, DayRollup
+from .kpis import as_date
+from .models import DISPUTE_TYPES, FULFILMENTS, METHODS, RESULTS, SOURCES, Case
 from .services import FIELDS, CaseLookups, check_case
 
 CHUNK = 1000  # values per IN (...) look-up
@@ -166,7 +163,6 @@ class PreloadedLookups(CaseLookups):
 
 INSERTED = [*FIELDS, "created_at", "updated_at"]
 UPDATED_FIELDS = [*FIELDS, "updated_at"]
-AUDITED = ["actor", "action", "table", "object_id", "object_repr", "changes", "org_path"]
 
 
 class Staged:
@@ -189,26 +185,7 @@ class Staged:
         self.created = 0
         # the new rows are those above the highest id now that carry this import's stamp
         self.last_id = 0 if ctx.dry_run else Case.select(pw.fn.MAX(Case.id)).scalar() or 0
-        self.by_station: dict[tuple[int, dt.date], list[int]] = {}  # (station, day)
-
-    def _count(self, station_id: int, v: Any, sign: int) -> None:
-        # Plain lists in the order of COUNTS: a Figures per row would dominate a large file.
-        sums = self.by_station
-        key = (station_id, v["received"])
-        row = sums.get(key)
-        if row is None:
-            row = sums[key] = [0] * len(COUNTS)
-        row[0] += sign
-        vector = closed_vector(v["result"], v["method"], v["judicial_confirmed"],
-                               v["fulfilment"], v["received"], v["closed"],
-                               v["amount_involved"], v["agreed_amount"])
-        if vector is not None:
-            key = (station_id, v["closed"])
-            row = sums.get(key)
-            if row is None:
-                sums[key] = list(vector) if sign > 0 else [-x for x in vector]
-            else:
-                row[:] = map(add if sign > 0 else sub, row, vector)
+        self.deltas = rollups.StationDays()
 
     def create(self, values: dict[str, Any]) -> None:
         if self.sink is not None:
@@ -218,14 +195,13 @@ class Staged:
 
     def update(self, case: Case, values: dict[str, Any]) -> None:
         self.changed.append((case, values))
-        self._count(case.station_id, case.__data__, -1)
-        self._count(values["station"].id, values, 1)
+        self.deltas.add(case.station_id, case.__data__, -1)
+        self.deltas.add(values["station"].id, values, 1)
 
     def write(self, actor: str) -> None:
         # spread the sums over the ancestors while the database still takes the last rows
         paths = {u.id: u.path for u in self.lookups.units.values()}
-        months = rollups.spread(rollups.months_of_days(self.by_station), paths)
-        days = rollups.spread(self.by_station, paths, own=False)
+        spread = self.deltas.spread(paths)
         self.sink.close()
         if self.created:
             rollups.add_cases((Case.id > self.last_id) & (Case.created_at == self.stamp),
@@ -234,20 +210,16 @@ class Staged:
         bulk.update(Case, UPDATED_FIELDS, [
             (case.id, tuple(_stored(values, name) for name in FIELDS) + (stamp,))
             for case, values in self.changed])
-        bulk.insert(AuditLog, ["created_at", *AUDITED], [
-            (stamp.replace(microsecond=0), *self._audit(actor, case, values))
-            for case, values in self.changed])
-        rollups.apply_sums(months)
-        rollups.apply_sums(days, DayRollup)
+        audit.record_many(actor, "update", "case", [
+            self._audit(case, values) for case, values in self.changed], at=stamp)
+        rollups.apply_spread(spread)
 
-    def _audit(self, actor: str, case: Case, values: dict[str, Any]) -> tuple:
+    def _audit(self, case: Case, values: dict[str, Any]) -> tuple:
         after = Case(**case.__data__)
         for name in FIELDS:
             setattr(after, name, _stored(values, name))
         changes = diff(snapshot(case, FIELDS), snapshot(after, FIELDS))
-        return (actor, "update", "case", str(case.id), str(after)[:200],
-                json.dumps(changes, ensure_ascii=False, default=str),
-                self.lookups.units[after.station_id].path)
+        return (case.id, str(after), changes, self.lookups.units[after.station_id].path)
 
 
 def _stored(values: dict[str, Any], name: str) -> Any:
@@ -313,8 +285,10 @@ def _write(ctx: ImportContext, result: ImportResult) -> None:
                                                  reason=str(exc).splitlines()[0])))
 
 
-CASES = ImportSpec(
+CASES = register(ImportSpec(
     kind="cases",
+    label=N_("案件"),
+    help="Import cases (案件) from FILE; re-importing updates by 案件编号.",
     audit_table="case",
     columns=CASE_COLUMNS,
     key="案件编号",
@@ -323,13 +297,16 @@ CASES = ImportSpec(
     scan=PreloadedLookups.SCAN,
     finish=_write,
     row_savepoint=False,
-    example=["QD-2024-0001", "QD-EX", "M0001", "2024-03-01", "2024-03-15", "信用卡",
-             "12000.00", "9000.00", "调解成功", "线上", "法院委派", "是", "已履行"],
-)
+    examples=[["QD-2024-0001", "QD-EX-01", "M0001", "2024-03-01", "2024-03-15", "信用卡",
+               "12000.00", "9000.00", "调解成功", "线上", "法院委派", "是", "已履行"]],
+    model=Case,
+    synonyms={"调解结果": {"成功": "调解成功", "不成功": "调解不成功", "失败": "调解不成功",
+                           "在办": "调解中", "办理中": "调解中"},
+              "调解方式": {"线上调解": "线上", "线下调解": "线下", "现场调解": "线下"}},
+    choices={"纠纷类型": lambda: list(DISPUTE_TYPES), "调解结果": lambda: list(RESULTS.values()),
+             "调解方式": lambda: list(METHODS.values()), "案件来源": lambda: list(SOURCES),
+             "司法确认": lambda: ["是", "否"], "履行情况": lambda: list(FULFILMENTS.values())},
+))
 
 
-def import_cases(path: str | Path, *, actor: str, scope: Organization | None,
-                 filename: str | None = None, progress: Progress | None = None,
-                 dry_run: bool = False) -> ImportResult:
-    return run_import(CASES, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_cases = CASES.run

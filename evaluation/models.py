@@ -8,8 +8,11 @@ rows. Ratios are never stored: they are derived in evaluation.kpis.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import peewee as pw
 
+from network import audit
 from network.db import N_, BaseModel
 from network.models import Organization, now
 from org.models import Mediator
@@ -28,6 +31,11 @@ FULFILMENTS = {FULFILLED: N_("已履行"), PARTIAL: N_("部分履行"), UNFULFIL
 DISPUTE_TYPES = [N_("个人贷款"), N_("小微企业贷款"), N_("信用卡"), N_("保险理赔"),
                  N_("道路交通保险"), N_("理财产品"), N_("其他")]
 SOURCES = [N_("法院委派"), N_("金融机构申请"), N_("当事人申请"), N_("投诉转办"), N_("其他")]
+
+AWARD_TYPES = [N_("年度优秀调解员"), N_("季度优秀调解员"), N_("先进调解组织"), N_("金牌调解员"),
+               N_("其他")]
+CITY, COUNTY = "city", "county"
+AWARD_LEVELS = {CITY: N_("市级"), COUNTY: N_("县级")}
 
 
 class MoneyField(pw.DecimalField):
@@ -76,10 +84,6 @@ class Case(BaseModel):
 
     def __str__(self) -> str:
         return self.case_no
-
-    @property
-    def result_label(self) -> str:
-        return RESULTS.get(self.result, self.result)
 
 
 # Figures a rollup row holds, in the order of its columns. Amounts are integer cents: sums of
@@ -140,3 +144,57 @@ class DayRollup(Sums):
     class Meta:
         table_name = "day_rollup"
         indexes = ((("organization", "day"), True),)
+
+
+class Award(BaseModel):
+    award_type = pw.CharField(max_length=20, verbose_name=N_("奖项"))
+    level = pw.CharField(max_length=10, choices=list(AWARD_LEVELS.items()),
+                         verbose_name=N_("授予级别"))
+    mediator = pw.ForeignKeyField(Mediator, null=True, backref="awards", on_delete="RESTRICT",
+                                  verbose_name=N_("获奖调解员"))
+    station = pw.ForeignKeyField(Organization, null=True, backref="awards",
+                                 on_delete="RESTRICT", verbose_name=N_("获奖机构"))
+    period = pw.CharField(max_length=20, verbose_name=N_("评选期间"))
+    doc_no = pw.CharField(max_length=60, default="", verbose_name=N_("文号"))
+    awarded_on = pw.DateField(verbose_name=N_("表彰日期"))
+    note = pw.TextField(default="", verbose_name=N_("备注"))
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("awarded_on",), False),)
+        # The database refuses a row with no recipient or with both, whatever writes it.
+        constraints = [pw.Check("(mediator_id IS NULL) <> (station_id IS NULL)")]
+
+    def __str__(self) -> str:
+        return f"{self.award_type} {self.period} {self.recipient_name}"
+
+    @property
+    def recipient_name(self) -> str:
+        if self.mediator_id is not None:
+            return str(self.mediator)
+        return self.station.name if self.station_id is not None else ""
+
+    def recipient_org(self) -> Organization | None:
+        """The organisation whose jurisdiction the award falls in."""
+        if self.mediator_id is not None:
+            return Organization.get_by_id(Mediator.get_by_id(self.mediator_id).station_id)
+        return Organization.get_or_none(Organization.id == self.station_id)
+
+
+class WarningAck(BaseModel):
+    """Someone responsible has seen a warning and said what is being done about it."""
+
+    key = pw.CharField(max_length=120, unique=True)
+    acknowledged_by = pw.CharField(max_length=80)
+    comment = pw.TextField()
+    at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
+
+    class Meta:
+        table_name = "warning_ack"
+
+
+audit.register(
+    tables={"case": N_("案件"), "award": N_("表彰"), "warning": N_("预警")},
+    actions={"acknowledge": N_("确认预警")},
+)

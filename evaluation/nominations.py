@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from network.db import N_
 from network.models import Organization
+from network.settings import get_settings
 from org.models import Mediator
 
 from .kpis import mediator_kpis, station_kpis
-from .settings import get_settings
 
 COMPONENTS = {
     "success_rate": N_("调解成功率"),

@@ -16,12 +16,13 @@ import peewee as pw
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from network.cells import safe_row
 from network.db import N_
 from network.models import Organization
 
 from .kpis import KPI_KEYS, Figures, case_figures, children_kpis, derive, in_org, kpis
 from .models import DISPUTE_TYPES, Case
-from .report_periods import Period
+from .periods import Period
 
 KPI_LABELS = {
     "received": N_("受理数"), "closed": N_("结案数"), "succeeded": N_("调解成功"),
@@ -83,10 +84,10 @@ def _cell(key: str, value):
 
 
 def _header(sheet, title: str, period_line: str, headers: list[str]) -> None:
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([period_line])
-    sheet.append(headers)
+    sheet.append(safe_row([period_line]))
+    sheet.append(safe_row(headers))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -109,7 +110,7 @@ def build_report(org: Organization, period: Period,
     rows = report_rows(org, start, end)
     names = [shown_name(org, code, name, label) for code, name, _figures in rows]
     for name, (code, _name, figures) in zip(names, rows, strict=True):
-        sheet.append([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS])
+        sheet.append(safe_row([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS]))
         for column, key in enumerate(KPI_KEYS, start=3):
             if key in FORMATS:
                 sheet.cell(row=sheet.max_row, column=column).number_format = FORMATS[key]
@@ -131,7 +132,7 @@ def build_report(org: Organization, period: Period,
         counts = types.get(units[code], {})
         values = [counts.get(t, 0) for t in columns]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
-        by_type.append([code, name] + values + [sum(values)])
+        by_type.append(safe_row([code, name] + values + [sum(values)]))
     by_type.append(["", label(TOTAL)] + totals + [sum(totals)])
     for cell in by_type[by_type.max_row]:
         cell.font = Font(bold=True)

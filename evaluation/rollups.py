@@ -10,7 +10,7 @@ everything from the cases.
 from __future__ import annotations
 
 import datetime as dt
-from operator import add
+from operator import add, sub
 
 import peewee as pw
 
@@ -26,6 +26,7 @@ from .kpis import (
     case_contribution,
     case_figures,
     closed_terms,
+    closed_vector,
     month_start,
 )
 from .models import CONCLUDED, COUNTS, Case, DayRollup, Rollup
@@ -145,6 +146,45 @@ def months_of_days(by_day: Sums) -> Sums:
         else:
             total[:] = map(add, total, values)
     return out
+
+
+class StationDays:
+    """The bulk path's deltas (an import's changed cases): sums per (station, day) as plain
+    lists in the order of COUNTS — a Figures per row would dominate a large file — spread over
+    the ancestors and folded into months once, at the end."""
+
+    def __init__(self):
+        self.sums: Sums = {}
+
+    def add(self, station_id: int, v: dict, sign: int) -> None:
+        """Add (sign 1) or take away (-1) the case whose column values are `v`."""
+        sums = self.sums
+        key = (station_id, v["received"])
+        row = sums.get(key)
+        if row is None:
+            row = sums[key] = [0] * len(COUNTS)
+        row[0] += sign
+        vector = closed_vector(v["result"], v["method"], v["judicial_confirmed"],
+                               v["fulfilment"], v["received"], v["closed"],
+                               v["amount_involved"], v["agreed_amount"])
+        if vector is not None:
+            key = (station_id, v["closed"])
+            row = sums.get(key)
+            if row is None:
+                sums[key] = list(vector) if sign > 0 else [-x for x in vector]
+            else:
+                row[:] = map(add if sign > 0 else sub, row, vector)
+
+    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums]:
+        """(month sums, day sums) of every organisation concerned, ready for apply_spread."""
+        return (spread(months_of_days(self.sums), paths),
+                spread(self.sums, paths, own=False))
+
+
+def apply_spread(sums: tuple[Sums, Sums]) -> None:
+    months, days = sums
+    apply_sums(months)
+    apply_sums(days, DayRollup)
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:

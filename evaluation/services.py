@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from network import audit
+from network.dates import parse_date
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
+from network.fields import FieldKit
 from network.models import Organization, now
 from org.models import Mediator
-from org.services import assigned_on, parse_date
+from org.services import assigned_on
 
 from . import rollups
 from .models import (
@@ -36,12 +38,11 @@ MAX_AMOUNT = Decimal("999999999999.99")
 YES, NO = ("是", "true", "1", "y", "yes"), ("否", "false", "0", "n", "no", "")
 
 
-def _codes(table: dict[str, str]) -> dict[str, str]:
-    """Code by what a person may type: the stored code (`success`) or its label (`调解成功`)."""
-    return {**{label: code for code, label in table.items()}, **{code: code for code in table}}
-
-
-RESULT_CODES, METHOD_CODES, FULFILMENT_CODES = _codes(RESULTS), _codes(METHODS), _codes(FULFILMENTS)
+# Limits and choice tables as the model declares them, read once (not per imported row).
+CASE_FIELDS = FieldKit(Case)
+CASE_NO_MAX = CASE_FIELDS.limit("case_no")
+RESULT_CODES, METHOD_CODES, FULFILMENT_CODES = (
+    CASE_FIELDS.codes("result"), CASE_FIELDS.codes("method"), CASE_FIELDS.codes("fulfilment"))
 
 
 # Column names inside messages, as parts the English catalogue translates too.
@@ -155,8 +156,8 @@ def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None
     case_no = "" if data.get("case_no") is None else str(data["case_no"]).strip()
     if not case_no:
         errors["case_no"] = Msg("必填")
-    elif len(case_no) > 40 or not case_no.isprintable():
-        errors["case_no"] = Msg("案件编号不能超过40个字符，且不能含控制字符")
+    elif len(case_no) > CASE_NO_MAX or not case_no.isprintable():
+        errors["case_no"] = Msg("案件编号不能超过%(n)d个字符，且不能含控制字符", n=CASE_NO_MAX)
     elif lookups.case_no_taken(case_no, own_id):
         errors["case_no"] = Msg("案件编号「%(no)s」已存在", no=case_no)
     out["case_no"] = case_no

@@ -22,14 +22,15 @@ from decimal import Decimal
 import peewee as pw
 
 from network import audit
-from network.db import N_, BaseModel, db
+from network.dates import add_months, month_end
+from network.db import N_, db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, COUNTY, Organization
+from network.settings import get_settings
 from network.tree import subtree, subtree_ids
 
 from . import kpis
-from .models import OPEN, Case, Rollup
-from .settings import get_settings
+from .models import OPEN, Case, Rollup, WarningAck
 
 QUIET, LOW_SUCCESS, OPEN_CASE, SURGE = "quiet", "low_success", "open_case", "surge"
 KINDS = {
@@ -43,18 +44,6 @@ SETTING_KEYS = ["warn.quiet_months", "warn.low_success_rate", "warn.low_success_
 SUCCESS_WINDOW_MONTHS = 12
 SURGE_BASE_MONTHS = 6
 COMMENT_MAX = 500
-
-
-class WarningAck(BaseModel):
-    """Someone responsible has seen a warning and said what is being done about it."""
-
-    key = pw.CharField(max_length=120, unique=True)
-    acknowledged_by = pw.CharField(max_length=80)
-    comment = pw.TextField()
-    at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
-
-    class Meta:
-        table_name = "warning_ack"
 
 
 @dataclass
@@ -72,14 +61,6 @@ class EarlyWarning:
     @property
     def kind_label(self) -> str:
         return KINDS[self.kind]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (earlier when negative), clipped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    first = dt.date(year, month + 1, 1)
-    return first.replace(day=min(day.day, kpis.month_end(first).day))
 
 
 def _ancestor_ids(path: str) -> list[int]:
@@ -226,7 +207,7 @@ def _surge(net: _Network, as_of: dt.date, factor: float) -> list[EarlyWarning]:
                 factor=f"{limit.normalize():f}"),
             {"month": month, "received": count, "average": average.quantize(Decimal("0.01")),
              "factor": limit},
-            _cases_link(station, month, kpis.month_end(month))))
+            _cases_link(station, month, month_end(month))))
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ import peewee as pw
 from . import audit, services
 from .db import N_, db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
+from .headers import closest_header, header_lookup, normalise_header
 from .models import LEVELS, STATUSES, Organization, OrgKind
-from .tabular import FileProblem, open_table, write_csv, write_xlsx
+from .tabular import FileProblem, Table, open_table, write_csv, write_xlsx
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 Progress = Callable[[int, int], None]
@@ -63,6 +65,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # what was read as something else: 「名称」按「机构名称」读取, 「本科」按「大学本科」读取
+    mapped: list[Msg] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,7 +115,13 @@ class ImportSpec:
     columns: dict[str, str]
     key: str
     apply: Callable[[dict[str, str], ImportContext], str]
-    example: list[str]
+    # The template's example rows: they import as they are on a fresh install (a bureau
+    # trying the template sees it work; the rows of the later kinds refer to the earlier).
+    examples: list[list[str]]
+    # What people call the rows (the upload page's choice, the CLI's messages) and the CLI
+    # command's help.
+    label: str = ""
+    help: str = ""
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
     # Called once before the rows, e.g. to load every look-up the file needs at once, with
@@ -121,12 +131,40 @@ class ImportSpec:
     # False when `apply` only checks rows and stages them in memory for `finish` to write:
     # a row that writes nothing needs no savepoint (two statements per row otherwise).
     row_savepoint: bool = True
+    # The bureau's own words, kept as data (the import page and the template's 说明 sheet
+    # list them): other headers a column may carry, and per column other words for its
+    # values (学历「本科」 is 「大学本科」).
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Columns a file may leave out, with what that means (N_ text).
+    optional: dict[str, str] = field(default_factory=dict)
+    # The values a column accepts, for the guide (a function: kinds are data).
+    choices: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
+    # The model whose not-null fields without default make a cell required (for the guide).
+    model: type[pw.Model] | None = None
     # More headers that, with `key`, identify a row (attendance: 场次编号 and 调解员工号).
     key_columns: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:
         return list(self.columns)
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        return header_lookup(self.headers, self.aliases)
+
+    def required(self, header: str) -> bool:
+        field_ = self.model._meta.fields.get(self.columns[header]) if self.model else None
+        return field_ is not None and not field_.null and field_.default is None
+
+    def guide(self) -> list[dict[str, Any]]:
+        """One entry per column: what the import page and the template's 说明 sheet show."""
+        return [{"column": header, "required": self.required(header),
+                 "optional": self.optional.get(header, ""),
+                 "aliases": list(self.aliases.get(header, ())),
+                 "values": self.choices[header]() if header in self.choices else [],
+                 "synonyms": sorted(self.synonyms.get(header, {}).items())}
+                for header in self.headers]
 
     def column_of(self, name: str | None) -> str:
         if not name:
@@ -136,28 +174,94 @@ class ImportSpec:
                 return header
         return self.field_columns.get(name, "")
 
+    def run(self, path: str | Path, *, actor: str, scope: Organization | None,
+            filename: str | None = None, progress: Progress | None = None,
+            dry_run: bool = False) -> ImportResult:
+        """Import the file with this spec (see run_import)."""
+        return run_import(self, path, actor=actor, scope=scope, filename=filename,
+                          progress=progress, dry_run=dry_run)
+
     def data(self, row: dict[str, str]) -> dict[str, str]:
-        return {name: row.get(header, "") for header, name in self.columns.items()}
+        """The row by service field; an optional column the file left out is left out here
+        too (the service then keeps the stored value, or the model's default)."""
+        if len(row) == len(self.columns):  # every column there (a row holds only columns)
+            return {name: row[header] for header, name in self.columns.items()}
+        return {name: row[header] for header, name in self.columns.items() if header in row}
+
+
+# Every kind of file the portal imports, registered by its package (`register`): the CLI's
+# `import KIND`, the upload page and the template downloads all read this one table.
+IMPORT_KINDS: dict[str, ImportSpec] = {}
+
+
+def register(spec: ImportSpec) -> ImportSpec:
+    if IMPORT_KINDS.setdefault(spec.kind, spec) is not spec:
+        raise ValueError(f"import kind {spec.kind} registered twice")
+    return spec
 
 
 class _Rollback(Exception):
     """Raised inside the import transaction to undo it (errors found, or a dry run)."""
 
 
-def header_problem(spec: ImportSpec, headers: list[str]) -> Msg | None:
-    missing = [h for h in spec.headers if h not in headers]
-    unknown = [h for h in headers if h and h not in spec.columns]
-    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+@dataclass
+class HeaderMap:
+    """A file's header row read as the spec's columns."""
+
+    headers: list[str]  # the file's headers, each replaced by the column it names
+    renamed: list[Msg]  # 「名称」按「机构名称」读取, for each header that is not the column's own
+    problem: Msg | None = None
+
+
+def read_headers(spec: ImportSpec, headers: list[str]) -> HeaderMap:
+    """Match each header cell (normalised) against the columns and their aliases."""
+    lookup = spec.lookup
+    named: list[str] = []
+    renamed: list[Msg] = []
+    unknown: list[str] = []
+    for header in headers:
+        column = lookup.get(normalise_header(header)) if header else ""
+        if column is None:
+            unknown.append(header)
+            column = ""
+        elif column and header != column:
+            renamed.append(Msg("「%(header)s」按「%(column)s」读取",
+                               header=header.replace("\n", " "), column=column))
+        named.append(column)
+    missing = [h for h in spec.headers if h not in named and h not in spec.optional]
+    repeated = sorted({h for h in named if h and named.count(h) > 1})
     parts = []
     if missing:
         parts.append(Msg("缺少列：%(columns)s", columns="、".join(missing)))
     if unknown:
-        parts.append(Msg("无法识别的列：%(columns)s", columns="、".join(unknown)))
+        parts.append(Msg("无法识别的列：%(columns)s",
+                         columns=[_unknown_header(spec, h) for h in unknown]))
     if repeated:
         parts.append(Msg("重复的列：%(columns)s", columns="、".join(repeated)))
-    if not parts:
-        return None
-    return Msg("表头与模板不符（%(problems)s）。请下载模板，按模板的表头填写", problems=parts)
+    problem = None
+    if parts:
+        problem = Msg("表头与模板不符（%(problems)s）。请下载模板，按模板的表头填写",
+                      problems=parts)
+    return HeaderMap(named, renamed, problem)
+
+
+def _unknown_header(spec: ImportSpec, header: str) -> Msg:
+    known = [name for column in spec.headers for name in (column, *spec.aliases.get(column, ()))]
+    close = closest_header(header, known)
+    if close is None:
+        return Msg("%(header)s（没有相近的列）", header=header)
+    return Msg("%(header)s（最接近的是「%(close)s」）", header=header, close=close)
+
+
+def open_import_table(spec: ImportSpec, path: str | Path,
+                      filename: str | None = None) -> tuple[Table, HeaderMap]:
+    """The file opened with its headers read as the spec's columns (when they all are):
+    rows then come keyed by column, whatever the file called them."""
+    table = open_table(path, filename)
+    mapping = read_headers(spec, table.headers)
+    if mapping.problem is None:
+        table.headers = mapping.headers
+    return table, mapping
 
 
 def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organization | None,
@@ -167,26 +271,37 @@ def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organiz
     result = ImportResult(kind=spec.kind, dry_run=dry_run)
     name = filename or Path(path).name
     try:
-        table = open_table(path, filename)
-        problem = header_problem(spec, table.headers)
-        if problem is not None:
-            result.errors.append(RowError(0, "", problem))
+        table, mapping = open_import_table(spec, path, filename)
+        if mapping.problem is not None:
+            result.errors.append(RowError(0, "", mapping.problem))
             return result
+        result.mapped.extend(mapping.renamed)
         scanned = table.scan(list(spec.scan))
         result.total = table.count()
         if result.total == 0:
             result.errors.append(RowError(0, "", Msg("文件中没有数据行")))
             return result
         ctx = ImportContext(actor=actor, scope=scope, dry_run=dry_run)
+        # the columns of this file that have synonyms (none for cases: nothing per row)
+        words = [(h, spec.synonyms[h]) for h in table.headers if h in spec.synonyms]
+        used: dict[tuple[str, str], str] = {}
         with db.atomic(), ctx.closing:
             if spec.prepare is not None:
                 spec.prepare(ctx, scanned)
             for done, (number, row) in enumerate(table.rows(), start=1):
+                for header, synonyms in words:
+                    ours = synonyms.get(row[header])
+                    if ours is not None:
+                        used[(header, row[header])] = ours
+                        row[header] = ours
                 _import_row(spec, ctx, number, row, result)
                 if progress is not None:
                     progress(done, result.total)
             if spec.finish is not None:
                 spec.finish(ctx, result)
+            result.mapped.extend(
+                Msg("%(column)s「%(word)s」按「%(ours)s」读取", column=header, word=word,
+                    ours=Msg(ours)) for (header, word), ours in sorted(used.items()))
             if result.errors or dry_run:
                 raise _Rollback
             audit.record(actor, "import", spec.audit_table, "", name,
@@ -274,12 +389,23 @@ def same_values(instance: pw.Model, values: dict[str, Any]) -> bool:
     return True
 
 
+GUIDE_HEADERS = ["列", "必填", "也可写作（表头）", "可填的值", "同义词（按右侧读取）", "说明"]
+
+
+def guide_rows(spec: ImportSpec) -> list[list[str]]:
+    """The template's 说明 sheet: a row per column (Chinese, as the files are)."""
+    return [[g["column"], "是" if g["required"] else "否", "、".join(g["aliases"]),
+             "、".join(g["values"]), "、".join(f"{w}→{o}" for w, o in g["synonyms"]),
+             g["optional"]] for g in spec.guide()]
+
+
 def template_file(spec: ImportSpec, fmt: str) -> bytes:
-    """The headers and one example row, as CSV (with BOM) or XLSX."""
+    """The headers and the example rows, as CSV (with BOM) or XLSX with a 说明 sheet."""
     if fmt == "csv":
-        return write_csv(spec.headers, [spec.example])
+        return write_csv(spec.headers, spec.examples)
     if fmt == "xlsx":
-        return write_xlsx(spec.headers, [spec.example], title=spec.kind)
+        return write_xlsx(spec.headers, spec.examples, title=spec.kind,
+                          notes=(GUIDE_HEADERS, guide_rows(spec)))
     raise DomainError(Msg("模板格式只能是 csv 或 xlsx"))
 
 
@@ -297,7 +423,8 @@ STATION_COLUMNS = {
 def _import_station(row: dict[str, str], ctx: ImportContext) -> str:
     data: dict[str, Any] = STATIONS.data(row)
     data["level"] = code_for(data["level"], LEVELS)
-    data["status"] = code_for(data["status"], STATUSES) or None
+    if "status" in data:
+        data["status"] = code_for(data["status"], STATUSES) or None
     kinds = ctx.cache.setdefault("kinds", {k.name: k for k in OrgKind.select()})
     data["kind"] = kinds.get(data["kind"].strip(), data["kind"])
     data["parent"] = ctx.known_org(data["parent"])
@@ -346,21 +473,33 @@ def _explain_parents(ctx: ImportContext, result: ImportResult) -> None:
                                 where=where)
 
 
-STATIONS = ImportSpec(
+STATIONS = register(ImportSpec(
     kind="stations",
+    label=N_("机构"),
+    help="Import organisations (机构) from FILE.",
     audit_table="organization",
     columns=STATION_COLUMNS,
     key="机构编码",
     apply=_import_station,
-    example=["QD-EX", "示例市金融纠纷调解中心", "市级", "", "调解中心", "370200",
-             "山东省青岛市市南区香港中路1号", "0532-12345678", "2020-01-01", "120.382600",
-             "36.067100", "运行"],
+    examples=[["QD-EX", "示例市金融纠纷调解中心", "市级", "", "调解中心", "370200",
+               "山东省青岛市市南区香港中路1号", "0532-12345678", "2020-01-01", "120.382600",
+               "36.067100", "运行"],
+              ["QD-EX-01", "示例区金融纠纷调解工作站", "县级", "QD-EX", "调解工作站", "370202",
+               "山东省青岛市市南区中山路1号", "0532-87654321", "2021-01-01", "120.318600",
+               "36.066100", "运行"]],
     finish=_explain_parents,
-)
+    model=Organization,
+    aliases={"机构名称": ("名称",), "机构类型": ("类型",), "电话": ("联系电话",),
+             N_("上级机构编码"): ("上级编码",), "层级": ("机构层级",),
+             "行政区划代码": ("区划代码",)},
+    synonyms={"层级": {"省": "省级", "市": "市级", "区县": "县级", "县区": "县级",
+                       "县": "县级", "区": "县级", "社区": "社区级"},
+              "状态": {"正常": "运行", "停用": "暂停", "注销": "撤销"}},
+    optional={"状态": N_("可省略：新机构为「运行」，已有机构不变")},
+    choices={"层级": lambda: list(LEVELS.values()), "状态": lambda: list(STATUSES.values()),
+             "机构类型": lambda: [k.name for k in OrgKind.select().where(OrgKind.active)
+                              .order_by(OrgKind.sort_order, OrgKind.id)]},
+))
 
 
-def import_stations(path: str | Path, *, actor: str, scope: Organization | None,
-                    filename: str | None = None, progress: Progress | None = None,
-                    dry_run: bool = False) -> ImportResult:
-    return run_import(STATIONS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_stations = STATIONS.run

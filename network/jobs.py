@@ -13,45 +13,10 @@ import threading
 
 import peewee as pw
 
-from .db import N_, BaseModel, db, is_postgres
-from .models import Organization, now
+from .db import db, is_postgres
+from .models import DONE, FAILED, RUNNING, ImportJob, Organization, now
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
-JOB_STATUSES = {PENDING: N_("等待中"), RUNNING: N_("进行中"), DONE: N_("已完成"),
-                FAILED: N_("失败")}
 MAX_STORED_ERRORS = 1000
-
-
-class ImportJob(BaseModel):
-    kind = pw.CharField(max_length=20)
-    # A check validates the uploaded file for the preview and keeps nothing; the import
-    # proper runs only once the user confirms.
-    dry_run = pw.BooleanField(default=False)
-    username = pw.CharField(max_length=80, index=True)
-    scope_path = pw.CharField(max_length=255, default="")
-    filename = pw.CharField(max_length=255, default="")
-    status = pw.CharField(max_length=10, default=PENDING, choices=list(JOB_STATUSES.items()))
-    total = pw.IntegerField(default=0)
-    done = pw.IntegerField(default=0)
-    errors = pw.TextField(default="")
-    summary = pw.TextField(default="")
-    created_at = pw.DateTimeField(default=now)
-    finished_at = pw.DateTimeField(null=True)
-
-    @property
-    def error_list(self) -> list[dict]:
-        return json.loads(self.errors) if self.errors else []
-
-    @property
-    def counts(self) -> dict:
-        return json.loads(self.summary) if self.summary else {}
-
-    def scope(self) -> Organization | None:
-        """The jurisdiction the job was started with (None: the whole network)."""
-        if not self.scope_path:
-            return None
-        found = Organization.get_or_none(Organization.path == self.scope_path)
-        return found or Organization(id=0, path=self.scope_path, name="", code="")
 
 
 _live: dict[int, tuple[int, int]] = {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import peewee as pw
 
@@ -30,6 +31,10 @@ DEFAULT_KINDS = [
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+JOB_STATUSES = {PENDING: N_("等待中"), RUNNING: N_("进行中"), DONE: N_("已完成"),
+                FAILED: N_("失败")}
 
 
 class OrgKind(BaseModel):
@@ -78,10 +83,69 @@ class Organization(BaseModel):
     def level_label(self) -> str:
         return LEVELS.get(self.level, str(self.level))
 
-    @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
 
     def contains(self, other: Organization) -> bool:
         """True when `other` is this organisation or lies below it."""
         return bool(other.path) and other.path.startswith(self.path)
+
+
+class Setting(BaseModel):
+    """A value an administrator changed; every other setting reads its declared default."""
+
+    key = pw.CharField(max_length=60, unique=True)
+    value = pw.CharField(max_length=100)
+    updated_by = pw.CharField(max_length=80, default="")
+    updated_at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
+
+
+class ImportJob(BaseModel):
+    kind = pw.CharField(max_length=20)
+    # A check validates the uploaded file for the preview and keeps nothing; the import
+    # proper runs only once the user confirms.
+    dry_run = pw.BooleanField(default=False)
+    username = pw.CharField(max_length=80, index=True)
+    scope_path = pw.CharField(max_length=255, default="")
+    filename = pw.CharField(max_length=255, default="")
+    status = pw.CharField(max_length=10, default=PENDING, choices=list(JOB_STATUSES.items()))
+    total = pw.IntegerField(default=0)
+    done = pw.IntegerField(default=0)
+    errors = pw.TextField(default="")
+    summary = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=now)
+    finished_at = pw.DateTimeField(null=True)
+
+
+    @property
+    def counts(self) -> dict:
+        return json.loads(self.summary) if self.summary else {}
+
+    def scope(self) -> Organization | None:
+        """The jurisdiction the job was started with (None: the whole network)."""
+        if not self.scope_path:
+            return None
+        found = Organization.get_or_none(Organization.path == self.scope_path)
+        return found or Organization(id=0, path=self.scope_path, name="", code="")
+
+
+class AuditLog(BaseModel):
+    created_at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0),
+                                  index=True, verbose_name=N_("时间"))
+    actor = pw.CharField(max_length=80, default="", index=True, verbose_name=N_("操作人"))
+    action = pw.CharField(max_length=20, index=True, verbose_name=N_("操作"))
+    table = pw.CharField(max_length=40, index=True, verbose_name=N_("对象类型"))
+    object_id = pw.CharField(max_length=40, default="", verbose_name=N_("对象编号"))
+    object_repr = pw.CharField(max_length=200, default="", verbose_name=N_("对象"))
+    changes = pw.TextField(default="", verbose_name=N_("变更内容"))
+    # Path of the organisation the record belongs to, so a scoped manager sees only the
+    # trail of their own subtree.
+    org_path = pw.CharField(max_length=255, default="", index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at} {self.actor} {self.action} {self.table}:{self.object_id}"
+
+    @property
+    def changes_dict(self) -> dict:
+        try:
+            return json.loads(self.changes) if self.changes else {}
+        except ValueError:
+            return {}

@@ -16,6 +16,7 @@ import peewee as pw
 from . import audit
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
+from .fields import FieldKit
 from .models import (
     CITY,
     CLOSED,
@@ -34,6 +35,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,31}$")
 DIVISION_RE = re.compile(r"^\d{6}$")
 PHONE_RE = re.compile(r"^[0-9+\-() 转]{5,30}$")
 
+ORG_FIELDS = FieldKit(Organization)
 FIELDS = ["code", "name", "level", "parent", "kind", "division_code", "address", "phone",
           "founded", "longitude", "latitude", "status"]
 
@@ -63,19 +65,10 @@ def _clean(data: dict[str, Any], instance: Organization | None) -> dict[str, Any
     errors: dict[str, Msg] = {}
     out: dict[str, Any] = {}
 
-    def text(name: str, limit: int, required: bool = False) -> None:
-        if name not in data:
-            return
-        value = data[name]
-        # NUL is dropped: PostgreSQL refuses it in any text, SQLite would store it silently.
-        value = "" if value is None else str(value).replace("\x00", "").strip()
-        if required and not value:
-            errors[name] = Msg("必填")
-        elif len(value) > limit:
-            errors[name] = Msg("不能超过%(n)d个字符", n=limit)
-        out[name] = value or (None if not required else value)
+    def text(name: str) -> None:
+        ORG_FIELDS.text(data, name, out, errors)
 
-    text("code", 32, required=True)
+    text("code")
     if "code" in out and out["code"] and "code" not in errors:
         if not CODE_RE.match(out["code"]):
             errors["code"] = Msg("机构编码只能包含字母、数字、-、_、.，且不超过32位")
@@ -85,12 +78,12 @@ def _clean(data: dict[str, Any], instance: Organization | None) -> dict[str, Any
                 clash = clash.where(Organization.id != instance.id)
             if clash.exists():
                 errors["code"] = Msg("机构编码「%(code)s」已存在", code=out["code"])
-    text("name", 100, required=True)
-    text("address", 200)
-    text("phone", 30)
+    text("name")
+    text("address")
+    text("phone")
     if out.get("phone") and "phone" not in errors and not PHONE_RE.match(out["phone"]):
         errors["phone"] = Msg("电话格式不正确")
-    text("division_code", 6)
+    text("division_code")
     if out.get("division_code") and not DIVISION_RE.match(out["division_code"]):
         errors["division_code"] = Msg("行政区划代码应为6位数字（GB/T 2260）")
 

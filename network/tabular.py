@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cells import safe_row
 from .errors import DomainError, Msg
 
 CSV_EXTENSIONS = (".csv", ".txt")
@@ -202,30 +203,51 @@ def write_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     """CSV with a BOM, so Excel on Windows shows the Chinese headers correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([[cell_text(c) for c in row] for row in rows])
+    writer.writerow(safe_row(headers))
+    writer.writerows([safe_row(cell_text(c) for c in row) for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1") -> bytes:
-    """XLSX whose cells are all text-formatted, so Excel keeps codes like 0012 as typed."""
+def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Sheet1",
+               notes: tuple[list[str], list[list[str]]] | None = None) -> bytes:
+    """XLSX whose cells are all text-formatted, so Excel keeps codes like 0012 as typed;
+    `notes` (headers, rows) becomes a second sheet 说明, which imports never read."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append(headers)
+    sheet.append(safe_row(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([cell_text(c) for c in row])
+        sheet.append(safe_row(cell_text(c) for c in row))
     for index, header in enumerate(headers, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, len(header) * 2 + 4)
         sheet.column_dimensions[letter].number_format = "@"
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             cell.number_format = "@"
+    if notes is not None:
+        _notes_sheet(book.create_sheet("说明"), *notes)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _notes_sheet(sheet: Any, headers: list[str], rows: list[list[str]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, _header in enumerate(headers, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        longest = max(len(str(sheet.cell(row=r, column=index).value or ""))
+                      for r in range(1, len(rows) + 2))
+        sheet.column_dimensions[letter].width = min(60, max(8, longest * 2 + 2))
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")

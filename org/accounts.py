@@ -2,86 +2,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
 from typing import Any
 
-import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from network import audit
-from network.db import N_, BaseModel, db
+from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 
-from .models import Mediator
+from . import throttle
+from .models import ADMIN, MANAGER, MEDIATOR, RANK, ROLES, TRAINER, ApiToken, Mediator, User
+from .passwords import password_problem
 
-ADMIN, MANAGER, TRAINER, MEDIATOR = "admin", "manager", "trainer", "mediator"
-ROLES = {ADMIN: N_("系统管理员"), MANAGER: N_("管理员"), TRAINER: N_("培训管理员"),
-         MEDIATOR: N_("调解员")}
-RANK = {ADMIN: 3, MANAGER: 2, TRAINER: 1, MEDIATOR: 0}
-
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+LOCK_MINUTES = int(throttle.LOCK.total_seconds() // 60)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
-MIN_PASSWORD = 8
-
-
-class User(BaseModel):
-    class Meta:
-        table_name = "account"
-
-    username = pw.CharField(max_length=40, unique=True, verbose_name=N_("用户名"))
-    display_name = pw.CharField(max_length=50, default="", verbose_name=N_("姓名"))
-    password_hash = pw.CharField(max_length=255)
-    role = pw.CharField(max_length=10, choices=list(ROLES.items()), verbose_name=N_("角色"))
-    organization = pw.ForeignKeyField(Organization, null=True, backref="users",
-                                      on_delete="RESTRICT", verbose_name=N_("所属机构"))
-    mediator = pw.ForeignKeyField(Mediator, null=True, backref="users", on_delete="RESTRICT",
-                                  verbose_name=N_("调解员"))
-    active = pw.BooleanField(default=True, verbose_name=N_("启用"))
-    failed_logins = pw.IntegerField(default=0)
-    locked_until = pw.DateTimeField(null=True, verbose_name=N_("锁定至"))
-    locale = pw.CharField(max_length=10, null=True)
-    last_login = pw.DateTimeField(null=True, verbose_name=N_("最近登录"))
-    created_at = pw.DateTimeField(default=now)
-
-    def __str__(self) -> str:
-        return self.username
-
-    # flask-login reads these four; they are plain attributes, nothing web-specific.
-    @property
-    def is_active(self) -> bool:
-        return bool(self.active)
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    @property
-    def is_anonymous(self) -> bool:
-        return False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ADMIN
-
-
-class ApiToken(BaseModel):
-    """Only a hash is stored: a leaked database does not leak working tokens."""
-
-    user = pw.ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
-    token_hash = pw.CharField(max_length=64, unique=True)
-    created_at = pw.DateTimeField(default=now)
-    last_used = pw.DateTimeField(null=True)
 
 
 def scope_of(user: User) -> Organization | None:
@@ -125,8 +64,10 @@ def _clean_user(data: dict[str, Any], instance: User | None) -> dict[str, Any]:
             errors["role"] = Msg("角色应为：admin、manager、trainer、mediator")
         out["role"] = data["role"]
     if data.get("password") not in (None, ""):
-        if len(data["password"]) < MIN_PASSWORD:
-            errors["password"] = Msg("密码至少%(n)d位", n=MIN_PASSWORD)
+        problem = password_problem(str(data["password"]),
+                                   out.get("username", instance.username if instance else ""))
+        if problem is not None:
+            errors["password"] = problem
         else:
             out["password_hash"] = hash_password(data["password"])
     elif instance is None:
@@ -176,14 +117,6 @@ def _check_rights(actor: User, role: str, org: Organization | None) -> None:
         raise OutOfScope(Msg("账号所属机构超出您的管辖范围"))
 
 
-def user_in_scope(user: User, scope: Organization | None) -> bool:
-    if scope is None:
-        return True
-    org = user.organization
-    if org is None and user.mediator_id:
-        org = user.mediator.station
-    return org is not None and scope.contains(org)
-
 
 def create_user(data: dict[str, Any], *, actor: User | None) -> User:
     """Create an account; `actor` None means the command line (a system administrator)."""
@@ -222,39 +155,63 @@ def update_user(user: User, data: dict[str, Any], *, actor: User | None) -> User
     return user
 
 
-def authenticate(username: str, password: str, *, at: dt.datetime | None = None) -> User:
-    """Check a password; the 5th failure in a row locks the account for 15 minutes.
+class Throttled(DomainError):
+    """Too many failed log-ins from one address: the answer is 429, not a form error."""
 
-    The same message answers an unknown user and a wrong password, so the form does not tell
-    which usernames exist.
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of the same kind as real ones, checked when the user does not exist, so a
+    missing account costs the same scrypt time as a wrong password (no timing oracle)."""
+    return hash_password(secrets.token_hex(16))
+
+
+def _minutes(until: dt.datetime, at: dt.datetime) -> int:
+    return max(1, -int(-(until - at).total_seconds() // 60))
+
+
+def authenticate(username: str, password: str, *, address: str = "",
+                 at: dt.datetime | None = None) -> User:
+    """Check a password from network `address`; the 5th failure in a row for an account
+    locks it for 15 minutes for that address only, the 20th failure of an address within
+    15 minutes stops the address (see org.throttle).
+
+    An unknown user and a wrong password get the same message, the same lock and the same
+    scrypt work, so neither the form nor its timing tells which usernames exist.
     """
     at = at or now()
-    user = User.get_or_none(User.username == (username or "").strip())
-    bad = DomainError(Msg("用户名或密码错误"))
-    if user is None:
-        raise bad
-    if user.locked_until and user.locked_until > at:
-        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
-        raise DomainError(Msg("账号已锁定，请%(m)d分钟后再试", m=minutes))
-    if not check_password_hash(user.password_hash, password or ""):
+    name = (username or "").strip()
+    by_address, by_account = throttle.address_key(address), throttle.account_key(name, address)
+    until = throttle.locked_until(by_address, at)
+    if until:
+        raise Throttled(Msg("登录失败次数过多，请%(m)d分钟后再试", m=_minutes(until, at)))
+    until = throttle.locked_until(by_account, at)
+    if until:
+        raise DomainError(Msg("账号已锁定，请%(m)d分钟后再试", m=_minutes(until, at)))
+    user = User.get_or_none(User.username == name) if name else None
+    right = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
+    if user is None or not right:
         # Raise only after the block: an exception inside db.atomic() would roll back the
         # failure count and the lock it is meant to record.
         with db.atomic():
-            user.failed_logins = (user.failed_logins or 0) + 1
-            locked = user.failed_logins >= MAX_FAILURES
-            if locked:
-                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-            audit.record(user.username, "lock" if locked else "login_failed", "user", user.id,
-                         user.username,
-                         org_path=user.organization.path if user.organization_id else "")
-            user.save()
+            throttle.record_failure(by_address, throttle.ADDRESS_FAILURES, at)
+            locked = throttle.record_failure(by_account, throttle.ACCOUNT_FAILURES, at)
+            if user is not None:
+                # Shown to administrators in the account list; the lock itself is above.
+                user.failed_logins = 0 if locked else (user.failed_logins or 0) + 1
+                if locked:
+                    user.locked_until = locked
+                audit.record(user.username, "lock" if locked else "login_failed", "user",
+                             user.id, user.username, {"address": address} if address else None,
+                             org_path=user.organization.path if user.organization_id else "")
+                user.save()
         if locked:
             raise DomainError(Msg("连续%(n)d次密码错误，账号已锁定%(m)d分钟",
-                                  n=MAX_FAILURES, m=LOCK_MINUTES))
-        raise bad
+                                  n=throttle.ACCOUNT_FAILURES, m=LOCK_MINUTES))
+        raise DomainError(Msg("用户名或密码错误"))
     if not user.active:
         raise DomainError(Msg("账号已停用"))
+    throttle.clear(by_account)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login = at
@@ -284,6 +241,22 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+def follow_station(mediator: Mediator, station: Organization, *, actor: str) -> int:
+    """A mediator's accounts move with them: their organisation is the one whose managers see
+    and manage them, and whose subtree scopes them. Call inside the move's transaction."""
+    moved = 0
+    for user in User.select().where((User.mediator == mediator) & (User.role == MEDIATOR)
+                                    & (User.organization.is_null()
+                                       | (User.organization != station.id))):
+        before = str(user.organization) if user.organization_id else None
+        user.organization = station
+        user.save(only=[User.organization])
+        audit.record(actor, "update", "user", user.id, user.username,
+                     {"organization": [before, str(station)]}, org_path=station.path)
+        moved += 1
+    return moved
+
+
 def unlock_user(user: User, *, actor: User | None) -> User:
     """Lift a lockout before its 15 minutes are up (the owner called the administrator)."""
     if actor is not None:
@@ -293,6 +266,7 @@ def unlock_user(user: User, *, actor: User | None) -> User:
         user.locked_until = None
         user.failed_logins = 0
         user.save(only=[User.locked_until, User.failed_logins])
+        throttle.clear_account(user.username)
         audit.record(actor.username if actor else "cli", "unlock", "user", user.id,
                      user.username, {"locked_until": [before[0], None],
                                      "failed_logins": [before[1], 0]},

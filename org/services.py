@@ -8,65 +8,29 @@ from typing import Any
 import peewee as pw
 
 from network import audit
+from network.dates import parse_date
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import FieldKit
 from network.models import CLOSED, Organization, now
 
-from .accounts import User
-from .identity import check_id_number, check_mobile, mask_id_number, mask_mobile
+from .accounts import User, follow_station
+from .identity import check_id_number, check_mobile, mask_identifiers
 from .models import (
     ASSIGNMENT_KINDS,
     EDUCATION,
-    EMPLOYMENT,
-    GENDERS,
-    MEDIATOR_STATUSES,
     POLITICAL,
     Assignment,
     Mediator,
 )
 
+MEDIATOR_FIELDS = FieldKit(Mediator)
 STAFF_NO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
 FIELDS = ["staff_no", "name", "gender", "id_number", "birth_date", "mobile", "education",
           "speciality", "political_status", "employment", "employer", "joined", "status",
           "station"]
 
 
-def _by_code_or_label(value: Any, table: dict[str, str]) -> str | None:
-    """Accept a stored code (`M`) or its Chinese label (`男`)."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    if value in table:
-        return value
-    for code, label in table.items():
-        if label == value:
-            return code
-    return None
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if type(value) is str and len(value) == 10:  # YYYY-MM-DD, as nearly every file has it
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        parts = text.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-            except ValueError:
-                pass
-        raise ValueError(Msg("日期格式应为 YYYY-MM-DD")) from None
 
 
 def in_scope(mediator: Mediator, scope: Organization | None) -> bool:
@@ -85,17 +49,10 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     errors: dict[str, Msg] = {}
     out: dict[str, Any] = {}
 
-    def text(name: str, limit: int, required: bool = False) -> None:
-        if name not in data:
-            return
-        value = "" if data[name] is None else str(data[name]).replace("\x00", "").strip()
-        if required and not value:
-            errors[name] = Msg("必填")
-        elif len(value) > limit:
-            errors[name] = Msg("不能超过%(n)d个字符", n=limit)
-        out[name] = value if (value or required) else None
+    def text(name: str) -> None:
+        MEDIATOR_FIELDS.text(data, name, out, errors)
 
-    text("staff_no", 32, required=True)
+    text("staff_no")
     if out.get("staff_no") and "staff_no" not in errors:
         if not STAFF_NO_RE.match(out["staff_no"]):
             errors["staff_no"] = Msg("工号只能包含字母、数字、-、_")
@@ -105,20 +62,12 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
                 clash = clash.where(Mediator.id != instance.id)
             if clash.exists():
                 errors["staff_no"] = Msg("工号「%(no)s」已存在", no=out["staff_no"])
-    text("name", 50, required=True)
-    text("speciality", 100)
-    text("employer", 100)
-    for name, table, label in (("gender", GENDERS, Msg("性别")),
-                               ("employment", EMPLOYMENT, Msg("专兼职")),
-                               ("status", MEDIATOR_STATUSES, Msg("状态"))):
-        if name in data:
-            if data[name] in (None, "") and name != "gender":
-                continue
-            code = _by_code_or_label(data[name], table)
-            if code is None:
-                errors[name] = Msg("%(label)s应为：%(choices)s", label=label,
-                                   choices="、".join(table.values()))
-            out[name] = code
+    text("name")
+    text("speciality")
+    text("employer")
+    for name, label in (("gender", Msg("性别")), ("employment", Msg("专兼职")),
+                        ("status", Msg("状态"))):
+        MEDIATOR_FIELDS.choice(data, name, out, errors, label=label)
     for name, choices, label in (("education", EDUCATION, Msg("学历")),
                                  ("political_status", POLITICAL, Msg("政治面貌"))):
         if name in data:
@@ -180,22 +129,8 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
     return out
 
 
-MASKS = {"id_number": mask_id_number, "mobile": mask_mobile}
-
-
-def _masked(changes: dict) -> dict:
-    """Identifiers masked for the audit trail: the trail is readable by more people than may
-    see a full 身份证号 (a reveal is itself audited). Works on snapshots and on diffs."""
-    out = dict(changes)
-    for name, mask in MASKS.items():
-        if name in out:
-            value = out[name]
-            out[name] = [mask(v) for v in value] if isinstance(value, list) else mask(value)
-    return out
-
-
 def _audit_snapshot(mediator: Mediator) -> dict:
-    return _masked(audit.snapshot(mediator, FIELDS))
+    return mask_identifiers(audit.snapshot(mediator, FIELDS))
 
 
 def create_mediator(data: dict[str, Any], *, actor: str, scope: Organization | None,
@@ -235,7 +170,7 @@ def update_mediator(mediator: Mediator, data: dict[str, Any], *, actor: str,
             setattr(mediator, key, value)
         mediator.updated_at = now()
         mediator.save()
-        changes = _masked(audit.diff(before, audit.snapshot(mediator, FIELDS)))
+        changes = mask_identifiers(audit.diff(before, audit.snapshot(mediator, FIELDS)))
         changes.pop("station", None)
         if changes:
             audit.record(actor, "update", "mediator", mediator.id, str(mediator), changes,
@@ -276,6 +211,7 @@ def move_mediator(mediator: Mediator, station: Organization, *, actor: str,
         mediator.station = station
         mediator.updated_at = now()
         mediator.save(only=[Mediator.station, Mediator.updated_at])
+        follow_station(mediator, station, actor=actor)
         audit.record(actor, "move", "mediator", mediator.id, str(mediator),
                      {"station": [str(old_station), str(station)], "date": on.isoformat()},
                      org_path=station.path)

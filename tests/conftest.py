@@ -67,17 +67,55 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def database(database_url, tmp_path_factory):
-    """The migrated, empty schema (built from the migrations, never from create_tables)."""
+    """The migrated schema (built from the migrations, never from create_tables), holding only
+    what the migrations seed (reference data such as the organisation kinds)."""
     os.environ["PORTAL_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
     open_database(database_url)
     from admin.schema import upgrade
 
     upgrade()
+    SEEDED.clear()
+    SEEDED.update(snapshot_tables())
     return db
 
 
+# Every row the migrations left, table by table, taken once after upgrade() and put back after
+# each test's truncation: a test starts from what a fresh install holds, whatever a migration
+# seeds (nothing here names a table, so a new data migration needs no change to this file).
+SEEDED: dict[str, tuple[list[str], list[tuple]]] = {}
+
+
+def _tables() -> list[str]:
+    return [t for t in db.get_tables() if t != "migratehistory"]
+
+
+def snapshot_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """(column names, rows) of every non-empty table."""
+    out = {}
+    for table in _tables():
+        cursor = db.execute_sql(f'SELECT * FROM "{table}"')
+        rows = cursor.fetchall()
+        if rows:
+            out[table] = ([c[0] for c in cursor.description], rows)
+    return out
+
+
+def _restore_seeded() -> None:
+    for table, (columns, rows) in SEEDED.items():
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join([db.param] * len(columns))
+        db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        if is_postgres():  # serial columns continue after the restored ids
+            for column in columns:
+                sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, %s)",
+                                          (table, column)).fetchone()[0]
+                if sequence:
+                    db.execute_sql(f'SELECT setval(%s, (SELECT MAX("{column}") FROM '
+                                   f'"{table}"))', (sequence,))
+
+
 def _truncate() -> None:
-    tables = [t for t in db.get_tables() if t != "migratehistory"]
+    tables = _tables()
     if is_postgres():
         db.execute_sql("TRUNCATE {} RESTART IDENTITY CASCADE".format(
             ", ".join(f'"{t}"' for t in tables)))
@@ -89,11 +127,14 @@ def _truncate() -> None:
                 "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")]:
             db.execute_sql("DELETE FROM sqlite_sequence")
         db.execute_sql("PRAGMA foreign_keys = ON")
+    with db.atomic():
+        _restore_seeded()
 
 
 @pytest.fixture(autouse=True)
 def clean_db(request):
-    """Every test starts from empty tables (only when it uses the database)."""
+    """Every test starts from a freshly migrated database: empty tables but for the rows the
+    migrations seed (only when it uses the database)."""
     yield
     if "database" in request.fixturenames:
         db.connect(reuse_if_open=True)
@@ -121,6 +162,8 @@ def runner(app, database):
 
 @pytest.fixture
 def kinds(database):
+    """The organisation kinds: seeded by migration 010, so this only names the dependency
+    (and keeps working if a test emptied the table)."""
     from network.models import DEFAULT_KINDS
     from network.services import ensure_kinds
 
@@ -225,3 +268,61 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+# --- cases: the factory and the hand-counted ledger the KPI tests count against -------------
+
+@pytest.fixture
+def make_case(database):
+    from evaluation.services import create_case
+
+    counter = {"n": 0}
+
+    def make(station, mediator, received, closed=None, result="调解中", amount="1000.00",
+             agreed=None, method="线下", judicial="否", fulfilment=None, case_no=None,
+             dispute_type="信用卡", source="当事人申请"):
+        counter["n"] += 1
+        return create_case({
+            "case_no": case_no or f"C{counter['n']:05d}", "station": station,
+            "mediator": mediator, "received": received, "closed": closed,
+            "dispute_type": dispute_type, "amount_involved": amount, "agreed_amount": agreed,
+            "result": result, "method": method, "source": source,
+            "judicial_confirmed": judicial, "fulfilment": fulfilment,
+        }, actor="test", scope=None)
+
+    return make
+
+
+@pytest.fixture
+def ledger(network, make_mediator, make_case):
+    """Seven cases of Q1 2024 (days = 结案日期 − 受理日期):
+
+    case  station    受理     结案     result  method  标的      协议     确认 履行    days
+    A     QD-02-01   01-10   01-20   成功    线上    10000.00  8000.00  是   已履行   10
+    B     QD-02-01   01-15   02-05   不成功  线下     5000.50  -        否   -        21
+    C     QD-02-02   01-31   02-01   撤回    线下     2000.00  -        否   -         1
+    D     QD-02-02   02-10   -       调解中  线下     3000.00  -        否   -         -
+    E     QD-11-01   02-03   03-04   成功    线下     1000.25  1000.25  否   -        30
+    F     QD-02-01   02-20   02-25   成功    线上      600.00   500.00  是   部分履行  5
+    G     QD-02      03-10   03-12   成功    线下      100.00    50.00  否   未履行    2
+    """
+    d = dt.date
+    m1 = make_mediator(network["room1"])
+    m2 = make_mediator(network["room2"])
+    m3 = make_mediator(network["room3"])
+    m4 = make_mediator(network["shinan"])
+    cases = {
+        "A": make_case(network["room1"], m1, d(2024, 1, 10), d(2024, 1, 20), "调解成功",
+                       "10000.00", "8000.00", "线上", "是", "已履行"),
+        "B": make_case(network["room1"], m1, d(2024, 1, 15), d(2024, 2, 5), "调解不成功",
+                       "5000.50"),
+        "C": make_case(network["room2"], m2, d(2024, 1, 31), d(2024, 2, 1), "撤回", "2000.00"),
+        "D": make_case(network["room2"], m2, d(2024, 2, 10), None, "调解中", "3000.00"),
+        "E": make_case(network["room3"], m3, d(2024, 2, 3), d(2024, 3, 4), "调解成功",
+                       "1000.25", "1000.25"),
+        "F": make_case(network["room1"], m1, d(2024, 2, 20), d(2024, 2, 25), "调解成功",
+                       "600.00", "500.00", "线上", "是", "部分履行"),
+        "G": make_case(network["shinan"], m4, d(2024, 3, 10), d(2024, 3, 12), "调解成功",
+                       "100.00", "50.00", "线下", "否", "未履行"),
+    }
+    return {**network, "cases": cases, "mediators": [m1, m2, m3, m4]}

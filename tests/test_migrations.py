@@ -16,7 +16,7 @@ from admin.schema import MIGRATIONS_DIR
 from network.db import SQLITE_PRAGMAS, BaseModel
 from tests.conftest import is_postgres_url, pg_scratch_database
 
-DOMAIN_PACKAGES = ["network", "org", "training", "evaluation"]
+DOMAIN_PACKAGES = ["network", "org", "training", "evaluation", "promotion"]
 HISTORY_TABLE = "migratehistory"
 
 

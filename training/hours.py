@@ -97,8 +97,9 @@ def _window(query: pw.ModelSelect, start_date: dt.date | None, end_date: dt.date
 
 
 def _by_mediator(columns: list, mediator_ids: MediatorIds, start_date, end_date, kinds,
-                 group_by: list) -> list[tuple]:
-    """Rows of `columns` over the attendance of the window, grouped, for the ids asked."""
+                 group_by: list | None) -> list[tuple]:
+    """Rows of `columns` over the attendance of the window, grouped by mediator and
+    `group_by` (None: one row per record, not grouped), for the ids asked."""
 
     def run(ids_condition) -> list[tuple]:
         query = (Attendance.select(Attendance.mediator, *columns)
@@ -106,6 +107,8 @@ def _by_mediator(columns: list, mediator_ids: MediatorIds, start_date, end_date,
         query = _window(query, start_date, end_date, kinds)
         if ids_condition is not None:
             query = query.where(ids_condition)
+        if group_by is None:  # plain ids, one row per record: straight from the cursor
+            return list(db.execute(query))
         return list(query.group_by(Attendance.mediator, *group_by).tuples())
 
     if mediator_ids is None:
@@ -163,6 +166,23 @@ def participations(mediator_ids: MediatorIds, start_date: dt.date | None,
     for mediator_id, count in _by_mediator([pw.fn.COUNT(Attendance.id)], mediator_ids,
                                            start_date, end_date, kinds, []):
         result[mediator_id] = count
+    return result
+
+
+def credited_records(mediator_ids: MediatorIds, start_date: dt.date | None,
+                     end_date: dt.date | None, kinds: Iterable[str] | None = None
+                     ) -> dict[int, list[tuple[int, Decimal]]]:
+    """(attendance id, credited hours) of each record `credited_hours` sums, per mediator,
+    by id: the evidence a promotion round freezes with its figures."""
+    result: dict[int, list[tuple[int, Decimal]]] = {m: [] for m in _keys(mediator_ids)}
+    for mediator_id, record_id, credited in _by_mediator(
+            [Attendance.id, Attendance.credited], mediator_ids, start_date, end_date, kinds,
+            None):
+        if not isinstance(credited, Decimal):  # SQLite's cursor gives a number
+            credited = _decimal(credited)
+        result.setdefault(mediator_id, []).append((record_id, credited))
+    for records in result.values():
+        records.sort()
     return result
 
 

@@ -6,7 +6,6 @@ updates by key: a session by 场次编号, an attendance record by 场次编号 
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from network.db import N_
@@ -18,15 +17,14 @@ from network.imports import (
     ImportContext,
     ImportResult,
     ImportSpec,
-    Progress,
     out_of_scope,
-    run_import,
+    register,
 )
 from network.models import Organization
 from org.models import Mediator
 
 from .attendance import clean_minutes, save_attendance, status_code
-from .models import CANCELLED, Session
+from .models import ATTENDANCE_STATUSES, CANCELLED, Session, TrainingKind
 from .rollup import refresh_sessions
 from .sessions import clean_session, create_session, update_session
 
@@ -76,16 +74,22 @@ def _import_session(row: dict[str, str], ctx: ImportContext) -> str:
     return UPDATED
 
 
-SESSIONS = ImportSpec(
+SESSIONS = register(ImportSpec(
     kind="sessions",
+    label=N_("培训场次"),
+    help="Import training sessions (培训场次) from FILE; re-importing updates by 场次编号.",
     audit_table="training_session",
     columns=SESSION_COLUMNS,
     key="场次编号",
     apply=_import_session,
-    example=["PX-2026-001", "金融纠纷调解实务", "年度培训", "QD-EX", "2026-03-10 09:00",
-             "2026-03-10 12:00", "3", "市调解中心三楼会议室", "王老师", "40"],
+    examples=[["PX-2026-001", "金融纠纷调解实务", "年度培训", "QD-EX-01", "2026-03-10 09:00",
+               "2026-03-10 12:00", "3", "市调解中心三楼会议室", "王老师", "40"]],
     field_columns={"start_day": "开始时间", "enrol_deadline": "开始时间"},
-)
+    model=Session,
+    aliases={"课程名称": ("课程", "培训名称"), "培训类型": ("类型",), "主办机构编码": ("主办机构",),
+             "主讲人": ("授课人", "讲师"), "地点": ("培训地点",)},
+    choices={"培训类型": lambda: [k.name for k in TrainingKind.select().order_by(TrainingKind.id)]},
+))
 
 
 def _prepare_attendance(ctx: ImportContext, scanned: dict[str, set[str]]) -> None:
@@ -138,30 +142,28 @@ def _refresh_figures(ctx: ImportContext, result: ImportResult) -> None:
         refresh_sessions(ctx.cache.get("touched", {}))
 
 
-ATTENDANCE = ImportSpec(
+ATTENDANCE = register(ImportSpec(
     kind="attendance",
+    label=N_("培训出勤"),
+    help="Import attendance (出勤情况) from FILE; re-importing updates by 场次编号 + 调解员工号.",
     audit_table="attendance",
     columns=ATTENDANCE_COLUMNS,
     key="场次编号",
     key_columns=("调解员工号",),
     apply=_import_attendance,
-    example=["PX-2026-001", "M0001", "迟到", "150"],
+    examples=[["PX-2026-001", "M0001", "迟到", "150"]],
     field_columns={"minutes": "实到分钟", "status": "出勤情况"},
     prepare=_prepare_attendance,
     scan=("场次编号", "调解员工号"),
     finish=_refresh_figures,
-)
+    aliases={"调解员工号": ("工号",), "出勤情况": ("出勤", "考勤"), "实到分钟": ("实际到课分钟",)},
+    synonyms={"出勤情况": {"到": "出席", "出勤": "出席", "已到": "出席", "未到": "缺席",
+                           "旷课": "缺席", "病假": "请假", "事假": "请假"}},
+    choices={"出勤情况": lambda: list(ATTENDANCE_STATUSES.values())},
+))
 
 
-def import_sessions(path: str | Path, *, actor: str, scope: Organization | None,
-                    filename: str | None = None, progress: Progress | None = None,
-                    dry_run: bool = False) -> ImportResult:
-    return run_import(SESSIONS, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_sessions = SESSIONS.run
 
 
-def import_attendance(path: str | Path, *, actor: str, scope: Organization | None,
-                      filename: str | None = None, progress: Progress | None = None,
-                      dry_run: bool = False) -> ImportResult:
-    return run_import(ATTENDANCE, path, actor=actor, scope=scope, filename=filename,
-                      progress=progress, dry_run=dry_run)
+import_attendance = ATTENDANCE.run

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
+from network import audit
 from network.db import N_, BaseModel
 from network.errors import Msg
 from network.models import Organization, now
@@ -304,3 +305,10 @@ class Notice(BaseModel):
     @property
     def msg(self) -> Msg:
         return Msg.from_dict(json.loads(self.message))
+
+
+audit.register(
+    tables={"training_session": N_("培训场次"), "attendance": N_("培训出勤"),
+            "certificate": N_("培训证书"), "work_day": N_("工作日历"),
+            "training_requirement": N_("培训要求"), "enrolment": N_("报名")},
+)

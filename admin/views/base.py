@@ -1,4 +1,6 @@
-"""One base view for every model: access by role, jurisdiction on every path, audit, export.
+"""The bases every page of the portal is built on: who may open it (RoleAccess), the
+caller's jurisdiction (current_scope, scoped_org), model views scoped on every path
+(ScopedView), plain pages (Page) and the XLSX download.
 
 Flask-Admin routes list/count/search/export through `get_query`, but edit/details by id, bulk
 delete, ajax look-ups and the foreign-key dropdowns of forms do not: each is overridden here
@@ -6,10 +8,23 @@ so that no view can forget one.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from urllib.parse import quote
 
-from flask import flash, g, has_request_context
+import tablib
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
+from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.peewee import ModelView
@@ -17,14 +32,15 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
+from network.cells import safe_cell, safe_row
 from network.errors import DomainError, ValidationError
 from network.models import Organization
+from network.services import CODE_RE
 from network.tree import in_subtree, subtree_ids
-from org.accounts import ADMIN, MANAGER, scope_of
-from org.models import Mediator
+from org.accounts import scope_of
+from org.models import ADMIN, MANAGER, TRAINER, Mediator
 
 from ..forms import CSRFForm, apply_errors, tr
-from .access import RoleAccess
 
 MAX_PK = 2**63 - 1
 MAX_PAGE = 10**6
@@ -63,6 +79,80 @@ def current_scope():
     return g.scope
 
 
+def scoped_org(code: str | None = None, *, pk=None) -> Organization:
+    """The organisation named by `code` (or id `pk`) if it lies in the caller's jurisdiction.
+
+    The one place that answers "may this caller look at that unit": 404 (werkzeug NotFound)
+    when no such unit exists or the text cannot be a code or id, 403 (Forbidden) when it lies
+    outside the scope. Pages let the exception answer; the API and JSON endpoints turn it into
+    their own error body.
+    """
+    org = None
+    if pk is not None:
+        pk = as_pk(pk)
+        org = Organization.get_or_none(Organization.id == pk) if pk is not None else None
+    else:
+        text = (code or "").strip()
+        if CODE_RE.match(text):
+            org = Organization.get_or_none(Organization.code == text)
+    if org is None:
+        abort(404)
+    scope = current_scope()
+    if scope is not None and not scope.contains(org):
+        abort(403)
+    return org
+
+
+def chosen_org() -> Organization | None:
+    """The unit a page is about: `?org=CODE` inside the scope, else the caller's own (the
+    first root for a user who sees everything; None on an empty network)."""
+    code = (request.args.get("org") or "").strip()
+    if code:
+        return scoped_org(code)
+    scope = current_scope()
+    if scope is not None:
+        return scope if scope.id else None
+    return (Organization.select().where(Organization.parent.is_null())
+            .order_by(Organization.code).first())
+
+
+def json_error(status: int, error: str, message: str):
+    return jsonify({"error": error, "message": message}), status
+
+
+def xlsx_download(title: str, headers: list[str], rows: list[list]) -> Response:
+    """An XLSX attachment whose Chinese file name survives (RFC 5987 `filename*`)."""
+    book = tablib.Dataset(*(safe_row(row) for row in rows), headers=safe_row(headers),
+                          title=title[:31])
+    name = f"{title}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
+    response = Response(book.export("xlsx"), mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=export.xlsx; filename*=UTF-8''{quote(name)}")
+    return response
+
+
+class RoleAccess:
+    """Mixin for Flask-Admin views: anonymous users go to the log-in page, a logged-in user
+    whose role is not in `roles` gets 403 (never a redirect loop, never the page)."""
+
+    roles: tuple[str, ...] = (ADMIN, MANAGER)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.role in self.roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+
+class Page(RoleAccess, BaseView):
+    """A plain logged-in page (not a model list) for the roles that watch the network."""
+
+    roles: tuple[str, ...] = (ADMIN, MANAGER, TRAINER)
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Ajax look-up that offers and accepts only rows the view's scope allows."""
 
@@ -85,11 +175,23 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                 part = field ** f"%{term}%"
                 cond = part if cond is None else (cond | part)
             query = query.where(cond)
-        return list(query.order_by(self.model._meta.primary_key).offset(offset or 0)
-                    .limit(min(limit or 10, 50)))
+        # Typed into the URL: past the last row is an empty page, and a negative or huge
+        # number must not reach the driver (OverflowError) or PostgreSQL (negative OFFSET).
+        offset = max(0, offset or 0)
+        if offset > MAX_PK:
+            return []
+        return list(query.order_by(self.model._meta.primary_key).offset(offset)
+                    .limit(min(max(1, limit or 10), 50)))
+
+
+# Columns every table has; the others are labelled by their model field's verbose_name.
+COMMON_LABELS = {"created_at": lazy_gettext("创建时间"), "updated_at": lazy_gettext("更新时间")}
 
 
 class ScopedView(RoleAccess, ModelView):
+    """A model view whose column and form labels come from the model (each field's
+    verbose_name), so a view names only the columns the model does not."""
+
     form_base_class = CSRFForm
     can_view_details = True
     can_export = True
@@ -105,6 +207,19 @@ class ScopedView(RoleAccess, ModelView):
     # {form field: Model} for foreign keys whose choices must follow the scope.
     scoped_refs: dict = {}
     audit_table = ""
+
+    def __init__(self, model, *args, **kwargs):
+        declared = {name: lazy_gettext(field.verbose_name)
+                    for name, field in model._meta.fields.items() if field.verbose_name}
+        self.column_labels = {**COMMON_LABELS, **declared, **(self.column_labels or {})}
+        # Flask-Admin does not pass column labels to forms: the same labels, unless a view
+        # gives a field its own.
+        form_args = {name: dict(options) for name, options in (self.form_args or {}).items()}
+        for name, text in self.column_labels.items():
+            if name in model._meta.fields:
+                form_args.setdefault(name, {}).setdefault("label", text)
+        self.form_args = form_args
+        super().__init__(model, *args, **kwargs)
 
     # --- access -----------------------------------------------------------------------------
 
@@ -265,8 +380,6 @@ class ScopedView(RoleAccess, ModelView):
 
     # --- export -----------------------------------------------------------------------------
     def get_export_name(self, export_type="csv"):
-        import datetime as dt
-
         return f"{self.name}_{dt.datetime.now():%Y%m%d_%H%M%S}.{export_type}"
 
     def _attachment(self, response, export_type):
@@ -275,6 +388,10 @@ class ScopedView(RoleAccess, ModelView):
         response.headers["Content-Disposition"] = (
             f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}")
         return response
+
+    def get_export_value(self, model, name):
+        """Every list export (CSV and XLSX) goes through here: no cell runs as a formula."""
+        return safe_cell(super().get_export_value(model, name))
 
     def _export_csv(self, return_url):
         """CSV with a BOM, so Excel on Windows reads the Chinese correctly."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.peewee.filters import BasePeeweeFilter
+from flask_admin.model import filters as model_filters
 
 from network.models import Organization
 from network.services import CODE_RE
@@ -61,3 +62,21 @@ class SubtreeFilter(BasePeeweeFilter):
 
     def operation(self):
         return lazy_gettext("机构编码（含下级）")
+
+
+class DateFromFilter(BasePeeweeFilter, model_filters.BaseDateFilter):
+    """On or after the day (Flask-Admin's own "greater than" leaves the day out)."""
+
+    def apply(self, query, value):
+        return query.where(self.column >= value)
+
+    def operation(self):
+        return lazy_gettext("起")
+
+
+class DateToFilter(BasePeeweeFilter, model_filters.BaseDateFilter):
+    def apply(self, query, value):
+        return query.where(self.column <= value)
+
+    def operation(self):
+        return lazy_gettext("止")

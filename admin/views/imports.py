@@ -36,34 +36,27 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import FileField, HiddenField, SelectField
 
-from evaluation.imports import CASES, import_cases
 from network import jobs
 from network.db import db
 from network.errors import DomainError, Msg
 from network.imports import (
-    STATIONS,
+    IMPORT_KINDS,
     ImportSpec,
     RowError,
-    header_problem,
-    import_stations,
+    open_import_table,
+    run_import,
     template_file,
 )
-from network.tabular import FileProblem, open_table
-from org.accounts import ADMIN, MANAGER
-from org.imports import MEDIATORS, import_mediators
+from network.models import DONE, FAILED, JOB_STATUSES, ImportJob
+from network.tabular import FileProblem
+from org.models import ADMIN, MANAGER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from .access import RoleAccess
-from .base import current_scope
+from .base import RoleAccess, as_pk, current_scope
 
 log = logging.getLogger(__name__)
 
-KINDS = {
-    "stations": (STATIONS, import_stations, lazy_gettext("机构")),
-    "mediators": (MEDIATORS, import_mediators, lazy_gettext("调解员")),
-    "cases": (CASES, import_cases, lazy_gettext("案件")),
-}
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 500
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -72,7 +65,8 @@ UPLOAD_MAX_AGE = 24 * 3600  # seconds an abandoned upload is kept
 
 
 class UploadForm(CSRFForm):
-    kind = SelectField(lazy_gettext("导入内容"), choices=[(k, v[2]) for k, v in KINDS.items()])
+    kind = SelectField(lazy_gettext("导入内容"),
+                       choices=lambda: [(k, label(s.label)) for k, s in IMPORT_KINDS.items()])
     file = FileField(lazy_gettext("文件（CSV 或 XLSX）"))
 
 
@@ -105,12 +99,12 @@ def run_job(job_id: int, path: str) -> None:
     reporter = None
     job = None
     try:
-        job = jobs.ImportJob.get_by_id(job_id)
+        job = ImportJob.get_by_id(job_id)
         jobs.mark_running(job)
-        importer = KINDS[job.kind][1]
+        spec = IMPORT_KINDS[job.kind]
         reporter = jobs.ProgressReporter(job)
         try:
-            result = importer(path, actor=job.username, scope=job.scope(),
+            result = run_import(spec, path, actor=job.username, scope=job.scope(),
                               filename=job.filename, progress=reporter, dry_run=job.dry_run)
         except Exception:
             log.exception("import job %s failed", job_id)
@@ -118,7 +112,10 @@ def run_job(job_id: int, path: str) -> None:
             jobs.finish(job, ok=False, counts={}, errors=[
                 RowError(0, "", failure).as_dict()])
         else:
-            jobs.finish(job, ok=result.ok, counts=result.counts(),
+            counts = result.counts()
+            if result.mapped:  # what was read as something else, for the preview to name
+                counts["mapped"] = [m.to_dict() for m in result.mapped]
+            jobs.finish(job, ok=result.ok, counts=counts,
                         errors=[e.as_dict() for e in result.errors])
     finally:
         if reporter is not None:
@@ -129,7 +126,7 @@ def run_job(job_id: int, path: str) -> None:
             db.close()
 
 
-def start_job(job: jobs.ImportJob, path: Path) -> None:
+def start_job(job: ImportJob, path: Path) -> None:
     if current_app.config.get("IMPORT_SYNC"):
         run_job(job.id, str(path))
     else:
@@ -154,7 +151,7 @@ class ImportView(RoleAccess, BaseView):
         upload = session.get(SESSION_KEY)
         if not upload or not TOKEN_RE.match(upload.get("token", "")):
             return None
-        if upload.get("kind") not in KINDS or not self._path(upload).is_file():
+        if upload.get("kind") not in IMPORT_KINDS or not self._path(upload).is_file():
             return None
         return upload
 
@@ -171,7 +168,7 @@ class ImportView(RoleAccess, BaseView):
     def index(self):
         form = UploadForm(CombinedMultiDict([request.files, request.form])
                           if request.method == "POST" else None)
-        if request.method == "GET" and request.args.get("kind") in KINDS:
+        if request.method == "GET" and request.args.get("kind") in IMPORT_KINDS:
             form.kind.data = request.args["kind"]
         error = None
         if request.method == "POST":
@@ -182,12 +179,13 @@ class ImportView(RoleAccess, BaseView):
                 error = self._save_upload(form)
                 if error is None:
                     return redirect(url_for(".preview"))
-        recent = (jobs.ImportJob.select()
-                  .where((jobs.ImportJob.username == current_user.username)
-                         & (jobs.ImportJob.dry_run == False))  # noqa: E712 (SQL)
-                  .order_by(jobs.ImportJob.id.desc()).limit(10))
-        return self.render("imports/index.html", form=form, error=error, kinds=KINDS,
-                           recent=list(recent), statuses=jobs.JOB_STATUSES,
+        recent = (ImportJob.select()
+                  .where((ImportJob.username == current_user.username)
+                         & (ImportJob.dry_run == False))  # noqa: E712 (SQL)
+                  .order_by(ImportJob.id.desc()).limit(10))
+        return self.render("imports/index.html", form=form, error=error, kinds=IMPORT_KINDS,
+                           guides={key: spec.guide() for key, spec in IMPORT_KINDS.items()},
+                           recent=list(recent), statuses=JOB_STATUSES,
                            limit_mb=current_app.config.get("IMPORT_MAX_BYTES",
                                                            20 * 1024 * 1024) // (1024 * 1024))
 
@@ -223,22 +221,27 @@ class ImportView(RoleAccess, BaseView):
         if upload is None:
             flash(gettext("没有待导入的文件，请先上传"), "warning")
             return redirect(url_for(".index"))
-        spec, _importer, kind_label = KINDS[upload["kind"]]
-        sample = []
+        spec = IMPORT_KINDS[upload["kind"]]
+        kind_label = label(spec.label)
+        sample, mapped = [], []
         try:
-            table = open_table(self._path(upload), upload["filename"])
-            if header_problem(spec, table.headers) is None:
+            table, mapping = open_import_table(spec, self._path(upload), upload["filename"])
+            if mapping.problem is None:
                 sample = list(islice(table.rows(), PREVIEW_ROWS))
+                mapped = mapping.renamed
         except FileProblem:
             pass  # the check reports it
         check = self._own_job(upload["check"])
+        if "mapped" in check.counts:  # the check names the values it read as others too
+            mapped = [Msg.from_dict(m) for m in check.counts["mapped"]]
         done, total = jobs.live_progress(check)
         count, stored = jobs.stored_errors(check)
         return self.render("imports/preview.html", upload=upload, kind_label=kind_label,
                            headers=spec.headers, sample=sample, check=check,
-                           finished=check.status in (jobs.DONE, jobs.FAILED),
+                           finished=check.status in (DONE, FAILED),
                            counts=check.counts, done=done, total=total,
                            errors=error_rows(stored[:SHOWN_ERRORS]), error_count=count,
+                           mapped=[tr(m) for m in mapped],
                            form=TokenForm(token=upload["token"]))
 
     @expose("/confirm", methods=["POST"])
@@ -249,7 +252,7 @@ class ImportView(RoleAccess, BaseView):
             flash(gettext("上传已失效，请重新上传文件"), "error")
             return redirect(url_for(".index"))
         check = self._own_job(upload["check"])
-        if check.status != jobs.DONE:
+        if check.status != DONE:
             flash(gettext("文件尚未通过校验，不能导入"), "error")
             return redirect(url_for(".preview"))
         session.pop(SESSION_KEY, None)
@@ -264,8 +267,10 @@ class ImportView(RoleAccess, BaseView):
             self._discard()
         return redirect(url_for(".index"))
 
-    def _own_job(self, job_id: int) -> jobs.ImportJob:
-        job = jobs.ImportJob.get_or_none(jobs.ImportJob.id == job_id)
+    def _own_job(self, job_id: int) -> ImportJob:
+        if as_pk(job_id) is None:  # beyond the integer range: the driver would raise
+            abort(404)
+        job = ImportJob.get_or_none(ImportJob.id == job_id)
         if job is None or job.username != current_user.username:
             abort(404)
         return job
@@ -275,8 +280,8 @@ class ImportView(RoleAccess, BaseView):
         job = self._own_job(job_id)
         count, stored = jobs.stored_errors(job)
         done, total = jobs.live_progress(job)
-        return self.render("imports/job.html", job=job, kind_label=KINDS[job.kind][2],
-                           statuses=jobs.JOB_STATUSES, counts=job.counts, done=done,
+        return self.render("imports/job.html", job=job, kind_label=label(IMPORT_KINDS[job.kind].label),
+                           statuses=JOB_STATUSES, counts=job.counts, done=done,
                            total=total, errors=error_rows(stored), error_count=count)
 
     @expose("/job/<int:job_id>/status")
@@ -286,19 +291,19 @@ class ImportView(RoleAccess, BaseView):
         count, _ = jobs.stored_errors(job)
         return jsonify({"id": job.id, "status": job.status, "done": done, "total": total,
                         "percent": round(100 * done / total) if total else 0,
-                        "finished": job.status in (jobs.DONE, jobs.FAILED),
+                        "finished": job.status in (DONE, FAILED),
                         "counts": job.counts, "error_count": count})
 
     @expose("/template/<kind>.<fmt>")
     def template(self, kind: str, fmt: str):
-        if kind not in KINDS or fmt not in ("csv", "xlsx"):
+        if kind not in IMPORT_KINDS or fmt not in ("csv", "xlsx"):
             abort(404)
-        spec: ImportSpec = KINDS[kind][0]
+        spec: ImportSpec = IMPORT_KINDS[kind]
         try:
             body = template_file(spec, fmt)
         except DomainError:
             abort(404)
-        name = gettext("%(kind)s导入模板", kind=KINDS[kind][2]) + f".{fmt}"
+        name = gettext("%(kind)s导入模板", kind=label(IMPORT_KINDS[kind].label)) + f".{fmt}"
         response = make_response(body)
         response.mimetype = ("text/csv" if fmt == "csv" else
                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

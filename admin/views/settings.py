@@ -1,7 +1,8 @@
-"""考核参数: the administrator edits every tunable of evaluation.settings on one page.
+"""系统参数: the administrator edits every package's settings on one page.
 
-The form is built from the SETTINGS registry (one text field per entry, grouped as declared), so
-a new setting appears here without touching the page. Saving goes through update_settings:
+The form is built from network.settings' registry (one text field per entry, grouped as
+declared, with its type, limits and help), so a new setting of any package appears here
+without touching the page. Saving goes through update_settings:
 every value is checked first and a wrong one is shown on its field with nothing saved.
 """
 from __future__ import annotations
@@ -12,13 +13,13 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import StringField
 
-from evaluation.settings import SETTINGS, get_settings, update_settings
 from network.errors import ValidationError
-from org.accounts import ADMIN
+from network.settings import SETTINGS, get_settings, update_settings
+from org.models import ADMIN
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from .network_pages import NetworkPage
+from .base import Page
 
 
 def field_name(key: str) -> str:
@@ -39,16 +40,26 @@ def _shown(value) -> str:
     return str(value)
 
 
-def grouped_fields(form) -> list[tuple[str, list[tuple[str, object, str]]]]:
-    """[(group label, [(key, field, default shown)])] in the order of declaration."""
+def accepted(spec) -> str:
+    """What a value must be, in words: its type and its limits."""
+    kind = gettext("是/否") if spec.kind is bool else (
+        gettext("整数") if spec.kind is int else gettext("数字"))
+    if spec.minimum is None and spec.maximum is None:
+        return kind
+    return f"{kind}，{_shown(spec.minimum)} – {_shown(spec.maximum)}"
+
+
+def grouped_fields(form) -> list[tuple[str, list[dict]]]:
+    """[(group label, [{key, field, default, accepted, help}])] in the order of declaration."""
     groups: dict[str, list] = {}
     for key, spec in SETTINGS.items():
-        groups.setdefault(spec.group, []).append((key, form[field_name(key)],
-                                                  _shown(spec.default)))
+        groups.setdefault(spec.group, []).append({
+            "key": key, "field": form[field_name(key)], "default": _shown(spec.default),
+            "accepted": accepted(spec), "help": label(spec.help) if spec.help else ""})
     return [(label(group), items) for group, items in groups.items()]
 
 
-class SettingsView(NetworkPage):
+class SettingsView(Page):
     roles = (ADMIN,)
 
     @expose("/", methods=["GET", "POST"])
@@ -61,7 +72,7 @@ class SettingsView(NetworkPage):
             if not form.validate():
                 flash(gettext("页面已过期，请重新提交"), "error")
             elif self._save(form):
-                flash(gettext("考核参数已保存"), "success")
+                flash(gettext("系统参数已保存"), "success")
                 return redirect(url_for(".index"))
         return self.render("settings/index.html", groups=grouped_fields(form), form=form,
                            current={k: _shown(v) for k, v in current.items()})

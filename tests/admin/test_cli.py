@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from network.audit import AuditLog
 from network.db import db
-from network.models import Organization
-from org.accounts import ApiToken, User, authenticate, scope_of, user_for_token
-from org.models import Mediator
+from network.models import AuditLog, Organization
+from org.accounts import authenticate, scope_of, user_for_token
+from org.models import ApiToken, Mediator, User
 from tests.conftest import PASSWORD
 
 

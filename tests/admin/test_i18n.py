@@ -127,7 +127,7 @@ def test_home_page_and_flask_admin_strings_switch(auth, client, network, make_us
 
 
 def test_language_choice_is_remembered_on_the_account(auth, client, network, make_user, app):
-    from org.accounts import User
+    from org.models import User
 
     make_user("boss", role="admin")
     auth.login("boss")

@@ -1,16 +1,16 @@
 """数据导入 pages: template download, upload → preview (dry run) → confirm → job done; refusals."""
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 import threading
 
 import pytest
 
-from network.audit import AuditLog
 from network.imports import STATION_COLUMNS
-from network.jobs import DONE, FAILED, ImportJob, create_job
-from network.models import Organization
+from network.jobs import create_job
+from network.models import DONE, FAILED, AuditLog, ImportJob, Organization
 from org.models import Mediator
 from tests.network.test_station_import import station, write_sheet
 
@@ -51,7 +51,7 @@ def new_uploads(app):
     return lambda: sorted(set(folder.iterdir()) - before) if folder.exists() else []
 
 
-def test_template_round_trip_through_the_pages(app, admin_client, kinds, new_uploads):
+def test_template_round_trip_through_the_pages(app, admin_client, new_uploads):
     client = admin_client.client
     page = client.get("/admin/imports/").get_data(as_text=True)
     assert "数据导入" in page and "/admin/imports/template/stations.xlsx" in page
@@ -71,7 +71,7 @@ def test_template_round_trip_through_the_pages(app, admin_client, kinds, new_upl
         # the check (a dry run) wrote nothing but its own job row
         check = ImportJob.select().order_by(ImportJob.id.desc()).first()
         assert check.dry_run and check.status == DONE and check.kind == kind
-        assert Organization.select().count() == (0 if kind == "stations" else 1)
+        assert Organization.select().count() == (0 if kind == "stations" else 2)
 
         done = confirm(admin_client, html)
         assert done.status_code == 302
@@ -80,11 +80,12 @@ def test_template_round_trip_through_the_pages(app, admin_client, kinds, new_upl
         assert job.status == DONE and job.kind == kind and job.username == "boss"
         status = client.get(job_url + "/status").get_json()
         assert status["status"] == "done" and status["finished"] is True
-        assert status["counts"]["created"] == 1 and status["percent"] == 100
+        created = 2 if kind == "stations" else 1  # the city and its county; one mediator
+        assert status["counts"]["created"] == created and status["percent"] == 100
         assert 'id="job-done"' in client.get(job_url).get_data(as_text=True)
 
     assert Organization.get(code="QD-EX").name == "示例市金融纠纷调解中心"
-    assert Mediator.get(staff_no="M0001").station.code == "QD-EX"
+    assert Mediator.get(staff_no="M0001").station.code == "QD-EX-01"
     assert new_uploads() == []
 
 
@@ -235,7 +236,6 @@ def test_background_job_uses_its_own_connection(app, network, tmp_path):
 def test_case_import_errors_read_in_english(app, admin_client, network, make_mediator):
     """Every part of a message is translated, the reason inside "Case number …: …" and the
     column names in it too; only what the file itself holds stays as typed."""
-    import html as html_lib
 
     from evaluation.imports import CASE_COLUMNS
     from network.tabular import write_csv
@@ -262,4 +262,43 @@ def test_case_import_errors_read_in_english(app, admin_client, network, make_med
                   "cases.csv", kind="cases").get_data(as_text=True)
     table = html_lib.unescape(page[page.index('id="import-errors"'):])
     assert ("The header does not match the template (missing columns: 受理日期; unknown "
-            "columns: 备注)") in table
+            "columns: 备注 (no similar column))") in table
+
+
+BUREAU = __import__("pathlib").Path(__file__).parents[1] / "fixtures" / "bureau"
+
+
+def test_preview_names_what_it_read_as_the_templates_columns_and_words(app, admin_client):
+    html = upload(admin_client, (BUREAU / "stations.csv").read_bytes(),
+                  "stations.csv").get_data(as_text=True)
+    assert 'id="preview-ok"' in html
+    mapped = html[html.index('id="import-mapped"'):html.index('id="preview-rows"')]
+    assert "<li>「名称」按「机构名称」读取</li>" in mapped
+    assert "<li>「上级编码」按「上级机构编码」读取</li>" in mapped
+    # the sample rows are read by column: the bureau's 名称 shows under 机构名称
+    rows = html[html.index('id="preview-rows"'):]
+    assert "<th>机构名称</th>" in rows and "<td>崂山市金融纠纷调解中心</td>" in rows
+    confirm(admin_client, html)
+    assert Organization.select().count() == 3
+
+    html = upload(admin_client, (BUREAU / "mediators.xlsx").read_bytes(), "花名册.xlsx",
+                  kind="mediators").get_data(as_text=True)
+    assert 'id="preview-ok"' in html
+    mapped = html[html.index('id="import-mapped"'):html.index('id="preview-rows"')]
+    assert "<li>「专业领域」按「专业特长」读取</li>" in mapped
+    assert "<li>学历「本科」按「大学本科」读取</li>" in mapped  # a value, found by the check
+    assert Mediator.select().count() == 0  # the check writes nothing
+
+    admin_client.client.get("/lang/en")
+    html = upload(admin_client, (BUREAU / "mediators.xlsx").read_bytes(), "花名册.xlsx",
+                  kind="mediators").get_data(as_text=True)
+    assert "学历 “本科” read as “Bachelor" in html_lib.unescape(html)
+
+
+def test_import_page_lists_aliases_values_and_synonyms(app, admin_client):
+    html = admin_client.client.get("/admin/imports/").get_data(as_text=True)
+    guide = html[html.index('id="guide-mediators"'):html.index('id="guide-cases"')]
+    assert "<td>专业特长</td>" in guide and "专业领域" in guide and "用工性质" in guide
+    assert "本科 → 大学本科" in guide
+    stations = html[html.index('id="guide-stations"'):html.index('id="guide-mediators"')]
+    assert "调解中心、调解工作站、调解工作室" in stations  # the kinds table

@@ -16,7 +16,7 @@ def people(network, make_user):
 
 def form_data(**changes) -> dict:
     """Every field as the page shows it by default, with `changes` (keys with dots)."""
-    from evaluation.settings import SETTINGS
+    from network.settings import SETTINGS
 
     data = {key.replace(".", "__"): f"{spec.default:g}" if isinstance(spec.default, float)
             else str(spec.default) for key, spec in SETTINGS.items()}
@@ -29,7 +29,7 @@ def row(page: str, key: str) -> str:
 
 
 def test_page_lists_every_setting_grouped(people, auth):
-    from evaluation.settings import SETTINGS
+    from network.settings import SETTINGS
 
     auth.login("root")
     page = auth.client.get("/admin/settings/").get_data(as_text=True)
@@ -43,8 +43,8 @@ def test_page_lists_every_setting_grouped(people, auth):
 
 
 def test_saves_valid_values_with_audit(people, auth):
-    from evaluation.settings import get_settings
-    from network.audit import AuditLog
+    from network.models import AuditLog
+    from network.settings import get_settings
 
     auth.login("root")
     response = auth.post("/admin/settings/", form_data(**{"warn.quiet_months": "4",
@@ -69,7 +69,7 @@ def test_saves_valid_values_with_audit(people, auth):
     ("warn.surge_factor", "nan", "应为数字"),
 ])
 def test_invalid_value_is_a_field_error_and_nothing_saved(people, auth, key, value, message):
-    from evaluation.settings import Setting
+    from network.models import Setting
 
     auth.login("root")
     # A valid change in the same submission is not saved either.
@@ -82,7 +82,7 @@ def test_invalid_value_is_a_field_error_and_nothing_saved(people, auth, key, val
 
 
 def test_missing_csrf_saves_nothing(people, auth):
-    from evaluation.settings import Setting
+    from network.models import Setting
 
     auth.login("root")
     response = auth.client.post("/admin/settings/", data=form_data(**{"warn.open_days": "30"}))
@@ -91,10 +91,28 @@ def test_missing_csrf_saves_nothing(people, auth):
 
 
 def test_manager_is_refused(people, auth):
-    from evaluation.settings import Setting
+    from network.models import Setting
 
     auth.login("m02")
     assert auth.client.get("/admin/settings/").status_code == 403
     response = auth.post("/admin/settings/", form_data(**{"warn.open_days": "30"}))
     assert response.status_code == 403
     assert Setting.select().count() == 0
+
+
+def test_a_setting_any_package_registers_is_on_the_page(people, auth):
+    """The page reads the registry: a new package's setting needs no change to the page, and
+    shows its type, limits and help."""
+    from network.settings import SETTINGS, Spec, register
+
+    register({"zz.sample_hours": Spec(20, int, "每年应培训学时", "培训要求", 0, 200,
+                                      "全市统一的年度学时要求")})
+    try:
+        auth.login("root")
+        page = auth.client.get("/admin/settings/").get_data(as_text=True)
+        sample = row(page, "zz.sample_hours")
+        assert "每年应培训学时" in sample and "全市统一的年度学时要求" in sample
+        assert "整数，0 – 200" in sample and "培训要求" in page
+        assert "数字，0 – 1" in row(page, "traffic.success_green")
+    finally:
+        del SETTINGS["zz.sample_hours"]

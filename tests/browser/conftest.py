@@ -66,6 +66,11 @@ class PageProblems:
         self.external: list[str] = []
         self.broken: list[str] = []
         self.js_errors: list[str] = []
+        self.csp: list[str] = []
+
+    def on_console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp.append(message.text)
 
     def guard(self, route) -> None:
         url = route.request.url
@@ -85,7 +90,8 @@ class PageProblems:
     def summary(self) -> list[str]:
         return ([f"request to a non-local host: {u}" for u in self.external]
                 + [f"asset failed to load: {u}" for u in self.broken]
-                + [f"javascript error: {e}" for e in self.js_errors])
+                + [f"javascript error: {e}" for e in self.js_errors]
+                + [f"Content-Security-Policy violation: {e}" for e in self.csp])
 
 
 @pytest.fixture
@@ -103,6 +109,7 @@ def page(chromium, live_server, page_problems, request):
     page = context.new_page()
     page.on("response", problems.on_response)
     page.on("pageerror", lambda exc: problems.js_errors.append(str(exc)))
+    page.on("console", problems.on_console)
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

@@ -77,12 +77,23 @@ def test_login_page_language_links(page, manager):
 
 
 def test_requests_to_other_hosts_are_caught(page, page_problems, live_server):
-    """The offline guard itself: a page asking the internet for something is reported."""
-    page.goto("/login")
+    """The offline guard itself: a page asking the internet for something is reported.
+    (Run from a static file: on the portal's pages the Content-Security-Policy already stops
+    such a request before the network, see test_csp_stops_requests_to_other_hosts.)"""
+    page.goto("/static/portal.css")
     page.evaluate("fetch('http://cdn.example.com/lib.js').catch(() => null)")
     page.wait_for_timeout(200)
     assert page_problems.external == ["http://cdn.example.com/lib.js"]
     page_problems.external.clear()  # this test wanted it; the fixture would fail otherwise
+
+
+def test_csp_stops_requests_to_other_hosts(page, page_problems, live_server):
+    page.goto("/login")
+    page.evaluate("fetch('http://cdn.example.com/lib.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert page_problems.external == []
+    assert page_problems.csp and all("cdn.example.com" in m for m in page_problems.csp)
+    page_problems.csp.clear()  # this test wanted it; the fixture would fail otherwise
 
 
 def test_chinese_is_drawn_with_a_cjk_font(page):

@@ -14,8 +14,9 @@ def _data(**extra):
 
 
 def test_create_for_a_mediator_is_audited_with_the_recipient_path(network, make_mediator):
-    from evaluation.awards import Award, create_award
-    from network.audit import AuditLog
+    from evaluation.awards import create_award
+    from evaluation.models import Award
+    from network.models import AuditLog
 
     m = make_mediator(network["room1"])
     award = create_award(_data(mediator=m), actor="boss", scope=network["shinan"])
@@ -26,7 +27,8 @@ def test_create_for_a_mediator_is_audited_with_the_recipient_path(network, make_
 
 
 def test_recipient_must_be_exactly_one(network, make_mediator):
-    from evaluation.awards import Award, create_award
+    from evaluation.awards import create_award
+    from evaluation.models import Award
 
     m = make_mediator(network["room1"])
     with pytest.raises(ValidationError) as none:
@@ -48,7 +50,8 @@ def test_vocabulary_and_dates_are_checked(network):
 
 
 def test_outside_scope_is_refused_and_nothing_stored(network, make_mediator):
-    from evaluation.awards import Award, create_award, update_award
+    from evaluation.awards import create_award, update_award
+    from evaluation.models import Award
 
     outsider = make_mediator(network["room3"])
     with pytest.raises(OutOfScope):
@@ -63,8 +66,9 @@ def test_outside_scope_is_refused_and_nothing_stored(network, make_mediator):
 
 
 def test_update_and_delete(network):
-    from evaluation.awards import Award, create_award, delete_award, update_award
-    from network.audit import AuditLog
+    from evaluation.awards import create_award, delete_award, update_award
+    from evaluation.models import Award
+    from network.models import AuditLog
 
     award = create_award(_data(station=network["room1"], award_type="先进调解组织"),
                          actor="t", scope=None)
@@ -80,7 +84,7 @@ def test_update_and_delete(network):
 def test_database_refuses_a_row_without_recipient(network):
     import peewee as pw
 
-    from evaluation.awards import Award
+    from evaluation.models import Award
     from network.db import db
 
     with pytest.raises(pw.IntegrityError), db.atomic():

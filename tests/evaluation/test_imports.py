@@ -9,7 +9,7 @@ from evaluation import rollups
 from evaluation.imports import CASE_COLUMNS, import_cases
 from evaluation.kpis import kpis, kpis_direct
 from evaluation.models import Case, Rollup
-from network.audit import AuditLog
+from network.models import AuditLog
 from network.tabular import write_csv, write_xlsx
 
 HEADERS = list(CASE_COLUMNS)

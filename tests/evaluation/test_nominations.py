@@ -45,7 +45,7 @@ def test_ranking_components_and_scores_by_hand(q1_ledger):  # noqa: F811
 
 def test_changed_weights_change_the_order(q1_ledger):  # noqa: F811
     from evaluation.nominations import MEDIATORS, nominate
-    from evaluation.settings import update_settings
+    from network.settings import update_settings
 
     update_settings({"award.weight_closed": 0, "award.weight_agreed_amount": 0}, actor="t")
     ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1)

@@ -16,8 +16,8 @@ def _rows(sheet) -> dict[str, list]:
 
 
 def _book(org, text):
+    from evaluation.periods import parse_period
     from evaluation.report import build_report
-    from evaluation.report_periods import parse_period
 
     buffer = io.BytesIO()
     build_report(org, parse_period(text)).save(buffer)
@@ -74,7 +74,7 @@ def test_city_report_has_an_own_row_and_the_total_includes_everything(  # noqa: 
 
 @pytest.mark.parametrize("text", ["2024Q5", "2024-13", "24", "2024/01", "", "3000"])
 def test_bad_periods_are_explained(text):
-    from evaluation.report_periods import parse_period
+    from evaluation.periods import parse_period
 
     with pytest.raises(ValueError) as exc:
         parse_period(text)
@@ -82,8 +82,10 @@ def test_bad_periods_are_explained(text):
 
 
 def test_periods():
-    from evaluation.report_periods import parse_period
+    from evaluation.periods import parse_period
 
-    assert parse_period("2024Q1")[2:] == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
-    assert parse_period("2024-02")[2:] == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    p = parse_period("2024Q1")
+    assert (p.start, p.end) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    p = parse_period("2024-02")
+    assert (p.start, p.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     assert parse_period("2025").end == dt.date(2025, 12, 31)

@@ -7,8 +7,8 @@ import pytest
 
 from evaluation.models import Case, Rollup
 from evaluation.services import create_case, delete_case, update_case
-from network.audit import AuditLog
 from network.errors import OutOfScope, ValidationError
+from network.models import AuditLog
 
 d = dt.date
 

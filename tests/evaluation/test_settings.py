@@ -1,8 +1,8 @@
 import pytest
 
-from evaluation.settings import SETTINGS, get_setting, get_settings, update_settings
-from network.audit import AuditLog
 from network.errors import ValidationError
+from network.models import AuditLog
+from network.settings import SETTINGS, get_setting, get_settings, update_settings
 
 
 def test_defaults_until_changed(database):

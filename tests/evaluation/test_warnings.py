@@ -22,7 +22,7 @@ def keys(kind, scope=None, as_of=AS_OF):
 
 
 def set_settings(**values):
-    from evaluation.settings import update_settings
+    from network.settings import update_settings
 
     update_settings({f"warn.{k}": v for k, v in values.items()}, actor="admin")
 
@@ -34,7 +34,7 @@ def staff(network, make_mediator):
 
 
 def test_add_months_clips_to_month_end():
-    from evaluation.warnings import add_months
+    from network.dates import add_months
 
     assert add_months(d(2024, 7, 15), -3) == d(2024, 4, 15)
     assert add_months(d(2024, 5, 31), -3) == d(2024, 2, 29)
@@ -237,7 +237,7 @@ def test_scope_sees_only_its_subtree(open_ledger, network):
 
 def test_acknowledge_is_audited_and_shown(open_ledger, network):
     from evaluation.warnings import acknowledge, current_warnings, open_count
-    from network.audit import AuditLog
+    from network.models import AuditLog
 
     before = open_count(network["shinan"], AS_OF)
     ack = acknowledge("open_case:OPEN-61", "  已电话督办  ", actor="boss",
@@ -252,9 +252,10 @@ def test_acknowledge_is_audited_and_shown(open_ledger, network):
 
 
 def test_acknowledge_refusals_store_nothing(open_ledger, network):
-    from evaluation.warnings import WarningAck, acknowledge
-    from network.audit import AuditLog
+    from evaluation.models import WarningAck
+    from evaluation.warnings import acknowledge
     from network.errors import DomainError, OutOfScope, ValidationError
+    from network.models import AuditLog
 
     with pytest.raises(ValidationError) as err:
         acknowledge("open_case:OPEN-61", "   ", actor="m", scope=None, as_of=AS_OF)

@@ -7,9 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from network.audit import AuditLog
 from network.imports import STATION_COLUMNS, import_stations
-from network.models import CLOSED, COMMUNITY, COUNTY, Organization
+from network.models import CLOSED, COMMUNITY, COUNTY, AuditLog, Organization
 
 HEADERS = list(STATION_COLUMNS)
 

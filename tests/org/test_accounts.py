@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from network.audit import AuditLog
 from network.errors import DomainError, OutOfScope
-from org.accounts import User, authenticate, create_user, scope_of, unlock_user, update_user
+from network.models import AuditLog
+from org.accounts import authenticate, create_user, scope_of, unlock_user, update_user
+from org.models import User
 from tests.conftest import PASSWORD
 
 T0 = dt.datetime(2025, 3, 1, 10, 0, 0)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from network.audit import AuditLog
+from network.models import AuditLog
 from network.services import close_org
 from org.imports import MEDIATOR_COLUMNS, import_mediators
 from org.models import Assignment, Mediator

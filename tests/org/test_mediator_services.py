@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from network.audit import AuditLog
 from network.errors import DomainError, OutOfScope, ValidationError
+from network.models import AuditLog
 from org.models import Assignment, Mediator
 from org.services import (
     create_mediator,

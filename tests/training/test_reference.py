@@ -60,7 +60,7 @@ def test_rollup_migration_fills_from_recorded_attendance(scratch_database):  # n
         db_.execute_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
         return db_.execute_sql(f"SELECT MAX(id) FROM {table}").fetchone()[0]
 
-    kind = insert("org_kind", name="调解中心", sort_order=0, active=True)
+    kind = db_.execute_sql("SELECT id FROM org_kind ORDER BY id").fetchone()[0]  # seeded
     org = insert("organization", code="QD", name="青岛", level=1, kind_id=kind, status="active",
                  path="/1/", created_at=stamp, updated_at=stamp)
     people = [insert("mediator", staff_no=f"M{n}", name="张三", gender="M",

@@ -1,0 +1,95 @@
+"""The JSON API's core: the /api/v1 blueprint, authentication, JSON errors, paging.
+
+Each domain's routes live beside its views (admin/network/api.py, admin/evaluation/api.py)
+and register on `api_bp` when admin.api.register() imports them; this module imports none of
+them, so the API has no import cycle.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
+
+from network.db import N_
+from network.errors import Msg
+from network.models import Organization
+
+from ..forms import tr
+from ..views.base import scoped_org
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_PAGE = 1000
+MAX_OFFSET = 2**31 - 1  # larger offsets overflow the databases' integer parameters
+
+
+class ApiError(Exception):
+    """`error` is the stable code for programs; `message` is for people, in the caller's
+    language (the account's saved choice), Chinese by default."""
+
+    def __init__(self, status: int, error: str, message: Msg):
+        super().__init__(str(message))
+        self.status, self.error, self.message = status, error, message
+
+
+@api_bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return jsonify(error=exc.error, message=tr(exc.message)), exc.status
+
+
+HTTP_MESSAGES = {400: N_("请求参数错误"), 401: N_("需要登录或有效的 API 令牌"),
+                 403: N_("超出您的权限或管辖范围"), 404: N_("接口不存在"),
+                 405: N_("该接口不支持此请求方法"), 413: N_("请求内容过大"),
+                 500: N_("服务器内部错误")}
+
+
+@api_bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    """Any HTTP error under /api/ answers JSON, including the ones raised before a route of
+    this blueprint matched (405 method not allowed), which blueprint handlers never see."""
+    if not request.path.startswith(api_bp.url_prefix + "/"):
+        return exc
+    response = jsonify(error=exc.name.lower().replace(" ", "_"),
+                       message=tr(HTTP_MESSAGES.get(exc.code, exc.name)))
+    response.status_code = exc.code or 500
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def login_required_json(view):
+    @wraps(view)
+    def inner(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError(401, "unauthorized", Msg("需要登录或有效的 API 令牌"))
+        return view(*args, **kwargs)
+
+    return inner
+
+
+def visible_org(code: str) -> Organization:
+    """The organisation with `code`: 404 when unknown, 403 when outside the caller's scope."""
+    try:
+        return scoped_org(code)
+    except NotFound:
+        raise ApiError(404, "not_found", Msg("机构编码「%(code)s」不存在", code=code)) from None
+    except Forbidden:
+        raise ApiError(403, "forbidden",
+                       Msg("机构「%(code)s」超出您的管辖范围", code=code)) from None
+
+
+@api_bp.route("/openapi.json")
+def openapi():
+    from .openapi import spec
+
+    return jsonify(spec())
+
+
+@api_bp.route("/<path:anything>")
+def unknown(anything: str):
+    raise ApiError(404, "not_found", Msg("接口不存在"))
+
+

@@ -1,0 +1,104 @@
+"""The nomination page (评优推荐): rank the mediators or units of a scope for a period.
+
+The ranking is evaluation.nominations' (weights from the settings, each component normalised
+within the candidates, see its docstring); this page shows every component's value and weighted
+contribution, links each row to the award form pre-filled, and exports the table to XLSX.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+
+from evaluation.nominations import COMPONENTS, MEDIATORS, TARGETS, Candidate, nominate, weights
+from evaluation.periods import QUARTER, RANGE, Period, parse_period, parse_range
+from network.models import Organization
+from org.models import ADMIN, MANAGER
+
+from ..forms import tr
+from ..i18n import label
+from ..views.base import Page, chosen_org, xlsx_download
+
+
+def suggested_award(target: str, period: Period) -> str:
+    """The award the pre-filled form proposes (one of evaluation.awards.AWARD_TYPES)."""
+    if target != MEDIATORS:
+        return "先进调解组织"
+    return "季度优秀调解员" if period.kind == QUARTER else "年度优秀调解员"
+
+
+def chosen_period() -> Period:
+    """A custom range when ?from and ?to are given, else ?period (year, quarter or month)."""
+    if request.args.get("from") or request.args.get("to"):
+        return parse_range(request.args.get("from"), request.args.get("to"))
+    return parse_period(request.args.get("period") or str(dt.date.today().year))
+
+
+def shown_value(component: str, kpis: dict) -> str:
+    if component in ("success_rate", "fulfilment_rate"):
+        return f"{kpis[component] * 100:.2f}%"
+    if component == "agreed_amount":
+        return f"{kpis['agreed_amount']:,.2f}"
+    if component == "speed":
+        return f"{kpis['avg_days']:.1f}" if kpis["closed"] else "—"
+    return str(kpis[component])
+
+
+def subject_columns(candidate: Candidate) -> list[str]:
+    subject = candidate.subject
+    if isinstance(subject, Organization):
+        return [subject.code, subject.name]
+    return [subject.staff_no, subject.name]
+
+
+def award_url(candidate: Candidate, target: str, period: Period) -> str:
+    recipient = {"mediator" if target == MEDIATORS else "station": candidate.subject.id}
+    return url_for("awards.create_view", period=period.text if period.kind != RANGE else "",
+                   award_type=suggested_award(target, period), **recipient)
+
+
+class NominationView(Page):
+    roles = (ADMIN, MANAGER)
+
+    def _headers(self) -> list[str]:
+        headers = [gettext("排名"), gettext("工号/编码"), gettext("名称")]
+        for text in COMPONENTS.values():
+            headers += [label(text), gettext("%(name)s得分", name=label(text))]
+        return headers + [gettext("总分")]
+
+    def _rows(self, ranked: list[Candidate]) -> list[list]:
+        rows = []
+        for n, c in enumerate(ranked, start=1):
+            row = [n, *subject_columns(c)]
+            for component in COMPONENTS:
+                row += [shown_value(component, c.kpis), round(c.contributions[component], 4)]
+            rows.append(row + [round(c.score, 4)])
+        return rows
+
+    @expose("/")
+    def index(self):
+        org = chosen_org()
+        target = request.args.get("target") if request.args.get("target") in TARGETS else MEDIATORS
+        form = {"period": (request.args.get("period") or str(dt.date.today().year))[:20],
+                "from": (request.args.get("from") or "")[:10],
+                "to": (request.args.get("to") or "")[:10], "target": target}
+        context = {"org": org, "form": form, "targets": TARGETS, "error": None, "rows": [],
+                   "links": [], "headers": self._headers(), "weights": weights(),
+                   "components": COMPONENTS, "period": None}
+        if org is None:
+            return self.render("evaluation/nominations.html", **context)
+        try:
+            period = chosen_period()
+        except ValueError as exc:
+            context["error"] = tr(exc.args[0])
+            return self.render("evaluation/nominations.html", **context), 400
+        ranked = nominate(org, target, period.start, period.end, context["weights"])
+        rows = self._rows(ranked)
+        if request.args.get("export") == "xlsx":
+            title = f"{gettext('评优推荐')}_{org.name}_{period.text}"
+            return xlsx_download(title.replace("~", "_"), context["headers"], rows)
+        context.update(rows=rows, period=period,
+                       links=[award_url(c, target, period) for c in ranked])
+        return self.render("evaluation/nominations.html", **context)

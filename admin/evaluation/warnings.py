@@ -1,0 +1,114 @@
+"""预警: the early warnings of the caller's jurisdiction, grouped by kind, with the cases behind
+each one, acknowledgement with a comment (admin and managers) and an XLSX export.
+
+Everything shown and every acknowledgement goes through evaluation.warnings with the caller's
+scope, so a key typed from a neighbouring county is refused by the domain, not by the page.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext
+from flask_login import current_user
+from wtforms import HiddenField, StringField
+
+from evaluation import warnings
+from network.errors import DomainError, OutOfScope, ValidationError
+from org.models import ADMIN, MANAGER, TRAINER
+
+from ..forms import CSRFForm, tr
+from ..i18n import label
+from ..views.base import Page, current_scope, xlsx_download
+from ..views.filters import DateFromFilter, DateToFilter, SubtreeFilter
+from .cases import CaseView
+
+
+class AckForm(CSRFForm):
+    key = HiddenField()
+    comment = StringField()
+
+
+def _filter_arg(kind: type, column) -> str:
+    """The URL argument of one of the case list's filters (Flask-Admin numbers them)."""
+    for index, flt in enumerate(CaseView.column_filters):
+        if type(flt) is kind and flt.column is column:
+            return f"flt{index}_{index}"
+    raise LookupError(kind.__name__)
+
+
+def cases_url(warning: warnings.EarlyWarning) -> str:
+    """The case list filtered to the cases behind a warning, or the one case's details."""
+    link = warning.link
+    if "case_id" in link:
+        return url_for("cases.details_view", id=link["case_id"])
+    from evaluation.models import Case
+
+    args = {_filter_arg(SubtreeFilter, Case.station): link["station"]}
+    if link.get("from"):
+        args[_filter_arg(DateFromFilter, Case.received)] = link["from"].isoformat()
+    if link.get("to"):
+        args[_filter_arg(DateToFilter, Case.received)] = link["to"].isoformat()
+    return url_for("cases.index_view", **args)
+
+
+def grouped(found: list[warnings.EarlyWarning]) -> list[tuple[str, str, list]]:
+    """[(kind, label, warnings)] in the order of the kinds, every kind present (maybe empty)."""
+    return [(kind, label(text), [w for w in found if w.kind == kind])
+            for kind, text in warnings.KINDS.items()]
+
+
+class WarningView(Page):
+    roles = (ADMIN, MANAGER, TRAINER)
+    ack_roles = (ADMIN, MANAGER)
+
+    def can_acknowledge(self) -> bool:
+        return current_user.role in self.ack_roles
+
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        form = AckForm(request.form if request.method == "POST" else None)
+        failed_key = None
+        if request.method == "POST":
+            if not self.can_acknowledge():
+                abort(403)
+            failed_key = self._acknowledge(form)
+            if failed_key is None:
+                return redirect(url_for(".index", show=request.args.get("show") or None))
+        show_acked = request.args.get("show") == "acked"
+        found = warnings.current_warnings(current_scope())
+        open_ones = [w for w in found if w.ack is None]
+        acked = [w for w in found if w.ack is not None]
+        return self.render("warnings/index.html", groups=grouped(open_ones), acked=acked,
+                           show_acked=show_acked, form=form, failed_key=failed_key,
+                           can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr)
+
+    def _acknowledge(self, form: AckForm) -> str | None:
+        """None when stored; else the key whose form shows the error."""
+        key = (form.key.data or "").strip()
+        if not form.validate():
+            form.comment.errors = [gettext("页面已过期，请重新提交")]
+            return key
+        try:
+            warnings.acknowledge(key, form.comment.data, actor=current_user.username,
+                                 scope=current_scope())
+        except ValidationError as exc:
+            form.comment.errors = [tr(m) for m in exc.errors.values()]
+            return key
+        except OutOfScope as exc:
+            abort(403, tr(exc.message))
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+            return None
+        flash(gettext("预警已确认"), "success")
+        return None
+
+    @expose("/export.xlsx")
+    def export(self):
+        found = warnings.current_warnings(current_scope())
+        headers = [gettext("预警类型"), gettext("机构编码"), gettext("机构名称"), gettext("说明"),
+                   gettext("状态"), gettext("确认人"), gettext("处理说明"), gettext("确认时间")]
+        rows = [[label(w.kind_label), w.station.code, w.station.name, tr(w.message),
+                 gettext("已确认") if w.ack else gettext("未确认"),
+                 w.ack.acknowledged_by if w.ack else "", w.ack.comment if w.ack else "",
+                 str(w.ack.at) if w.ack else ""] for w in found]
+        return xlsx_download(gettext("预警"), headers, rows)

@@ -1,0 +1,175 @@
+"""The 预警 page: scoped list grouped by kind, links to the cases, acknowledgement (CSRF, comment
+required, refused outside the scope), XLSX export, and the count on the home page.
+
+The page judges the ledger as of today, so the fixture dates count back from today:
+- OLD-1: room1 (QD-02-01), open since today − 100 days            → open_case warning
+- NEW-1: room1, received and withdrawn 5 days ago                   → room1 and QD-02 not quiet
+- OLD-2: room3 (QD-11-01), open since today − 100 days            → open_case warning; room3
+  and QD-11 received nothing in the last 3 months                   → two quiet warnings
+- room2 (QD-02-02) never received a case                            → quiet warning
+The surge factor is set to its maximum so that a case falling into last month (depending on
+the day the suite runs) does not add a surge warning.
+So QD-02's manager has 2 warnings, QD-11's manager 3, the administrator 5.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.admin.scope_checks import xlsx_text
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def pages(network, make_mediator, make_case, make_user):
+    from network.settings import update_settings
+
+    update_settings({"warn.surge_factor": 100}, actor="test")
+    m1 = make_mediator(network["room1"])
+    m3 = make_mediator(network["room3"])
+    old1 = make_case(network["room1"], m1, TODAY - dt.timedelta(days=100), case_no="OLD-1")
+    make_case(network["room1"], m1, TODAY - dt.timedelta(days=5),
+              TODAY - dt.timedelta(days=5), "撤回", case_no="NEW-1")
+    old2 = make_case(network["room3"], m3, TODAY - dt.timedelta(days=100), case_no="OLD-2")
+    make_user("root", role="admin")
+    make_user("m02", role="manager", organization=network["shinan"])
+    make_user("m11", role="manager", organization=network["huangdao"])
+    make_user("t02", role="trainer", organization=network["shinan"])
+    return {**network, "old1": old1, "old2": old2}
+
+
+def login_as(auth, username) -> None:
+    if auth.token:
+        auth.client.post("/logout", data={"csrf_token": auth.token})
+    auth.login(username)
+
+
+def count_on_home(auth) -> int | None:
+    page = auth.client.get("/admin/").get_data(as_text=True)
+    match = re.search(r'id="warning-count">(\d+)<', page)
+    return int(match.group(1)) if match else None
+
+
+def test_manager_sees_own_warnings_grouped_with_links(pages, auth):
+    auth.login("m02")
+    page = auth.client.get("/admin/warnings/").get_data(as_text=True)
+    assert 'data-kind="open_case">1<' in page and 'data-kind="quiet">1<' in page
+    assert 'data-kind="surge">0<' in page
+    assert "OLD-1" in page and "OLD-2" not in page
+    assert 'data-key="quiet:QD-02-02:none"' in page
+    assert "QD-11" not in page
+    assert f'href="/admin/cases/details/?id={pages["old1"].id}"' in page
+    quiet_link = re.search(r'data-key="quiet:QD-02-02:none">.*?class="cases-link" href="([^"]+)"',
+                           page, re.S).group(1)
+    assert "flt0_0=QD-02-02" in quiet_link and f"flt2_2={TODAY.isoformat()}" in quiet_link
+
+
+def test_case_list_link_filters_the_cases(pages, auth):
+    auth.login("root")
+    page = auth.client.get("/admin/warnings/").get_data(as_text=True)
+    link = re.search(r'data-key="quiet:QD-11-01:[^"]+">.*?class="cases-link" href="([^"]+)"',
+                     page, re.S).group(1).replace("&amp;", "&")
+    cases = auth.client.get(link).get_data(as_text=True)
+    assert "OLD-2" in cases and "OLD-1" not in cases
+
+
+def test_acknowledge_with_comment(pages, auth):
+    from evaluation.models import WarningAck
+    from network.models import AuditLog
+
+    auth.login("m02")
+    response = auth.post("/admin/warnings/", {"key": "open_case:OLD-1", "comment": "已电话督办"})
+    assert response.status_code == 302
+    ack = WarningAck.get(WarningAck.key == "open_case:OLD-1")
+    assert (ack.acknowledged_by, ack.comment) == ("m02", "已电话督办")
+    log = AuditLog.get(AuditLog.table == "warning")
+    assert log.actor == "m02" and log.changes_dict["comment"] == "已电话督办"
+    page = auth.client.get("/admin/warnings/").get_data(as_text=True)
+    assert 'data-kind="open_case">0<' in page and "已电话督办" not in page
+    page = auth.client.get("/admin/warnings/?show=acked").get_data(as_text=True)
+    assert 'id="acked-table"' in page and "已电话督办" in page and "OLD-1" in page
+
+
+def test_empty_comment_is_a_field_error(pages, auth):
+    from evaluation.models import WarningAck
+
+    auth.login("m02")
+    response = auth.post("/admin/warnings/", {"key": "open_case:OLD-1", "comment": "  "})
+    assert response.status_code == 200
+    assert "请填写处理说明" in response.get_data(as_text=True)
+    assert WarningAck.select().count() == 0
+
+
+def test_without_csrf_nothing_is_stored(pages, auth):
+    from evaluation.models import WarningAck
+
+    auth.login("m02")
+    response = auth.client.post("/admin/warnings/",
+                                data={"key": "open_case:OLD-1", "comment": "看过"})
+    assert response.status_code == 200
+    assert WarningAck.select().count() == 0
+
+
+def test_other_countys_warning_cannot_be_acknowledged(pages, auth):
+    from evaluation.models import WarningAck
+    from network.models import AuditLog
+
+    auth.login("m02")
+    for key in ("open_case:OLD-2", "quiet:QD-11-01:" + (TODAY - dt.timedelta(days=100)).isoformat()):
+        response = auth.post("/admin/warnings/", {"key": key, "comment": "越权"})
+        assert response.status_code == 403
+    assert WarningAck.select().count() == 0
+    assert AuditLog.select().where(AuditLog.table == "warning").count() == 0
+
+
+def test_unknown_key_is_a_message_not_an_error(pages, auth):
+    from evaluation.models import WarningAck
+
+    auth.login("m02")
+    response = auth.post("/admin/warnings/", {"key": "nope\x00", "comment": "看过"},
+                         follow_redirects=True)
+    assert response.status_code == 200
+    assert "预警不存在或已解除" in response.get_data(as_text=True)
+    assert WarningAck.select().count() == 0
+
+
+def test_roles(pages, auth, make_user, make_mediator):
+    auth.login("t02")
+    assert auth.client.get("/admin/warnings/").status_code == 200
+    assert auth.post("/admin/warnings/", {"key": "open_case:OLD-1",
+                                          "comment": "看过"}).status_code == 403
+    assert 'name="comment"' not in auth.client.get("/admin/warnings/").get_data(as_text=True)
+    make_user("med", role="mediator", mediator=make_mediator(pages["room1"]))
+    login_as(auth, "med")
+    assert auth.client.get("/admin/warnings/").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(pages, client):
+    response = client.get("/admin/warnings/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_export_is_scoped(pages, auth):
+    auth.login("m02")
+    response = auth.client.get("/admin/warnings/export.xlsx")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    text = xlsx_text(response.data)
+    assert "OLD-1" in text and "QD-02-02" in text
+    assert "OLD-2" not in text and "QD-11" not in text
+
+
+def test_home_page_count(pages, auth):
+    login_as(auth, "root")
+    assert count_on_home(auth) == 5
+    login_as(auth, "m11")
+    assert count_on_home(auth) == 3
+    login_as(auth, "m02")
+    assert count_on_home(auth) == 2
+    auth.post("/admin/warnings/", {"key": "open_case:OLD-1", "comment": "已督办"})
+    assert count_on_home(auth) == 1
+    login_as(auth, "t02")
+    assert count_on_home(auth) is None
