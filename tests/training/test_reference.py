@@ -98,6 +98,10 @@ def test_rollup_migration_fills_from_recorded_attendance(scratch_database):  # n
         "SELECT mediator_id, year, kind_id, hours, participations FROM training_year_hours")}
     assert rows == {(people[0], 2025, annual): (2.0, 1), (people[0], 2026, annual): (2.0, 1),
                     (people[0], 2026, lecture): (1.5, 1), (people[1], 2026, lecture): (2.0, 1)}
+    totals = {(m, y): (float(h), n) for m, y, h, n in db_.execute_sql(
+        "SELECT mediator_id, year, hours, participations FROM training_year_total")}
+    assert totals == {(people[0], 2025): (2.0, 1), (people[0], 2026): (3.5, 2),
+                      (people[1], 2026): (2.0, 1)}
     # the new column came without rebuilding the table (which would cascade to attendance)
     assert db_.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0] == 6
     r = router(scratch_database)
