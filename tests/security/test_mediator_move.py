@@ -9,7 +9,7 @@ import pytest
 from network.audit import AuditLog
 from org.accounts import scope_of
 from org.models import User
-from tests.admin.test_mediators_view import edit_form
+from tests.admin.org.test_mediators_view import edit_form
 
 
 @pytest.fixture
