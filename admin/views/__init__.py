@@ -19,7 +19,7 @@ def init_admin(app) -> Admin:
         app,
         name=lazy_gettext("金融纠纷调解网络管理平台"),
         theme=Bootstrap4Theme(swatch=app.config["FLASK_ADMIN_SWATCH"],
-                              base_template="admin/portal_master.html"),
+                              base_template="admin/portal_master.html", fluid=True),
         index_view=HomeView(name=lazy_gettext("首页"), url="/admin"),
         # Flask-Admin strings its own Chinese catalogue lacks (the page-size menu).
         translations_path=str(Path(__file__).resolve().parents[1] / "translations"),
