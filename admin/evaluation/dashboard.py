@@ -94,7 +94,7 @@ class Board:
 
     @cached_property
     def raw_before(self):
-        return figures(self.org, *self.period.year_before())
+        return figures(self.org, *self.period.compared())
 
     @cached_property
     def kpis(self) -> dict:
@@ -188,7 +188,8 @@ def kpi_table(board: Board) -> Table:
              c["change"]["text"] if c["change"] else "—"]
             for c in board.cards()]
     return Table("kpis", gettext("主要指标"),
-                 [gettext("指标"), gettext("本期"), gettext("去年同期"), gettext("同比变化")], rows)
+                 [gettext("指标"), gettext("本期"), label(board.period.compared_label),
+                  gettext("变化")], rows)
 
 
 def trend_table(board: Board) -> Table:
@@ -343,7 +344,8 @@ class DashboardView(Page):
         form.update({"period": period.kind, "from": period.start.isoformat(),
                      "to": period.end.isoformat()})
         context.update(board=board, tables=tables, cards=board.cards(), chain=chain,
-                       lights=LIGHTS, before=period.year_before(),
+                       lights=LIGHTS, before=period.compared(),
+                       compared_label=label(period.compared_label),
                        options=chart_options(board, tables),
                        map_chart=map_chart(board, tables["map"]),
                        period_args=period_args(period),

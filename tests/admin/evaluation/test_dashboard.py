@@ -123,7 +123,7 @@ def test_year_on_year_change_by_hand(year_before_cases, auth):
     assert card(html, "received")["change"] == "▲ +133.3%"  # 7 against 3
     assert card(html, "closed")["change"] == "▲ +200.0%"  # 6 against 2
     assert card(html, "success_rate")["change"] == "▲ +16.67 个百分点"  # 66.67 − 50.00
-    assert card(html, "withdrawn")["change"] == "同比 —"  # none a year before
+    assert card(html, "withdrawn")["change"] == "去年同期 —"  # none a year before
     assert "2023-01-01 ~ 2023-03-31" in html
 
 
@@ -351,3 +351,24 @@ def test_amount_cards_in_wan_with_the_exact_figure_on_hover(city, auth):
     html = auth.client.get(f"/admin/dashboard/?org=QD&{Q1}").get_data(as_text=True)
     body = re.search(r'id="card-amount_involved"(.*?)</div>\s*</div>\s*</div>', html, re.S)[1]
     assert '<div class="value" title="18,700.75">1.87万元</div>' in body
+
+
+def test_this_month_compares_with_the_same_days_of_last_month():
+    from evaluation.periods import MONTH, QUARTER, YEAR
+
+    # On the 2nd: the 1st–2nd of last month, not all of it (and not a year before).
+    assert resolve(MONTH, D(2026, 12, 2)).compared() == (D(2026, 11, 1), D(2026, 11, 2))
+    # On the 31st of March: February has no 31st, so all of February.
+    assert resolve(MONTH, D(2026, 3, 31)).compared() == (D(2026, 2, 1), D(2026, 2, 28))
+    # 2026-10-01 … 12-02 is 62 days on: 07-01 + 62 days = 09-01.
+    assert resolve(QUARTER, D(2026, 12, 2)).compared() == (D(2026, 7, 1), D(2026, 9, 1))
+    assert resolve(MONTH, D(2026, 1, 15)).compared() == (D(2025, 12, 1), D(2025, 12, 15))
+    assert resolve(YEAR, D(2026, 12, 2)).compared() == (D(2025, 1, 1), D(2025, 12, 2))
+
+
+def test_this_month_page_says_what_it_compares_with(city, auth):
+    auth.login("root")
+    html = auth.client.get("/admin/dashboard/?org=QD&period=month").get_data(as_text=True)
+    range_line = re.sub(r"<[^>]+>", "", html.split('id="period-range">')[1].split("</span>")[0])
+    assert "对比上月同期" in range_line and "（相同天数）" in range_line
+    assert "上月同期" in card(html, "received")["change"] or "上月同期" in html
