@@ -18,7 +18,7 @@ from org.models import ADMIN, MANAGER, TRAINER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from ..views.base import Page, current_scope, xlsx_download
+from ..views.base import Page, current_scope, scoped_org, xlsx_download
 from ..views.filters import DateFromFilter, DateToFilter, SubtreeFilter
 from .cases import CaseView
 
@@ -57,6 +57,25 @@ def grouped(found: list[warnings.EarlyWarning]) -> list[tuple[str, str, list]]:
             for kind, text in warnings.KINDS.items()]
 
 
+class Choice:
+    """The list's filters as typed into the URL: a kind, a unit (its subtree, inside the
+    caller's scope) and the order ("severity": most serious first, across kinds)."""
+
+    def __init__(self, args):
+        self.kind = args.get("kind") if args.get("kind") in warnings.KINDS else ""
+        code = (args.get("org") or "").strip()
+        self.org = scoped_org(code) if code else None
+        self.sort = "severity" if args.get("sort") == "severity" else ""
+
+    def keep(self, warning: warnings.EarlyWarning) -> bool:
+        return ((not self.kind or warning.kind == self.kind)
+                and (self.org is None or self.org.contains(warning.station)))
+
+    def args(self) -> dict:
+        return {k: v for k, v in (("kind", self.kind), ("sort", self.sort),
+                                  ("org", self.org.code if self.org else "")) if v}
+
+
 class WarningView(Page):
     roles = (ADMIN, MANAGER, TRAINER)
     ack_roles = (ADMIN, MANAGER)
@@ -75,12 +94,51 @@ class WarningView(Page):
             if failed_key is None:
                 return redirect(url_for(".index", show=request.args.get("show") or None))
         show_acked = request.args.get("show") == "acked"
-        found = warnings.current_warnings(current_scope())
+        choice = Choice(request.args)
+        found = [w for w in warnings.current_warnings(current_scope()) if choice.keep(w)]
         open_ones = [w for w in found if w.ack is None]
         acked = [w for w in found if w.ack is not None]
-        return self.render("warnings/index.html", groups=grouped(open_ones), acked=acked,
+        if choice.sort:
+            open_ones.sort(key=lambda w: -warnings.severity(w))
+            groups = [("all", gettext("全部预警（按严重程度，最严重的在前）"), open_ones)]
+        else:
+            groups = grouped(open_ones)
+        return self.render("warnings/index.html", groups=groups, acked=acked,
                            show_acked=show_acked, form=form, failed_key=failed_key,
-                           can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr)
+                           can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr,
+                           choice=choice, kinds=warnings.KINDS, severity=warnings.severity)
+
+    @expose("/bulk", methods=["POST"])
+    def bulk(self):
+        """Acknowledge the ticked warnings with one comment; each through the domain (scope,
+        existence, duplicates), the ones refused are named."""
+        if not self.can_acknowledge():
+            abort(403)
+        form = AckForm(request.form)
+        keys = [k.strip() for k in request.form.getlist("keys") if k.strip()][:500]
+        back = redirect(url_for(".index", **Choice(request.args).args()))
+        if not form.validate():
+            flash(gettext("页面已过期，请重新提交"), "error")
+            return back
+        if not keys:
+            flash(gettext("请先勾选要确认的预警"), "error")
+            return back
+        done, refused = 0, []
+        for key in keys:
+            try:
+                warnings.acknowledge(key, form.comment.data, actor=current_user.username,
+                                     scope=current_scope())
+                done += 1
+            except ValidationError as exc:
+                flash("；".join(tr(m) for m in exc.errors.values()), "error")
+                return back
+            except DomainError as exc:  # OutOfScope included: named, nothing leaks
+                refused.append(f"{key}：{tr(exc.message)}")
+        if done:
+            flash(gettext("已确认%(n)d条预警", n=done), "success")
+        if refused:
+            flash(gettext("未能确认：%(list)s", list="；".join(refused)), "error")
+        return back
 
     def _acknowledge(self, form: AckForm) -> str | None:
         """None when stored; else the key whose form shows the error."""
@@ -110,5 +168,5 @@ class WarningView(Page):
         rows = [[label(w.kind_label), w.station.code, w.station.name, tr(w.message),
                  gettext("已确认") if w.ack else gettext("未确认"),
                  w.ack.acknowledged_by if w.ack else "", w.ack.comment if w.ack else "",
-                 str(w.ack.at) if w.ack else ""] for w in found]
+                 w.ack.at if w.ack else None] for w in found]
         return xlsx_download(gettext("预警"), headers, rows)

@@ -176,3 +176,47 @@ def test_home_page_count(pages, auth):
     assert count_on_home(auth) == 1
     login_as(auth, "t02")
     assert count_on_home(auth) is None
+
+
+# --- filters, severity, bulk acknowledgement (issue 13) ---------------------------------------
+
+def keys_on(page: str) -> list[str]:
+    return re.findall(r'<tr data-key="([^"]+)"', page)
+
+
+def test_filters_by_kind_and_unit_inside_the_scope(pages, auth):
+    auth.login("root")
+    quiet = keys_on(auth.client.get("/admin/warnings/?kind=quiet").get_data(as_text=True))
+    assert len(quiet) == 3 and all(k.startswith("quiet:") for k in quiet)  # room2, room3, QD-11
+    huangdao = keys_on(auth.client.get("/admin/warnings/?org=QD-11").get_data(as_text=True))
+    assert len(huangdao) == 3 and not any("QD-02" in k for k in huangdao)
+    login_as(auth, "m02")
+    assert auth.client.get("/admin/warnings/?org=QD-11").status_code == 404
+
+
+def test_sort_by_severity_puts_the_worst_first(pages, auth):
+    """room2 never received a case (2.0); the two cases open 100 of 60 days (1.67 each);
+    room3 and QD-11 quiet since OLD-2 (1.0)."""
+    auth.login("root")
+    order = keys_on(auth.client.get("/admin/warnings/?sort=severity").get_data(as_text=True))
+    assert len(order) == 5
+    assert "QD-02-02" in order[0]
+    assert all(k.startswith("open_case:") for k in order[1:3])
+    assert all(k.startswith("quiet:") for k in order[3:])
+
+
+def test_bulk_acknowledge_takes_own_and_names_the_refused(pages, auth):
+    auth.login("root")
+    outside = [k for k in keys_on(auth.client.get("/admin/warnings/?org=QD-11")
+                                  .get_data(as_text=True))][0]
+    login_as(auth, "m02")
+    own = keys_on(auth.client.get("/admin/warnings/").get_data(as_text=True))
+    assert len(own) == 2
+    response = auth.post("/admin/warnings/bulk", {"keys": own + [outside], "comment": "已电话核实"},
+                         follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已确认2条预警" in page and "未能确认" in page and outside in page
+    assert keys_on(page) == []
+    assert count_on_home(auth) == 0
+    empty = auth.post("/admin/warnings/bulk", {"keys": own, "comment": ""}, follow_redirects=True)
+    assert "请填写处理说明" in empty.get_data(as_text=True)
