@@ -1,2 +1,15 @@
 """Training's web room (sessions, calendar, enrolment, attendance, coverage, certificates):
-its views, API module and `add_views(admin)` go here, like admin/evaluation/."""
+its views, API module and `add_views(admin)`, like admin/evaluation/."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+
+
+def add_views(admin) -> None:
+    from training.models import Session
+
+    from .sessions import SessionView
+
+    category = lazy_gettext("培训")
+    admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
+                               endpoint="training_sessions", url="/admin/training/sessions"))
