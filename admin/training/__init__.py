@@ -8,8 +8,15 @@ from flask_babel import lazy_gettext
 def add_views(admin) -> None:
     from training.models import Session
 
+    from .attendance import AttendanceView
+    from .enrolment import EnrolmentView
     from .sessions import SessionView
 
     category = lazy_gettext("培训")
     admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
                                endpoint="training_sessions", url="/admin/training/sessions"))
+    # Pages of one session (?session=ID), reached from its details page, not from the menu.
+    admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
+                                 url="/admin/training/enrolment"))
+    admin.add_view(AttendanceView(name=lazy_gettext("出勤登记"), endpoint="training_attendance",
+                                  url="/admin/training/attendance"))
