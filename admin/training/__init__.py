@@ -6,15 +6,20 @@ from flask_babel import lazy_gettext
 
 
 def add_views(admin) -> None:
-    from training.models import Session
+    from training.models import Certificate, Session
 
     from .attendance import AttendanceView
+    from .certificates import CertificateView, public_bp
     from .enrolment import EnrolmentView
     from .sessions import SessionView
 
     category = lazy_gettext("培训")
     admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
                                endpoint="training_sessions", url="/admin/training/sessions"))
+    admin.add_view(CertificateView(Certificate, name=lazy_gettext("培训证书"), category=category,
+                                   endpoint="training_certificates",
+                                   url="/admin/training/certificates"))
+    admin.app.register_blueprint(public_bp)
     # Pages of one session (?session=ID), reached from its details page, not from the menu.
     admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
                                  url="/admin/training/enrolment"))

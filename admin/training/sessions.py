@@ -235,7 +235,8 @@ class SessionView(ScopedView):
         out = []
         for endpoint, text in (("training_enrolment.index", gettext("报名管理")),
                                ("training_attendance.index", gettext("出勤登记")),
-                               ("training_attendance.sheet", gettext("签到表PDF"))):
+                               ("training_attendance.sheet", gettext("签到表PDF")),
+                               ("training_certificates.issue_view", gettext("发放证书"))):
             try:
                 out.append((url_for(endpoint, session=session.id), text))
             except BuildError:  # a page not registered is simply not linked
