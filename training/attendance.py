@@ -13,6 +13,7 @@ from org.services import in_scope
 
 from .hours import credit
 from .models import ATTENDANCE_STATUSES, CANCELLED, LATE, LEFT_EARLY, Attendance, Session
+from .rollup import refresh_sessions
 from .sessions import check_scope
 
 
@@ -58,6 +59,7 @@ def record_attendance(session: Session, mediator: Mediator, status: Any, minutes
     present = clean_minutes(code, minutes, session)
     with db.atomic():
         record, before = save_attendance(session, mediator.id, code, present, actor)
+        refresh_sessions([session.id])
         audit.record(actor, "create" if before is None else "update", "attendance", record.id,
                      f"{session.code}/{mediator.staff_no}",
                      {"status": [before[0] if before else None, code],

@@ -22,7 +22,7 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
-from .models import ANNUAL_HOURS, CANCELLED, Attendance, Session
+from .models import ANNUAL_HOURS, CANCELLED, Session, YearHours
 from .requirements import requirement
 
 ON_DUTY = "on"
@@ -66,34 +66,33 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
                    Session.start_day.between(start, end)))
 
 
-def _population_sums(org: Organization | None, start: dt.date, end: dt.date
-                     ) -> pw.ModelSelect:
-    """(mediator, credited hours in the window) for each member of the population who has any."""
-    return (Attendance.select(Attendance.mediator.alias("mediator_id"),
-                              pw.fn.SUM(Attendance.credited).alias("total"))
-            .join(Session, on=(Attendance.session == Session.id))
-            .where(Attendance.mediator.in_(population(org)), Attendance.credited > 0,
-                   Session.status != CANCELLED, Session.start_day.between(start, end))
-            .group_by(Attendance.mediator))
+def _population_sums(org: Organization | None, year: int) -> pw.ModelSelect:
+    """(mediator, credited hours in the year) for each member of the population who has any,
+    from the year rows training.rollup keeps (a few rows per mediator, not a year of
+    attendance)."""
+    return (YearHours.select(YearHours.mediator.alias("mediator_id"),
+                             pw.fn.SUM(YearHours.hours).alias("total"))
+            .where(YearHours.year == year, YearHours.mediator.in_(population(org)))
+            .group_by(YearHours.mediator))
 
 
 def coverage(org: Organization | None, year: int) -> Coverage:
     start, end = year_bounds(year)
     required = requirement(ANNUAL_HOURS)
     people = population(org).count()
-    sums = _population_sums(org, start, end)
+    sums = _population_sums(org, year)
     # a float parameter: SQLite would compare its numeric SUM with a Decimal's text as
     # text; hours are multiples of 0.5, exact in binary, so nothing is lost on either backend
-    met_query = sums.having(pw.fn.SUM(Attendance.credited) >= float(required))
-    met = Attendance.select(pw.fn.COUNT(pw.SQL("*"))).from_(met_query.alias("m")).scalar()
-    total = (Attendance.select(pw.fn.SUM(pw.SQL("s.total"))).from_(sums.alias("s")).scalar())
+    reached = pw.Case(None, [(pw.SQL("s.total") >= float(required), 1)], 0)
+    met, total = (YearHours.select(pw.fn.SUM(reached), pw.fn.SUM(pw.SQL("s.total")))
+                  .from_(sums.alias("s")).tuples().get())
     hosted = _hosted(org, start, end)
-    sessions = hosted.count()
-    times = (Attendance.select().where(Attendance.session.in_(hosted), Attendance.credited > 0)
-             .count())
+    sessions, times = hosted.select(pw.fn.COUNT(Session.id),
+                                    pw.fn.SUM(Session.participants)).tuples().get()
     hours = Decimal(str(total or 0)).quantize(Decimal("0.1"))
-    return Coverage(org, year, people, met or 0, rate(met or 0, people), sessions, times,
-                    hours or ZERO)
+    met = int(met or 0)
+    return Coverage(org, year, people, met, rate(met, people), sessions or 0,
+                    int(times or 0), hours or ZERO)
 
 
 def coverage_by_child(org: Organization | None, year: int) -> list[Coverage]:

@@ -116,10 +116,11 @@ def _by_mediator(columns: list, mediator_ids: MediatorIds, start_date, end_date,
     if isinstance(mediator_ids, pw.SelectQuery):
         return run(Attendance.mediator.in_(mediator_ids))
     ids = list(mediator_ids)
-    rows: list[tuple] = []
-    for at in range(0, len(ids), ID_SLICE):
-        rows += run(Attendance.mediator.in_(ids[at:at + ID_SLICE]))
-    return rows
+    if len(ids) > ID_SLICE:
+        # one pass over the window, kept for the ids asked, rather than a pass per slice
+        wanted = set(ids)
+        return [row for row in run(None) if row[0] in wanted]
+    return run(Attendance.mediator.in_(ids)) if ids else []
 
 
 def _decimal(value) -> Decimal:

@@ -15,6 +15,7 @@ from network.imports import (
     UNCHANGED,
     UPDATED,
     ImportContext,
+    ImportResult,
     ImportSpec,
     out_of_scope,
     register,
@@ -24,6 +25,7 @@ from org.models import Mediator
 
 from .attendance import clean_minutes, save_attendance, status_code
 from .models import ATTENDANCE_STATUSES, CANCELLED, Session, TrainingKind
+from .rollup import refresh_sessions
 from .sessions import clean_session, create_session, update_session
 
 SESSION_COLUMNS = {
@@ -128,9 +130,16 @@ def _import_attendance(row: dict[str, str], ctx: ImportContext) -> str:
     status = status_code(data["status"])
     minutes = clean_minutes(status, data["minutes"], session)
     record, before = save_attendance(session, mediator.id, status, minutes, ctx.actor)
+    ctx.cache.setdefault("touched", {})[session.id] = True
     if before is None:
         return CREATED
     return UNCHANGED if before == (status, minutes) else UPDATED
+
+
+def _refresh_figures(ctx: ImportContext, result: ImportResult) -> None:
+    """Once per file: the participant counts and year hours of the sessions it touched."""
+    if not result.errors:
+        refresh_sessions(ctx.cache.get("touched", {}))
 
 
 ATTENDANCE = register(ImportSpec(
@@ -150,6 +159,7 @@ ATTENDANCE = register(ImportSpec(
     synonyms={"出勤情况": {"到": "出席", "出勤": "出席", "已到": "出席", "未到": "缺席",
                            "旷课": "缺席", "病假": "请假", "事假": "请假"}},
     choices={"出勤情况": lambda: list(ATTENDANCE_STATUSES.values())},
+    finish=_refresh_figures,
 ))
 
 

@@ -28,6 +28,7 @@ from .models import (
     TrainingKind,
 )
 from .notices import notify_cancelled
+from .rollup import refresh_sessions
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 FIELDS = ["code", "course", "kind", "host", "trainers", "venue", "online_link", "start", "end",
@@ -230,7 +231,8 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
     with db.atomic():
         _course(values)
         before = audit.snapshot(session, FIELDS)
-        old = {name: getattr(session, name) for name in (*SCHEDULE_FIELDS, "hours", "minutes")}
+        old = {name: getattr(session, name)
+               for name in (*SCHEDULE_FIELDS, "hours", "minutes", "kind_id", "start_day")}
         for name, value in values.items():
             setattr(session, name, value)
         _schedule(session)
@@ -240,6 +242,9 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
         session.save()
         if session.hours != old["hours"] or session.minutes != old["minutes"]:
             hours_rule.recredit_session(session)
+        if any(getattr(session, name) != old[name]
+               for name in ("hours", "minutes", "kind_id", "start_day")):
+            refresh_sessions([session.id], extra_years=[old["start_day"].year])
         changes = audit.diff(before, audit.snapshot(session, FIELDS))
         if changes:
             audit.record(actor, "update", "training_session", session.id, session.code,
@@ -300,6 +305,7 @@ def cancel_session(session: Session, reason: str, *, actor: str,
         Session.update(status=CANCELLED, cancel_reason=reason, sequence=Session.sequence + 1,
                        updated_at=now()).where(Session.id == session.id).execute()
         session = Session.get_by_id(session.id)
+        refresh_sessions([session.id])
         notify_cancelled(session)
         audit.record(actor, "close", "training_session", session.id, session.code,
                      {"status": [None, "cancelled"], "cancel_reason": [None, reason]},

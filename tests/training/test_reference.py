@@ -45,3 +45,63 @@ def test_years_without_a_notice_give_no_days():
     year = official_days(range(2026, 2027))
     assert (dt.date(2026, 10, 10), True, "国庆节调休") in year  # a Saturday worked
     assert (dt.date(2026, 10, 1), False, "国庆节") in year
+
+
+def test_rollup_migration_fills_from_recorded_attendance(scratch_database):  # noqa: F811
+    """Attendance recorded before migration 015: its figures are there after the upgrade."""
+    router(scratch_database).run("011_training")
+    db_ = scratch_database
+    mark = db_.param
+    stamp = "2026-01-01 00:00:00"
+
+    def insert(table, **values):
+        columns = ", ".join(f'"{name}"' for name in values)
+        marks = ", ".join(mark for _ in values)
+        db_.execute_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+        return db_.execute_sql(f"SELECT MAX(id) FROM {table}").fetchone()[0]
+
+    # migration 010 seeds the organisation kinds (main); insert only on a schema without them
+    seeded = db_.execute_sql(f"SELECT id FROM org_kind WHERE name = {mark}", ("调解中心",)).fetchone()
+    kind = seeded[0] if seeded else insert("org_kind", name="调解中心", sort_order=0, active=True)
+    org = insert("organization", code="QD", name="青岛", level=1, kind_id=kind, status="active",
+                 path="/1/", created_at=stamp, updated_at=stamp)
+    people = [insert("mediator", staff_no=f"M{n}", name="张三", gender="M",
+                     id_number=f"37020219800101{n:03d}X", employment="part", status="on",
+                     station_id=org, created_at=stamp, updated_at=stamp) for n in (1, 2)]
+    annual, lecture = (db_.execute_sql(f"SELECT id FROM training_kind WHERE code = {mark}",
+                                       (code,)).fetchone()[0] for code in ("annual", "lecture"))
+    course = insert("course", name="课程", kind_id=annual, description="", created_at=stamp)
+
+    def session(code, day, kind_id, status="finished"):
+        return insert("training_session", code=code, course_id=course, kind_id=kind_id,
+                      host_id=org, trainers="", venue="", online_link="",
+                      start=f"{day} 01:00:00", end=f"{day} 03:00:00", start_day=day,
+                      minutes=120, hours=2, capacity=10, booked=0, audience_grades="",
+                      audience_employment="", mandatory=False, needs_approval=False,
+                      status=status, cancel_reason="", sequence=0, created_at=stamp,
+                      updated_at=stamp)
+
+    s1 = session("S1", "2025-12-31", annual)
+    s2 = session("S2", "2026-01-02", annual)
+    s3 = session("S3", "2026-02-02", lecture)
+    s4 = session("S4", "2026-03-02", annual, status="cancelled")
+    for session_id, mediator, credited in [(s1, people[0], 2), (s2, people[0], 2),
+                                           (s2, people[1], 0), (s3, people[0], 1.5),
+                                           (s3, people[1], 2), (s4, people[1], 2)]:
+        insert("attendance", session_id=session_id, mediator_id=mediator,
+               status="present" if credited == 2 else "late", minutes=None,
+               credited=credited, recorded_by="", recorded_at=stamp)
+
+    router(scratch_database).run()
+    participants = dict(db_.execute_sql(
+        "SELECT code, participants FROM training_session").fetchall())
+    assert participants == {"S1": 1, "S2": 1, "S3": 2, "S4": 1}
+    rows = {(m, y, k): (float(h), n) for m, y, k, h, n in db_.execute_sql(
+        "SELECT mediator_id, year, kind_id, hours, participations FROM training_year_hours")}
+    assert rows == {(people[0], 2025, annual): (2.0, 1), (people[0], 2026, annual): (2.0, 1),
+                    (people[0], 2026, lecture): (1.5, 1), (people[1], 2026, lecture): (2.0, 1)}
+    # the new column came without rebuilding the table (which would cascade to attendance)
+    assert db_.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0] == 6
+    r = router(scratch_database)
+    r.rollback()
+    assert db_.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0] == 6

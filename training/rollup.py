@@ -1,0 +1,70 @@
+"""Figures kept beside the attendance so that a province's coverage reads a few thousand
+rows: each session's participant count (人次) and each mediator's credited hours per
+calendar year and kind (YearHours).
+
+One function keeps both: `refresh_sessions(ids)` recomputes the counts of those sessions and
+the year rows of everyone who attended them, for the sessions' years (and `extra_years`, the
+year a session moved away from). Every write path calls it: recording attendance, its import
+(once per file), a change of a session's hours, kind, date or status. Recomputing from the
+attendance, instead of adding differences, keeps the figures right whatever changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import peewee as pw
+
+from .models import CANCELLED, Attendance, Session, YearHours
+
+SLICE = 5000  # ids per statement (SQLite's parameter limit)
+
+
+def _slices(ids: list[int]) -> Iterable[list[int]]:
+    for at in range(0, len(ids), SLICE):
+        yield ids[at:at + SLICE]
+
+
+def refresh_sessions(session_ids: Iterable[int], extra_years: Iterable[int] = ()) -> None:
+    ids = sorted(set(session_ids))
+    if not ids:
+        return
+    years: set[int] = set(extra_years)
+    for chunk in _slices(ids):
+        counted = (Attendance.select(pw.fn.COUNT(Attendance.id))
+                   .where(Attendance.session == Session.id, Attendance.credited > 0))
+        Session.update(participants=counted).where(Session.id.in_(chunk)).execute()
+        years |= {day.year for (day,) in Session.select(Session.start_day)
+                  .where(Session.id.in_(chunk)).distinct().tuples()}
+    people: set[int] = set()
+    for chunk in _slices(ids):
+        people |= {m for (m,) in Attendance.select(Attendance.mediator)
+                   .where(Attendance.session.in_(chunk)).distinct().tuples()}
+    refresh_mediators(people, years)
+
+
+def refresh_mediators(mediator_ids: Iterable[int], years: Iterable[int]) -> None:
+    """Recompute the YearHours rows of these mediators for these years."""
+    people = sorted(set(mediator_ids))
+    for year in sorted(set(years)):
+        for chunk in _slices(people):
+            YearHours.delete().where(YearHours.year == year,
+                                     YearHours.mediator.in_(chunk)).execute()
+            sums = (Attendance.select(Attendance.mediator, pw.Value(year), Session.kind,
+                                      pw.fn.SUM(Attendance.credited),
+                                      pw.fn.COUNT(Attendance.id))
+                    .join(Session, on=(Attendance.session == Session.id))
+                    .where(Attendance.mediator.in_(chunk), Attendance.credited > 0,
+                           Session.status != CANCELLED,
+                           Session.start_day.between(dt.date(year, 1, 1),
+                                                     dt.date(year, 12, 31)))
+                    .group_by(Attendance.mediator, Session.kind))
+            YearHours.insert_from(sums, [YearHours.mediator, YearHours.year, YearHours.kind,
+                                         YearHours.hours, YearHours.participations]).execute()
+
+
+def rebuild() -> None:
+    """Everything again from the attendance (after a bulk load, or to check)."""
+    YearHours.delete().execute()
+    ids = [i for (i,) in Session.select(Session.id).tuples()]
+    refresh_sessions(ids)
