@@ -10,6 +10,7 @@ def add_views(admin) -> None:
 
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
+    from .coverage import CoverageView
     from .enrolment import EnrolmentView
     from .sessions import SessionView
 
@@ -20,6 +21,8 @@ def add_views(admin) -> None:
                                    endpoint="training_certificates",
                                    url="/admin/training/certificates"))
     admin.app.register_blueprint(public_bp)
+    admin.add_view(CoverageView(name=lazy_gettext("培训覆盖"), category=category,
+                                endpoint="training_coverage", url="/admin/training/coverage"))
     # Pages of one session (?session=ID), reached from its details page, not from the menu.
     admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
                                  url="/admin/training/enrolment"))
