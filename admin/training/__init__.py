@@ -12,6 +12,8 @@ def add_views(admin) -> None:
     from .certificates import CertificateView, public_bp
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
+    from .homes import add_panels
+    from .mine import MyTrainingView
     from .sessions import SessionView
 
     category = lazy_gettext("培训")
@@ -28,3 +30,6 @@ def add_views(admin) -> None:
                                  url="/admin/training/enrolment"))
     admin.add_view(AttendanceView(name=lazy_gettext("出勤登记"), endpoint="training_attendance",
                                   url="/admin/training/attendance"))
+    admin.add_view(MyTrainingView(name=lazy_gettext("我的培训"), endpoint="training_mine",
+                                  url="/admin/training/my"))
+    add_panels()
