@@ -12,6 +12,7 @@ def add_views(admin) -> None:
     from .certificates import CertificateView, public_bp
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
+    from .feeds import FeedView
     from .homes import add_panels
     from .mine import MyTrainingView
     from .sessions import SessionView
@@ -32,4 +33,6 @@ def add_views(admin) -> None:
                                   url="/admin/training/attendance"))
     admin.add_view(MyTrainingView(name=lazy_gettext("我的培训"), endpoint="training_mine",
                                   url="/admin/training/my"))
+    admin.add_view(FeedView(name=lazy_gettext("日历订阅"), category=category,
+                            endpoint="training_feeds", url="/admin/training/feeds"))
     add_panels()
