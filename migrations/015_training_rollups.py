@@ -1,5 +1,6 @@
 """Training figures kept beside the attendance (training.rollup): each session's participant
-count (人次) and each mediator's credited hours per calendar year and kind, so that a
+count (人次) and each mediator's credited hours per calendar year and kind, and per year in
+all (training_year_total), so that a
 province's coverage reads ~60k rows instead of aggregating a year of attendance.
 
 Filled here from the attendance already recorded, counted as training.rollup counts (records
@@ -25,6 +26,10 @@ def _fill(database: pw.Database) -> None:
         "FROM attendance a JOIN training_session s ON s.id = a.session_id "
         "WHERE s.status <> 'cancelled' AND a.credited > 0 "
         f"GROUP BY a.mediator_id, {year}, s.kind_id")
+    database.execute_sql(
+        "INSERT INTO training_year_total (mediator_id, year, hours, participations) "
+        "SELECT mediator_id, year, SUM(hours), SUM(participations) FROM training_year_hours "
+        "GROUP BY mediator_id, year")
 
 
 # Plain ALTER TABLE on both backends: peewee-migrate's add_fields/remove_fields rebuild a
@@ -50,9 +55,22 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
             table_name = "training_year_hours"
             indexes = [(('year', 'mediator', 'kind'), True)]
 
+    @migrator.create_model
+    class YearTotal(pw.Model):
+        id = pw.AutoField()
+        mediator = pw.ForeignKeyField(column_name='mediator_id', field='id', model=migrator.orm['mediator'], on_delete='CASCADE')
+        year = pw.SmallIntegerField()
+        hours = pw.DecimalField(decimal_places=1, max_digits=7)
+        participations = pw.IntegerField()
+
+        class Meta:
+            table_name = "training_year_total"
+            indexes = [(('year', 'mediator'), True)]
+
     migrator.run(_fill, database)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.remove_model('training_year_total')
     migrator.remove_model('training_year_hours')
     migrator.sql(DROP_COLUMN)

@@ -22,7 +22,7 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
-from .models import ANNUAL_HOURS, CANCELLED, Session, YearHours
+from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal
 from .requirements import requirement
 
 ON_DUTY = "on"
@@ -66,26 +66,17 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
                    Session.start_day.between(start, end)))
 
 
-def _population_sums(org: Organization | None, year: int) -> pw.ModelSelect:
-    """(mediator, credited hours in the year) for each member of the population who has any,
-    from the year rows training.rollup keeps (a few rows per mediator, not a year of
-    attendance)."""
-    return (YearHours.select(YearHours.mediator.alias("mediator_id"),
-                             pw.fn.SUM(YearHours.hours).alias("total"))
-            .where(YearHours.year == year, YearHours.mediator.in_(population(org)))
-            .group_by(YearHours.mediator))
-
-
 def coverage(org: Organization | None, year: int) -> Coverage:
     start, end = year_bounds(year)
     required = requirement(ANNUAL_HOURS)
     people = population(org).count()
-    sums = _population_sums(org, year)
-    # a float parameter: SQLite would compare its numeric SUM with a Decimal's text as
+    # the year totals training.rollup keeps: one row per mediator with hours, no grouping.
+    # A float parameter: SQLite would compare its numeric column with a Decimal's text as
     # text; hours are multiples of 0.5, exact in binary, so nothing is lost on either backend
-    reached = pw.Case(None, [(pw.SQL("s.total") >= float(required), 1)], 0)
-    met, total = (YearHours.select(pw.fn.SUM(reached), pw.fn.SUM(pw.SQL("s.total")))
-                  .from_(sums.alias("s")).tuples().get())
+    reached = pw.Case(None, [(YearTotal.hours >= float(required), 1)], 0)
+    met, total = (YearTotal.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
+                  .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)))
+                  .tuples().get())
     hosted = _hosted(org, start, end)
     sessions, times = hosted.select(pw.fn.COUNT(Session.id),
                                     pw.fn.SUM(Session.participants)).tuples().get()

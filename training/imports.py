@@ -155,11 +155,11 @@ ATTENDANCE = register(ImportSpec(
     field_columns={"minutes": "实到分钟", "status": "出勤情况"},
     prepare=_prepare_attendance,
     scan=("场次编号", "调解员工号"),
+    finish=_refresh_figures,
     aliases={"调解员工号": ("工号",), "出勤情况": ("出勤", "考勤"), "实到分钟": ("实际到课分钟",)},
     synonyms={"出勤情况": {"到": "出席", "出勤": "出席", "已到": "出席", "未到": "缺席",
                            "旷课": "缺席", "病假": "请假", "事假": "请假"}},
     choices={"出勤情况": lambda: list(ATTENDANCE_STATUSES.values())},
-    finish=_refresh_figures,
 ))
 
 

@@ -232,6 +232,21 @@ class YearHours(BaseModel):
         indexes = ((("year", "mediator", "kind"), True),)
 
 
+class YearTotal(BaseModel):
+    """A mediator's credited hours and participations in a calendar year, all kinds: the row
+    coverage compares with the requirement (no grouping at read time). Kept by
+    training.rollup beside YearHours."""
+
+    mediator = pw.ForeignKeyField(Mediator, on_delete="CASCADE")
+    year = pw.SmallIntegerField()
+    hours = pw.DecimalField(max_digits=7, decimal_places=1)
+    participations = pw.IntegerField()
+
+    class Meta:
+        table_name = "training_year_total"
+        indexes = ((("year", "mediator"), True),)
+
+
 class TrainingRequirement(BaseModel):
     """Hours required, as data: a row without grade is the default, a graded row overrides it."""
 

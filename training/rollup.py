@@ -3,7 +3,7 @@ rows: each session's participant count (人次) and each mediator's credited hou
 calendar year and kind (YearHours).
 
 One function keeps both: `refresh_sessions(ids)` recomputes the counts of those sessions and
-the year rows of everyone who attended them, for the sessions' years (and `extra_years`, the
+the year rows (per kind, and in all) of everyone who attended them, for the sessions' years (and `extra_years`, the
 year a session moved away from). Every write path calls it: recording attendance, its import
 (once per file), a change of a session's hours, kind, date or status. Recomputing from the
 attendance, instead of adding differences, keeps the figures right whatever changed.
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import peewee as pw
 
-from .models import CANCELLED, Attendance, Session, YearHours
+from .models import CANCELLED, Attendance, Session, YearHours, YearTotal
 
 SLICE = 5000  # ids per statement (SQLite's parameter limit)
 
@@ -61,10 +61,20 @@ def refresh_mediators(mediator_ids: Iterable[int], years: Iterable[int]) -> None
                     .group_by(Attendance.mediator, Session.kind))
             YearHours.insert_from(sums, [YearHours.mediator, YearHours.year, YearHours.kind,
                                          YearHours.hours, YearHours.participations]).execute()
+            YearTotal.delete().where(YearTotal.year == year,
+                                     YearTotal.mediator.in_(chunk)).execute()
+            totals = (YearHours.select(YearHours.mediator, YearHours.year,
+                                       pw.fn.SUM(YearHours.hours),
+                                       pw.fn.SUM(YearHours.participations))
+                      .where(YearHours.year == year, YearHours.mediator.in_(chunk))
+                      .group_by(YearHours.mediator, YearHours.year))
+            YearTotal.insert_from(totals, [YearTotal.mediator, YearTotal.year, YearTotal.hours,
+                                           YearTotal.participations]).execute()
 
 
 def rebuild() -> None:
     """Everything again from the attendance (after a bulk load, or to check)."""
     YearHours.delete().execute()
+    YearTotal.delete().execute()
     ids = [i for (i,) in Session.select(Session.id).tuples()]
     refresh_sessions(ids)

@@ -60,9 +60,7 @@ def test_rollup_migration_fills_from_recorded_attendance(scratch_database):  # n
         db_.execute_sql(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
         return db_.execute_sql(f"SELECT MAX(id) FROM {table}").fetchone()[0]
 
-    # migration 010 seeds the organisation kinds (main); insert only on a schema without them
-    seeded = db_.execute_sql(f"SELECT id FROM org_kind WHERE name = {mark}", ("调解中心",)).fetchone()
-    kind = seeded[0] if seeded else insert("org_kind", name="调解中心", sort_order=0, active=True)
+    kind = db_.execute_sql("SELECT id FROM org_kind ORDER BY id").fetchone()[0]  # seeded
     org = insert("organization", code="QD", name="青岛", level=1, kind_id=kind, status="active",
                  path="/1/", created_at=stamp, updated_at=stamp)
     people = [insert("mediator", staff_no=f"M{n}", name="张三", gender="M",
@@ -100,6 +98,10 @@ def test_rollup_migration_fills_from_recorded_attendance(scratch_database):  # n
         "SELECT mediator_id, year, kind_id, hours, participations FROM training_year_hours")}
     assert rows == {(people[0], 2025, annual): (2.0, 1), (people[0], 2026, annual): (2.0, 1),
                     (people[0], 2026, lecture): (1.5, 1), (people[1], 2026, lecture): (2.0, 1)}
+    totals = {(m, y): (float(h), n) for m, y, h, n in db_.execute_sql(
+        "SELECT mediator_id, year, hours, participations FROM training_year_total")}
+    assert totals == {(people[0], 2025): (2.0, 1), (people[0], 2026): (3.5, 2),
+                      (people[1], 2026): (2.0, 1)}
     # the new column came without rebuilding the table (which would cascade to attendance)
     assert db_.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0] == 6
     r = router(scratch_database)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from training import rollup
 from training.attendance import record_attendance
-from training.hours import hours_by_kind, participations, year_bounds
+from training.hours import credited_hours, hours_by_kind, participations, year_bounds
 from training.imports import import_attendance
-from training.models import Attendance, Session, TrainingKind, YearHours
+from training.models import Attendance, Session, TrainingKind, YearHours, YearTotal
 from training.sessions import cancel_session, update_session
 
 YEARS = (2025, 2026, 2027)
@@ -34,6 +34,23 @@ def counted() -> dict:
     return result
 
 
+def totals() -> dict:
+    return {(m, y): (Decimal(str(h)).quantize(Decimal("0.1")), n)
+            for m, y, h, n in YearTotal.select(YearTotal.mediator, YearTotal.year,
+                                               YearTotal.hours, YearTotal.participations)
+            .tuples()}
+
+
+def counted_totals() -> dict:
+    result = {}
+    for year in YEARS:
+        start, end = year_bounds(year)
+        times = participations(None, start, end)
+        for mediator, hours in credited_hours(None, start, end).items():
+            result[(mediator, year)] = (hours, times[mediator])
+    return result
+
+
 def participants_ok() -> bool:
     return all(s.participants == Attendance.select().where(
         Attendance.session == s.id, Attendance.credited > 0).count() for s in Session.select())
@@ -51,6 +68,7 @@ def test_kept_figures_follow_every_change(make_session, make_mediator, network, 
     assert kept() == counted() == {(a.id, 2026, "annual"): (Decimal("3.0"), 1),
                                    (b.id, 2026, "annual"): (Decimal("2.0"), 1),
                                    (a.id, 2026, "pre_service"): (Decimal("2.0"), 1)}
+    assert totals() == {(a.id, 2026): (Decimal("5.0"), 2), (b.id, 2026): (Decimal("2.0"), 1)}
     assert Session.get_by_id(s1.id).participants == 2
 
     update_session(s1, {"hours": "4.5"}, actor="t", scope=None)  # b: 4.5 × 2/3 = 3
@@ -64,6 +82,7 @@ def test_kept_figures_follow_every_change(make_session, make_mediator, network, 
     assert kept()[(a.id, 2027, "lecture")] == (Decimal("2.0"), 1)
     record_attendance(s1, a, "缺席", actor="t", scope=None)
     assert kept() == counted() and participants_ok()
+    assert totals() == counted_totals()
     assert Session.get_by_id(s1.id).participants == 1
 
     path = tmp_path / "a.csv"
@@ -74,11 +93,12 @@ def test_kept_figures_follow_every_change(make_session, make_mediator, network, 
     assert kept()[(b.id, 2027, "lecture")] == (Decimal("1.0"), 1)
 
     cancel_session(Session.get_by_id(s2.id), "取消", actor="t", scope=None)
-    assert kept() == counted()
+    assert kept() == counted() and totals() == counted_totals()
     assert not [key for key in kept() if key[1] == 2027]
 
     # rebuilt from nothing, the same
-    before = kept()
+    before, before_totals = kept(), totals()
     YearHours.delete().execute()
+    YearTotal.delete().execute()
     rollup.rebuild()
-    assert kept() == before
+    assert kept() == before and totals() == before_totals
