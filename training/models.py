@@ -20,7 +20,7 @@ from network import audit
 from network.db import N_, BaseModel
 from network.errors import Msg
 from network.models import Organization, now
-from org.models import Mediator
+from org.models import Mediator, User
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -327,3 +327,19 @@ audit.register(
             "certificate": N_("培训证书"), "work_day": N_("工作日历"),
             "training_requirement": N_("培训要求"), "enrolment": N_("报名")},
 )
+
+
+class CalendarFeed(BaseModel):
+    """A private .ics subscription URL: its random token is the only key, so it can be
+    revoked (and a new one made) without touching the account. `organization` None: the
+    account's own feed (a mediator's sessions, or the sessions of a coordinator's scope)."""
+
+    token = pw.CharField(max_length=64, unique=True)
+    user = pw.ForeignKeyField(User, backref="calendar_feeds", on_delete="CASCADE")
+    organization = pw.ForeignKeyField(Organization, null=True, on_delete="CASCADE",
+                                      verbose_name=N_("机构"))
+    created_at = pw.DateTimeField(default=now)
+    revoked_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "calendar_feed"

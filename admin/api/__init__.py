@@ -7,6 +7,7 @@ def register(app) -> None:
     from ..evaluation import api as _evaluation_api  # noqa: F401
     from ..network import api as _network_api  # noqa: F401
     from ..promotion import api as _promotion_api  # noqa: F401
+    from ..training import api as _training_api  # noqa: F401
     from .core import api_bp
 
     app.register_blueprint(api_bp)

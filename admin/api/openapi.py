@@ -79,6 +79,55 @@ def _eligibility_path() -> dict:
     }}}
 
 
+def _training_paths() -> dict:
+    year = {"name": "year", "in": "query", "required": True,
+            "schema": {"type": "integer", "minimum": 1901, "maximum": 2999}}
+    station = {"name": "station", "in": "query", "schema": {"type": "string"},
+               "description": "机构编码（统计其整个子树）；缺省为调用者的管辖机构"}
+    hours_str = {"type": "string", "pattern": r"^\d+\.\d$", "description": "学时，一位小数"}
+    hours = {"type": "object", "properties": {
+        "mediator": {"type": "string", "description": "工号"}, "year": {"type": "integer"},
+        "hours": hours_str,
+        "participations": {"type": "integer", "description": "认定学时大于0的出勤记录数"},
+        "by_kind": {"type": "object", "additionalProperties": hours_str}}}
+    coverage = {"type": "object", "properties": {
+        "station": {"type": "string"}, "year": {"type": "integer"},
+        "population": {"type": "integer", "description": "子树内在岗调解员数"},
+        "met": {"type": "integer", "description": "年度学时达标人数"},
+        "coverage_rate": {"type": "string", "description": "met / population，4 位小数"},
+        "sessions": {"type": "integer", "description": "子树主办、当年开始、未取消的场次数"},
+        "participant_times": {"type": "integer", "description": "这些场次中认定学时大于0的人次"},
+        "hours": hours_str}}
+    session = {"type": "object", "properties": {
+        "code": {"type": "string"}, "course": {"type": "string"}, "kind": {"type": "string"},
+        "host": {"type": "string"}, "start": {"type": "string", "format": "date-time"},
+        "end": {"type": "string", "format": "date-time"}, "hours": hours_str,
+        "capacity": {"type": "integer"}, "booked": {"type": "integer"},
+        "seats_left": {"type": "integer"},
+        "status": {"type": "string", "enum": ["planned", "open", "finished", "cancelled"]}}}
+    sessions = {"type": "object", "properties": {
+        "station": {"type": "string"},
+        "from": {"type": "string", "format": "date", "nullable": True},
+        "to": {"type": "string", "format": "date", "nullable": True},
+        "sessions": {"type": "array", "items": session}}}
+
+    def get(summary, params, schema, errors=(400, 401, 403, 404)):
+        return {"get": {"summary": summary, "parameters": params, "responses": {
+            "200": {"description": summary, "content": {"application/json": {"schema": schema}}},
+            **_errors(*errors)}}}
+
+    day = {"type": "string", "format": "date"}
+    return {
+        "/training/hours": get("调解员某年的认定学时（调解员账号仅限本人）", [
+            {"name": "mediator", "in": "query", "required": True,
+             "schema": {"type": "string"}, "description": "工号"}, year], hours),
+        "/training/coverage": get("机构子树某年的培训覆盖率", [station, year], coverage),
+        "/training/sessions": get("机构子树主办的场次及已占名额", [
+            station, {"name": "from", "in": "query", "schema": day},
+            {"name": "to", "in": "query", "schema": day}], sessions),
+    }
+
+
 def spec() -> dict:
     station = {
         "type": "object",
@@ -118,6 +167,7 @@ def spec() -> dict:
         "paths": {
             **_kpi_paths(),
             **_eligibility_path(),
+            **_training_paths(),
             "/stations/{code}": {
                 "get": {
                     "summary": "一个机构",

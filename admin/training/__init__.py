@@ -1,2 +1,38 @@
 """Training's web room (sessions, calendar, enrolment, attendance, coverage, certificates):
-its views, API module and `add_views(admin)` go here, like admin/evaluation/."""
+its views, API module and `add_views(admin)`, like admin/evaluation/."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+
+
+def add_views(admin) -> None:
+    from training.models import Certificate, Session
+
+    from .attendance import AttendanceView
+    from .certificates import CertificateView, public_bp
+    from .coverage import CoverageView
+    from .enrolment import EnrolmentView
+    from .feeds import FeedView
+    from .homes import add_panels
+    from .mine import MyTrainingView
+    from .sessions import SessionView
+
+    category = lazy_gettext("培训")
+    admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
+                               endpoint="training_sessions", url="/admin/training/sessions"))
+    admin.add_view(CertificateView(Certificate, name=lazy_gettext("培训证书"), category=category,
+                                   endpoint="training_certificates",
+                                   url="/admin/training/certificates"))
+    admin.app.register_blueprint(public_bp)
+    admin.add_view(CoverageView(name=lazy_gettext("培训覆盖"), category=category,
+                                endpoint="training_coverage", url="/admin/training/coverage"))
+    # Pages of one session (?session=ID), reached from its details page, not from the menu.
+    admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
+                                 url="/admin/training/enrolment"))
+    admin.add_view(AttendanceView(name=lazy_gettext("出勤登记"), endpoint="training_attendance",
+                                  url="/admin/training/attendance"))
+    admin.add_view(MyTrainingView(name=lazy_gettext("我的培训"), endpoint="training_mine",
+                                  url="/admin/training/my"))
+    admin.add_view(FeedView(name=lazy_gettext("日历订阅"), category=category,
+                            endpoint="training_feeds", url="/admin/training/feeds"))
+    add_panels()

@@ -8,7 +8,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
-from .. import evaluation, network, org, promotion
+from .. import evaluation, network, org, promotion, training
 from .home import HomeView
 from .imports import ImportView
 from .settings import SettingsView
@@ -27,6 +27,7 @@ def init_admin(app) -> Admin:
     network.add_views(admin)
     org.add_views(admin)
     evaluation.add_views(admin)
+    training.add_views(admin)
     promotion.add_views(admin)
     system = lazy_gettext("系统")
     admin.add_view(ImportView(name=lazy_gettext("数据导入"), category=system,

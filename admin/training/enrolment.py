@@ -1,0 +1,167 @@
+"""报名管理 of one session: seats left, who holds a seat, the waitlist in its order, sign-ups
+waiting for approval, and enrolment by organisation subtree, grade or a picked list.
+
+The page only gathers what the coordinator picked; training.enrolment takes the seats (atomic,
+capacity never exceeded) and refuses anyone outside the coordinator's scope. Mediators already
+enrolled in an overlapping session are a warning to confirm (training.calendar).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+
+from network.errors import DomainError, OutOfScope
+from org.models import ADMIN, GRADES, MANAGER, TRAINER, Mediator
+from training import calendar, enrolment
+from training.models import (
+    ENROLLED,
+    ENROLMENT_STATUSES,
+    OFFERED,
+    PENDING,
+    WAITLISTED,
+    Enrolment,
+)
+
+from ..forms import CSRFForm, tr
+from ..views.base import Page, as_pk, current_scope, scoped_org
+from .sessions import visible_session
+
+BY_ORG, BY_GRADE, BY_LIST = "org", "grade", "list"
+
+
+class EnrolForm(CSRFForm):
+    mode = SelectField(lazy_gettext("报名方式"), choices=[
+        (BY_ORG, lazy_gettext("按机构（含下级）")), (BY_GRADE, lazy_gettext("按专业等级")),
+        (BY_LIST, lazy_gettext("按名单（工号）"))])
+    org = StringField(lazy_gettext("机构编码"))
+    grade = SelectField(lazy_gettext("专业等级"), choices=list(GRADES.items()),
+                        validate_choice=False)
+    staff_nos = TextAreaField(lazy_gettext("工号"),
+                              description=lazy_gettext("每行一个，或用逗号、空格分隔"))
+    confirm = BooleanField(lazy_gettext("已知悉时间冲突提醒，仍然报名"))
+
+
+class ApproveForm(CSRFForm):
+    enrolment = HiddenField()
+
+
+def staff_list(text: str) -> list[str]:
+    return [part for part in text.replace(",", " ").replace("，", " ").split() if part]
+
+
+class EnrolmentView(Page):
+    roles = (ADMIN, MANAGER, TRAINER)
+    write_roles = (ADMIN, TRAINER)
+    # Approval is the station manager's (the issue); coordinators may approve too.
+    approve_roles = (ADMIN, MANAGER, TRAINER)
+
+    def is_visible(self) -> bool:
+        return False  # a page of one session, reached from its details page
+
+    def can_write(self) -> bool:
+        return current_user.role in self.write_roles
+
+    def can_approve(self) -> bool:
+        return current_user.role in self.approve_roles
+
+    def lists(self, session) -> dict[str, list[Enrolment]]:
+        rows = list(Enrolment.select(Enrolment, Mediator).join(Mediator)
+                    .where(Enrolment.session == session.id)
+                    .order_by(Enrolment.queue_no, Enrolment.id))
+        return {status: [r for r in rows if r.status == status]
+                for status in (ENROLLED, OFFERED, WAITLISTED, PENDING)}
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        session = visible_session(request.args.get("session"))
+        form = EnrolForm(request.form if request.method == "POST" else None)
+        warnings = {}
+        if request.method == "POST":
+            if not self.can_write():
+                abort(403)
+            warnings = self._enrol(session, form)
+            if warnings is None:
+                return redirect(self.get_url(".index", session=session.id))
+        return self.render("training/enrolment.html", session=session, form=form,
+                           lists=self.lists(session), warnings=warnings,
+                           seats_left=max(session.capacity - session.booked, 0),
+                           statuses=ENROLMENT_STATUSES, approve_form=ApproveForm(),
+                           can_write=self.can_write(), can_approve=self.can_approve(), tr=tr)
+
+    def _people(self, form: EnrolForm) -> list[Mediator]:
+        scope = current_scope()
+        mode = form.mode.data
+        if mode == BY_ORG:
+            org = scoped_org((form.org.data or "").strip())
+            return list(enrolment.candidates(scope, org=org))
+        if mode == BY_GRADE:
+            return list(enrolment.candidates(scope, grades=[form.grade.data]))
+        wanted = staff_list(form.staff_nos.data or "")
+        if not wanted:
+            form.staff_nos.errors = [gettext("请填写工号")]
+            return []
+        found = list(enrolment.candidates(scope, staff_nos=wanted))
+        missing = sorted(set(wanted) - {m.staff_no for m in found})
+        if missing:
+            form.staff_nos.errors = [gettext("以下工号不存在、不在岗或超出您的管辖范围：%(nos)s",
+                                             nos="、".join(missing))]
+            return []
+        return found
+
+    def _enrol(self, session, form: EnrolForm):
+        """None when enrolled; else {mediator id: warnings} to show (maybe empty)."""
+        if not form.validate():
+            flash(gettext("页面已过期，请重新提交"), "error")
+            return {}
+        try:
+            people = self._people(form)
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+            return {}
+        if form.staff_nos.errors:
+            return {}
+        if not people:
+            flash(gettext("没有符合条件的在岗调解员"), "warning")
+            return {}
+        clashes = calendar.enrolment_warnings(session, [m.id for m in people])
+        if clashes and not form.confirm.data:
+            names = {m.id: m for m in people}
+            return {names[k]: v for k, v in clashes.items()}
+        try:
+            result = enrolment.enrol_many(session, people, actor=current_user.username,
+                                          scope=current_scope())
+        except OutOfScope:
+            abort(403)
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+            return {}
+        counts = result.counts()
+        flash(gettext("已报名%(enrolled)d人，候补%(waitlisted)d人，已在名单中%(already)d人",
+                      **counts), "success")
+        return None
+
+    @expose("/approve/", methods=("POST",))
+    def approve(self):
+        session = visible_session(request.args.get("session"))
+        if not self.can_approve():
+            abort(403)
+        form = ApproveForm(request.form)
+        if not form.validate():
+            abort(400)
+        pk = as_pk(form.enrolment.data)
+        row = Enrolment.get_or_none(Enrolment.id == pk, Enrolment.session == session.id) \
+            if pk is not None else None
+        if row is None:
+            abort(404)
+        try:
+            enrolment.approve(row, actor=current_user.username, scope=current_scope())
+        except OutOfScope:
+            abort(403)
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+        else:
+            flash(gettext("已审批通过"), "success")
+        return redirect(self.get_url(".index", session=session.id))

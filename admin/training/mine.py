@@ -1,0 +1,128 @@
+"""我的培训: what a mediator does for themself — sign up for an open session, accept or decline
+a seat offered from the waitlist, give feedback on a session they attended, download a session
+as .ics. Every action names only the caller's own mediator record; another's enrolment id is
+simply not found (404)."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+from wtforms import SelectField, TextAreaField
+
+from network.errors import DomainError, ValidationError
+from org.models import MEDIATOR
+from training import enrolment, feedback, ics
+from training.models import Enrolment, Session
+
+from ..forms import CSRFForm, apply_errors, tr
+from ..views.base import Page, as_pk
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
+
+
+class FeedbackForm(CSRFForm):
+    content_rating = SelectField(lazy_gettext("内容评分"), choices=RATING_CHOICES)
+    trainer_rating = SelectField(lazy_gettext("主讲人评分"), choices=RATING_CHOICES)
+    organisation_rating = SelectField(lazy_gettext("组织评分"), choices=RATING_CHOICES)
+    comment = TextAreaField(lazy_gettext("意见建议"))
+
+
+class MyTrainingView(Page):
+    roles = (MEDIATOR,)
+
+    def is_visible(self) -> bool:
+        return False  # reached from the mediator's home panel
+
+    def _me(self):
+        mediator = current_user.mediator
+        if mediator is None:
+            abort(403)
+        return mediator
+
+    def _home(self):
+        return redirect(url_for("admin.index"))
+
+    def _session(self, pk) -> Session:
+        pk = as_pk(pk)
+        session = Session.get_or_none(Session.id == pk) if pk is not None else None
+        if session is None:
+            abort(404)
+        return session
+
+    def _post_checked(self) -> None:
+        if not CSRFForm(request.form).validate():
+            abort(400)
+
+    @expose("/")
+    def index(self):
+        return self._home()  # everything is on the home panel
+
+    @expose("/signup/", methods=("POST",))
+    def signup(self):
+        self._post_checked()
+        mediator = self._me()
+        session = self._session(request.form.get("session"))
+        try:
+            placed = enrolment.sign_up(session, mediator, actor=current_user.username)
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+        else:
+            flash({"enrolled": gettext("报名成功"), "waitlisted": gettext("名额已满，已进入候补"),
+                   "pending": gettext("已提交，等待审批")}.get(placed.status, gettext("已报名")),
+                  "success")
+        return self._home()
+
+    @expose("/offer/", methods=("POST",))
+    def offer(self):
+        self._post_checked()
+        mediator = self._me()
+        pk = as_pk(request.form.get("enrolment"))
+        row = (Enrolment.get_or_none(Enrolment.id == pk, Enrolment.mediator == mediator.id)
+               if pk is not None else None)
+        if row is None:
+            abort(404)
+        try:
+            if request.form.get("answer") == "accept":
+                enrolment.accept_offer(row)
+                flash(gettext("已接受名额"), "success")
+            else:
+                enrolment.decline_offer(row, actor=current_user.username)
+                flash(gettext("已放弃名额"), "success")
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+        return self._home()
+
+    @expose("/feedback/", methods=("GET", "POST"))
+    def feedback_view(self):
+        mediator = self._me()
+        session = self._session(request.args.get("session"))
+        form = FeedbackForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            try:
+                feedback.submit(session, mediator, {name: field.data for name, field in
+                                                    form._fields.items()})
+            except ValidationError as exc:
+                apply_errors(form, exc.errors)
+            except DomainError as exc:
+                flash(tr(exc.message), "error")
+                return self._home()
+            else:
+                flash(gettext("感谢您的评价"), "success")
+                return self._home()
+        return self.render("training/feedback.html", session=session, form=form)
+
+    @expose("/session.ics")
+    def session_ics(self):
+        """One of the caller's own sessions (enrolled, offered, waiting) as a calendar file."""
+        mediator = self._me()
+        session = self._session(request.args.get("session"))
+        if not Enrolment.select().where(Enrolment.session == session.id,
+                                        Enrolment.mediator == mediator.id).exists():
+            abort(404)
+        response = Response(ics.session_file(session), mimetype="text/calendar")
+        response.headers["Content-Disposition"] = f"attachment; filename={session.code}.ics"
+        return response
+
+
+

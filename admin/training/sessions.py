@@ -1,0 +1,245 @@
+"""培训场次: the coordinator's list, details, create and edit of sessions within the host
+organisation's subtree, copy and cancel with a reason.
+
+Every write goes through training.sessions with the caller's scope; the warnings of
+training.calendar (holiday, venue or trainer double-booked) are shown and must be confirmed
+before a save, because they are intended sometimes (a course on a 调休 Saturday).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
+from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Optional
+
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.models import Organization
+from network.tree import subtree_ids
+from org.models import ADMIN, EMPLOYMENT, MANAGER, TRAINER
+from training import calendar, sessions
+from training.models import CANCELLED, SESSION_STATUSES, Course, Session
+
+from ..forms import CSRFForm, tr
+from ..views.base import ScopedView, as_pk, current_scope
+from ..views.filters import EqualFilter, SubtreeFilter
+from ..views.formatting import choice, choices
+
+TIME_FIELDS = ("start", "end", "enrol_deadline")
+EDITABLE_STATUSES = {k: v for k, v in SESSION_STATUSES.items() if k != CANCELLED}
+
+
+class CancelForm(CSRFForm):
+    reason = StringField(lazy_gettext("取消原因"))
+
+
+class CopyForm(CSRFForm):
+    code = StringField(lazy_gettext("新场次编号"))
+    start = StringField(lazy_gettext("开始时间"), description="YYYY-MM-DD HH:MM")
+
+
+def scope_sessions(query, scope):
+    """Sessions hosted in the subtree of `scope`: the one rule for every training page."""
+    return query.where(Session.host.in_(subtree_ids(scope)))
+
+
+def visible_session(pk) -> Session:
+    """A session id typed into a URL: 404 when unknown or outside the caller's subtree (the
+    same answer, so ids cannot be probed)."""
+    pk = as_pk(pk)
+    session = Session.get_or_none(Session.id == pk) if pk is not None else None
+    if session is None:
+        abort(404)
+    scope = current_scope()
+    if scope is not None and not scope.contains(session.host):
+        abort(404)
+    return session
+
+
+def confirm_warnings(warnings: list[Msg], confirmed: bool) -> None:
+    """Unconfirmed warnings stop the save: each one is flashed, the confirm box marked."""
+    if warnings and not confirmed:
+        for warning in warnings:
+            flash(tr(warning), "warning")
+        raise ValidationError({"confirm": Msg("存在以上提醒，请勾选确认后再保存")})
+
+
+class SessionView(ScopedView):
+    roles = (ADMIN, MANAGER, TRAINER)
+    write_roles = (ADMIN, TRAINER)
+    allow_delete = False  # a session is cancelled with a reason, never deleted
+    audit_table = "training_session"
+    import_endpoint = "imports.index"
+    details_template = "training/session_details.html"
+
+    column_list = ["code", "course", "kind", "host", "start", "end", "hours", "capacity",
+                   "booked", "status"]
+    column_details_list = ["code", "course", "kind", "host", "trainers", "venue", "online_link",
+                           "start", "end", "minutes", "hours", "capacity", "booked",
+                           "enrol_deadline", "audience_grades", "audience_employment",
+                           "mandatory", "needs_approval", "status", "cancel_reason",
+                           "created_at", "updated_at"]
+    column_export_list = column_details_list
+    column_searchable_list = ["code", "trainers", "venue"]
+    column_sortable_list = ["code", "start", "hours", "capacity", "booked", "status"]
+    column_default_sort = ("start", True)
+    column_formatters = {
+        "status": choice(SESSION_STATUSES),
+        "audience_employment": choice(EMPLOYMENT),
+        "host": lambda v, c, m, n: m.host.name,
+        "course": lambda v, c, m, n: m.course.name,
+        "kind": lambda v, c, m, n: gettext(m.kind.name),
+        "start": lambda v, c, m, n: m.start.strftime(sessions.TIME_FORMAT),
+        "end": lambda v, c, m, n: m.end.strftime(sessions.TIME_FORMAT),
+        "enrol_deadline": lambda v, c, m, n: (m.enrol_deadline.strftime(sessions.TIME_FORMAT)
+                                              if m.enrol_deadline else ""),
+        "code": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
+            v.get_url(".details_view", id=m.id), escape(m.code)),
+    }
+    column_formatters_export = {**{k: f for k, f in column_formatters.items() if k != "code"},
+                                "host": lambda v, c, m, n: m.host.code}
+    column_formatters_detail = column_formatters_export
+
+    form_columns = ["code", "course", "kind", "host", "trainers", "venue", "online_link",
+                    "start", "end", "hours", "capacity", "enrol_deadline", "audience_grades",
+                    "audience_employment", "mandatory", "needs_approval", "status"]
+    form_overrides = {"course": StringField, "start": StringField, "end": StringField,
+                      "enrol_deadline": StringField, "status": SelectField,
+                      "audience_employment": SelectField}
+    form_args = {
+        "start": {"description": "YYYY-MM-DD HH:MM"},
+        "end": {"description": "YYYY-MM-DD HH:MM"},
+        "enrol_deadline": {"description": "YYYY-MM-DD HH:MM", "validators": [Optional()]},
+        "status": {"choices": choices(EDITABLE_STATUSES)},
+        "audience_employment": {"choices": choices(EMPLOYMENT, blank=True)},
+        "course": {"description": lazy_gettext("已有课程名称，或新课程名称（按本场次类型新建）")},
+    }
+    form_extra_fields = {
+        "confirm": BooleanField(lazy_gettext("已知悉提醒（节假日、地点或主讲人冲突），仍然保存")),
+    }
+    form_ajax_refs = {"host": {"fields": ["code", "name"],
+                               "placeholder": lazy_gettext("输入机构编码或名称")}}
+    scoped_refs = {"host": Organization}
+
+    column_filters = [
+        SubtreeFilter(Session.host, lazy_gettext("主办机构"), current_scope),
+        EqualFilter(Session.status, lazy_gettext("状态"), options=choices(SESSION_STATUSES)),
+    ]
+
+    def scope_query(self, query, scope):
+        return scope_sessions(query, scope)
+
+    def get_query(self):
+        return self.restrict(Session.select(Session, Course, Organization)
+                             .join(Course).switch(Session).join(Organization))
+
+    # --- forms ------------------------------------------------------------------------------
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and request.method == "GET":
+            for name in TIME_FIELDS:
+                value = getattr(obj, name)
+                getattr(form, name).data = value.strftime(sessions.TIME_FORMAT) if value else ""
+            form.course.data = obj.course.name
+        return form
+
+    def form_data(self, form) -> dict:
+        data = super().form_data(form)
+        data["course"] = (data.get("course") or "").strip()
+        return data
+
+    def _warnings(self, data: dict, instance: Session | None) -> None:
+        """Check the fields (errors first), then the calendar warnings of the result."""
+        confirmed = bool(data.pop("confirm", False))
+        values = sessions.clean_session(data, instance)
+        # A fresh row with the instance's values: copy.copy would share (and change) its data.
+        probe = Session(**dict(instance.__data__)) if instance is not None else Session()
+        for name in ("start", "end", "trainers", "venue"):
+            if name in values:
+                setattr(probe, name, values[name])
+        confirm_warnings(calendar.session_warnings(probe), confirmed)
+
+    def create_record(self, data):
+        self._warnings(data, None)
+        return sessions.create_session(data, actor=current_user.username, scope=current_scope())
+
+    def update_record(self, model, data):
+        self._warnings(data, model)
+        return sessions.update_session(model, data, actor=current_user.username,
+                                       scope=current_scope())
+
+    # --- copy and cancel ----------------------------------------------------------------------
+    def can_write(self) -> bool:
+        return self._writable()
+
+    def copy_form(self, session: Session) -> CopyForm:
+        form = CopyForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.code.data = f"{session.code}-2"[:40]
+            form.start.data = session.start.strftime(sessions.TIME_FORMAT)
+        return form
+
+    def _writable_session(self) -> Session:
+        if not self._writable():
+            abort(403)
+        return visible_session(request.args.get("id"))
+
+    @expose("/copy/", methods=("GET", "POST"))
+    def copy_view(self):
+        session = self._writable_session()
+        form = self.copy_form(session)
+        if request.method == "POST" and form.validate():
+            try:
+                new = sessions.copy_session(session, code=form.code.data, start=form.start.data,
+                                            actor=current_user.username, scope=current_scope())
+            except ValidationError as exc:
+                for name, msg in exc.errors.items():
+                    field = getattr(form, name, None) or form.code
+                    field.errors = [*field.errors, tr(msg)]
+            except ValueError as exc:
+                form.start.errors = [tr(exc.args[0])]
+            except OutOfScope:
+                abort(403)
+            except DomainError as exc:
+                flash(tr(exc.message), "error")
+            else:
+                flash(gettext("已复制为场次「%(code)s」，请核对后保存", code=new.code), "success")
+                return redirect(self.get_url(".edit_view", id=new.id))
+        return self.render("training/session_copy.html", session=session, form=form)
+
+    @expose("/cancel/", methods=("GET", "POST"))
+    def cancel_view(self):
+        session = self._writable_session()
+        form = CancelForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            try:
+                sessions.cancel_session(session, form.reason.data, actor=current_user.username,
+                                        scope=current_scope())
+            except ValidationError as exc:
+                form.reason.errors = [tr(m) for m in exc.errors.values()]
+            except OutOfScope:
+                abort(403)
+            except DomainError as exc:
+                flash(tr(exc.message), "error")
+                return redirect(self.get_url(".details_view", id=session.id))
+            else:
+                flash(gettext("场次「%(code)s」已取消，已通知报名人员", code=session.code),
+                      "success")
+                return redirect(self.get_url(".details_view", id=session.id))
+        return self.render("training/session_cancel.html", session=session, form=form)
+
+    def links(self, session: Session) -> list[tuple[str, str]]:
+        """The pages of one session the details page links to (those registered)."""
+        out = []
+        for endpoint, text in (("training_enrolment.index", gettext("报名管理")),
+                               ("training_attendance.index", gettext("出勤登记")),
+                               ("training_attendance.sheet", gettext("签到表PDF")),
+                               ("training_certificates.issue_view", gettext("发放证书"))):
+            try:
+                out.append((url_for(endpoint, session=session.id), text))
+            except BuildError:  # a page not registered is simply not linked
+                continue
+        return out

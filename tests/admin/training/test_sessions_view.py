@@ -1,0 +1,130 @@
+"""培训场次: the trainer creates, edits, copies and cancels sessions of their subtree through
+the domain; calendar warnings must be confirmed; a manager reads; a trainer of another district
+is refused on every path."""
+from __future__ import annotations
+
+from tests.admin.scope_checks import assert_outsider_refused
+from training.models import CANCELLED, Session, WorkDay
+
+BASE = "/admin/training/sessions/"
+
+
+def form(network, **overrides):
+    data = {"code": "QD02-001", "course": "调解技巧", "kind": "", "host": str(network["shinan"].id),
+            "trainers": "李老师", "venue": "市南会议室", "online_link": "",
+            "start": "2026-03-02 09:00", "end": "2026-03-02 12:00", "hours": "3",
+            "capacity": "20", "enrol_deadline": "", "audience_grades": "",
+            "audience_employment": "", "status": "planned"}
+    from training.models import TrainingKind
+
+    data["kind"] = str(TrainingKind.get(TrainingKind.code == "annual").id)
+    data.update(overrides)
+    return data
+
+
+def test_trainer_creates_a_session(people, network, auth):
+    auth.login("t02")
+    response = auth.post(f"{BASE}new/", form(network))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session = Session.get(Session.code == "QD02-001")
+    assert session.host.code == "QD-02"
+    assert session.minutes == 180
+    assert session.hours == 3
+    page = auth.client.get(BASE).get_data(as_text=True)
+    assert "QD02-001" in page
+
+
+def test_field_errors_lose_nothing(people, network, auth):
+    auth.login("t02")
+    page = auth.post(f"{BASE}new/", form(network, start="2026/03/02", hours="0.3"),
+                     follow_redirects=True).get_data(as_text=True)
+    assert "时间格式应为 YYYY-MM-DD HH:MM" in page
+    assert "学时应为大于0的0.5的整数倍" in page
+    assert 'value="市南会议室"' in page
+    assert Session.select().count() == 0
+
+
+def test_host_outside_subtree_is_refused(people, network, auth):
+    auth.login("t02")
+    auth.post(f"{BASE}new/", form(network, host=str(network["room3"].id)))
+    assert Session.select().count() == 0
+
+
+def test_holiday_and_double_booking_need_confirmation(people, network, auth, make_session):
+    make_session(code="OTHER", venue="市南会议室", trainers="李老师",
+                 start="2026-10-01 09:00", end="2026-10-01 12:00")
+    WorkDay.get_or_create(day="2026-10-01", defaults={"is_workday": False, "name": "国庆节"})
+    auth.login("t02")
+    data = form(network, start="2026-10-01 10:00", end="2026-10-01 11:00", hours="1")
+    page = auth.post(f"{BASE}new/", data, follow_redirects=True).get_data(as_text=True)
+    assert "2026-10-01是法定节假日（国庆节）" in page
+    assert "地点「市南会议室」同时段已有场次「OTHER」" in page
+    assert "主讲人「李老师」同时段已有场次「OTHER」" in page
+    assert not Session.select().where(Session.code == "QD02-001").exists()
+    response = auth.post(f"{BASE}new/", {**data, "confirm": "y"})
+    assert response.status_code == 302
+    assert Session.select().where(Session.code == "QD02-001").exists()
+
+
+def test_edit_keeps_times_readable_and_bumps_sequence(people, network, auth, make_session):
+    session = make_session(code="E1", host=network["shinan"])
+    auth.login("t02")
+    page = auth.client.get(f"{BASE}edit/?id={session.id}").get_data(as_text=True)
+    assert 'value="2026-03-02 09:00"' in page
+    response = auth.post(f"{BASE}edit/?id={session.id}",
+                         form(network, code="E1", start="2026-03-03 09:00",
+                              end="2026-03-03 12:00"))
+    assert response.status_code == 302
+    session = Session.get_by_id(session.id)
+    assert session.start.strftime("%Y-%m-%d %H:%M") == "2026-03-03 09:00"
+    assert session.sequence == 1
+
+
+def test_copy_and_cancel(people, network, auth, make_session):
+    session = make_session(code="C1", host=network["shinan"], enrol_deadline="2026-03-01 18:00")
+    auth.login("t02")
+    response = auth.post(f"{BASE}copy/?id={session.id}",
+                         {"code": "C2", "start": "2026-04-06 14:00"})
+    assert response.status_code == 302
+    copy = Session.get(Session.code == "C2")
+    assert copy.end.strftime("%Y-%m-%d %H:%M") == "2026-04-06 17:00"
+    assert copy.enrol_deadline.strftime("%Y-%m-%d %H:%M") == "2026-04-05 23:00"
+    page = auth.post(f"{BASE}cancel/?id={session.id}", {"reason": ""}).get_data(as_text=True)
+    assert "请填写取消原因" in page
+    assert Session.get_by_id(session.id).status != CANCELLED
+    response = auth.post(f"{BASE}cancel/?id={session.id}", {"reason": "讲师临时出差"})
+    assert response.status_code == 302
+    cancelled = Session.get_by_id(session.id)
+    assert (cancelled.status, cancelled.cancel_reason) == (CANCELLED, "讲师临时出差")
+
+
+def test_manager_reads_only(people, network, auth, make_session):
+    session = make_session(code="R1", host=network["shinan"])
+    auth.login("mgr02")
+    assert "R1" in auth.client.get(BASE).get_data(as_text=True)
+    assert auth.client.get(f"{BASE}new/").status_code in (302, 403)
+    assert auth.client.get(f"{BASE}cancel/?id={session.id}").status_code == 403
+    auth.post(f"{BASE}cancel/?id={session.id}", {"reason": "x"})
+    assert Session.get_by_id(session.id).status != CANCELLED
+
+
+def test_mediator_has_no_session_pages(people, auth):
+    auth.login("med1")
+    assert auth.client.get(BASE).status_code == 403
+
+
+def test_other_district_is_refused_everywhere(people, network, auth, make_session):
+    outsider = make_session(code="HD-SECRET", host=network["room3"])
+    auth.login("t02")
+    assert_outsider_refused(auth, "training/sessions", outsider.id, "HD-SECRET",
+                            edit_data=form(network, code="HD-CHANGED"),
+                            lookups=[("host", "QD-11", "QD-11-01")])
+    for page in ("copy", "cancel"):
+        assert auth.client.get(f"{BASE}{page}/?id={outsider.id}").status_code == 404
+        response = auth.post(f"{BASE}{page}/?id={outsider.id}",
+                             {"reason": "x", "code": "HD-COPY", "start": "2026-05-01 09:00"})
+        assert response.status_code == 404
+    assert auth.client.get(f"{BASE}cancel/?id=99999999999999999999").status_code == 404
+    unchanged = Session.get_by_id(outsider.id)
+    assert (unchanged.code, unchanged.status) == ("HD-SECRET", "planned")
+    assert not Session.select().where(Session.code == "HD-COPY").exists()

@@ -1,0 +1,87 @@
+"""Training in a real browser: the coordinator's day (create a session → enrol → mark
+attendance → issue a certificate, checked on the public verification page) and a mediator's
+sign-up from the home page. Any CSP violation or JS error fails the test (conftest)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+
+from .conftest import log_in
+
+
+@pytest.fixture
+def staff(network, make_mediator, make_user):
+    from network.db import db
+    from training.reference import seed
+
+    seed(db.obj)
+    m1 = make_mediator(network["room1"], staff_no="M001", name="王一")
+    make_mediator(network["room2"], staff_no="M002", name="王二")
+    make_user("t02", role="trainer", organization=network["shinan"])
+    make_user("med1", role="mediator", mediator=m1)
+    return {"m1": m1}
+
+
+def set_value(page, selector: str, value: str) -> None:
+    """Fields Flask-Admin decorates with select2 (a hidden input or select underneath)."""
+    page.eval_on_selector(selector, "(e, v) => { e.value = v; }", value)
+
+
+def test_coordinators_day(page, staff, network):
+    from training.models import TrainingKind
+
+    log_in(page, "t02", PASSWORD)
+    page.goto("/admin/training/sessions/new/")
+    page.fill("#code", "QD02-B1")
+    page.fill("#course", "调解技巧")
+    set_value(page, "#kind", str(TrainingKind.get(TrainingKind.code == "annual").id))
+    set_value(page, "#host", str(network["shinan"].id))
+    page.fill("#venue", "市南会议室")
+    page.fill("#start", "2026-03-02 09:00")
+    page.fill("#end", "2026-03-02 12:00")
+    page.fill("#hours", "3")
+    page.fill("#capacity", "1")
+    page.click("input[type=submit][value='保存'], button[type=submit]:has-text('保存')")
+    expect(page.locator("table.model-list")).to_contain_text("QD02-B1")
+    page.click("text=QD02-B1")
+    page.click("#session-actions >> text=报名管理")
+    page.select_option("#mode", "org")
+    page.fill("#org", "QD-02")
+    page.click("#enrol-form button[type=submit]")
+    expect(page.locator("#seats-left")).to_have_text("0")
+    expect(page.locator("#enrolled")).to_contain_text("M001")
+    expect(page.locator("#waitlist")).to_contain_text("M002")
+    page.click("text=场次详情")
+    page.click("#session-actions >> text=出勤登记")
+    row = page.locator('tr[data-staff="M001"]')
+    row.locator("select").select_option("late")
+    row.locator("input").fill("100")
+    page.click("#attendance-form button[type=submit]")
+    expect(page.locator('tr[data-staff="M001"] .credited')).to_have_text("1.5")
+    page.click("text=场次详情")
+    page.click("#session-actions >> text=发放证书")
+    page.click("#issue-form button[type=submit]")
+    expect(page.locator("table.model-list")).to_contain_text("王一")
+    from training.models import Certificate
+
+    serial = Certificate.get().serial
+    page.goto(f"/verify/{serial}")
+    expect(page.locator("#verify-status")).to_have_attribute("data-status", "valid")
+
+
+def test_mediator_signs_up_from_home(page, staff, network):
+    from training.sessions import create_session
+
+    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    create_session({"code": "OPEN-1", "course": "金融法规", "kind": "年度培训",
+                    "host": network["shinan"], "start": f"{day} 09:00", "end": f"{day} 11:00",
+                    "hours": "2", "capacity": 5, "status": "open"}, actor="t", scope=None)
+    log_in(page, "med1", PASSWORD)
+    offer = page.locator("#open-sessions li", has_text="OPEN-1")
+    offer.locator("button[type=submit]").click()
+    expect(page.locator("#my-sessions")).to_contain_text("OPEN-1")
+    expect(page.locator("#open-sessions")).not_to_contain_text("OPEN-1")
