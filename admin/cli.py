@@ -69,8 +69,11 @@ def start(host: str, port: int):
     """Migrate, load the demo data on first start, print the logins and serve the portal."""
     from werkzeug.serving import run_simple
 
+    from network.jobs import fail_interrupted
+
     ctx = click.get_current_context()
     ctx.invoke(demo)
+    fail_interrupted()  # one process: nothing else can be running a job now
     click.echo(f"门户地址 / portal: http://{host}:{port}/")
     run_simple(host, port, current_app._get_current_object(), threaded=True,
                use_reloader=False)
@@ -246,6 +249,19 @@ def import_template(kind: str, out: str):
     with open(out, "wb") as fh:
         fh.write(template_file(IMPORT_KINDS[kind], fmt))
     say(Msg("已生成模板：%(path)s", path=out))
+
+
+@cli_bp.cli.group("jobs")
+def jobs_group():
+    """Background import jobs."""
+
+
+@jobs_group.command("recover")
+def jobs_recover():
+    """Mark failed the import jobs a stopped server left running (run before starting)."""
+    from network.jobs import fail_interrupted
+
+    say(Msg("已将 %(n)d 个中断的导入任务标记为失败", n=fail_interrupted()))
 
 
 @cli_bp.cli.group("stats")
