@@ -251,6 +251,35 @@ def import_template(kind: str, out: str):
     say(Msg("已生成模板：%(path)s", path=out))
 
 
+@cli_bp.cli.command("backup")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+def backup_command(path: str):
+    """Write the whole database to FILE (pg_dump custom format, or an SQLite file)."""
+    from network.backup import backup
+
+    try:
+        backup(path)
+    except DomainError as exc:
+        raise click.ClickException(_text(exc.message)) from None
+    say(Msg("已备份到 %(path)s", path=path))
+
+
+@cli_bp.cli.command("restore")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: str, yes: bool):
+    """Replace the whole database by the backup FILE (made by `backup` on the same backend)."""
+    from network.backup import restore
+
+    if not yes:
+        click.confirm(_text(Msg("恢复将覆盖当前数据库的全部数据，继续吗？")), abort=True)
+    try:
+        restore(path)
+    except DomainError as exc:
+        raise click.ClickException(_text(exc.message)) from None
+    say(Msg("已从 %(path)s 恢复", path=path))
+
+
 @cli_bp.cli.group("jobs")
 def jobs_group():
     """Background import jobs."""
