@@ -12,7 +12,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,20 +180,28 @@ def _csv_rows(path: Path, encoding: str | None,
 
 def _xlsx_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    broken = Msg("Excel 文件已损坏或不是 .xlsx 格式")
     with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
         try:
             book = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-                TypeError) as exc:
-            # openpyxl reports a broken archive through any of these, depending on the damage
-            raise FileProblem(Msg("Excel 文件已损坏或不是 .xlsx 格式")) from exc
+        except Exception as exc:
+            # openpyxl reports a damaged archive through whatever its parsers raise (zip,
+            # XML, KeyError, ValueError, ...): any of them means the same to the person
+            raise FileProblem(broken) from exc
         try:
             if not book.worksheets:
                 return
-            for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True),
-                                           start=1):
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            number = 0
+            while True:
+                try:
+                    cells = next(rows)
+                except StopIteration:
+                    return
+                except Exception as exc:  # a damaged sheet, found while reading it
+                    raise FileProblem(broken) from exc
+                number += 1
                 yield number, list(cells)
         finally:
             book.close()
