@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/v1; kept beside the routes it describes."""
 from __future__ import annotations
 
-from .core import MAX_OFFSET, MAX_PAGE
+from .paging import MAX_OFFSET, MAX_PAGE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
