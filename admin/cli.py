@@ -71,8 +71,11 @@ def start(host: str, port: int):
     """Migrate, load the demo data on first start, print the logins and serve the portal."""
     from werkzeug.serving import run_simple
 
+    from network.jobs import fail_interrupted
+
     ctx = click.get_current_context()
     ctx.invoke(demo)
+    fail_interrupted()  # one process: nothing else can be running a job now
     click.echo(f"门户地址 / portal: http://{host}:{port}/")
     run_simple(host, port, current_app._get_current_object(), threaded=True,
                use_reloader=False)
@@ -248,6 +251,48 @@ def import_template(kind: str, out: str):
     with open(out, "wb") as fh:
         fh.write(template_file(IMPORT_KINDS[kind], fmt))
     say(Msg("已生成模板：%(path)s", path=out))
+
+
+@cli_bp.cli.command("backup")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+def backup_command(path: str):
+    """Write the whole database to FILE (pg_dump custom format, or an SQLite file)."""
+    from network.backup import backup
+
+    try:
+        backup(path)
+    except DomainError as exc:
+        raise click.ClickException(_text(exc.message)) from None
+    say(Msg("已备份到 %(path)s", path=path))
+
+
+@cli_bp.cli.command("restore")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: str, yes: bool):
+    """Replace the whole database by the backup FILE (made by `backup` on the same backend)."""
+    from network.backup import restore
+
+    if not yes:
+        click.confirm(_text(Msg("恢复将覆盖当前数据库的全部数据，继续吗？")), abort=True)
+    try:
+        restore(path)
+    except DomainError as exc:
+        raise click.ClickException(_text(exc.message)) from None
+    say(Msg("已从 %(path)s 恢复", path=path))
+
+
+@cli_bp.cli.group("jobs")
+def jobs_group():
+    """Background import jobs."""
+
+
+@jobs_group.command("recover")
+def jobs_recover():
+    """Mark failed the import jobs a stopped server left running (run before starting)."""
+    from network.jobs import fail_interrupted
+
+    say(Msg("已将 %(n)d 个中断的导入任务标记为失败", n=fail_interrupted()))
 
 
 @cli_bp.cli.group("stats")

@@ -1,9 +1,16 @@
 """Plain routes outside Flask-Admin: the root redirect and error pages."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import logging
+
+import peewee as pw
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from network.db import db
 
 pages_bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 
 @pages_bp.route("/")
@@ -40,3 +47,23 @@ def too_large(exc):
     if _wants_json():
         return {"error": "too_large", "message": "上传文件过大"}, 413
     return render_template("portal/error.html", code=413, exc=exc), 413
+
+
+@pages_bp.app_errorhandler(pw.OperationalError)
+@pages_bp.app_errorhandler(pw.InterfaceError)
+def database_unavailable(exc):
+    """The database went away (restart, network, a killed connection): answer 503 and drop
+    the connection, so that the next request opens a fresh one instead of failing again."""
+    log.error("database unavailable: %s", exc)
+    try:
+        db.close()
+    except pw.DatabaseError:
+        pass
+    # the page must not look the user up again (Flask-Login's template context would)
+    g._login_user = current_app.login_manager.anonymous_user()
+    message = gettext("数据库暂时不可用，请稍后重试。")
+    if _wants_json():
+        response = {"error": "database_unavailable", "message": message}, 503
+    else:
+        response = render_template("portal/error.html", code=503, exc=exc), 503
+    return (*response, {"Retry-After": "30"})

@@ -109,3 +109,8 @@ class OutOfScope(DomainError):
 
 class NotFound(DomainError):
     pass
+
+
+class FileProblem(DomainError):
+    """The file as a whole cannot be read (wrong type, empty, corrupt, bad encoding, or larger
+    than the import limits allow)."""

@@ -10,6 +10,7 @@ same file.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from . import audit, services
 from .db import N_, db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
 from .headers import closest_header, header_lookup, normalise_header
+from .limits import Limits
 from .models import LEVELS, STATUSES, Organization, OrgKind
 from .tabular import FileProblem, Table, open_table, write_csv, write_xlsx
 
@@ -229,7 +231,7 @@ def read_headers(spec: ImportSpec, headers: list[str]) -> HeaderMap:
                                header=header.replace("\n", " "), column=column))
         named.append(column)
     missing = [h for h in spec.headers if h not in named and h not in spec.optional]
-    repeated = sorted({h for h in named if h and named.count(h) > 1})
+    repeated = sorted(h for h, n in Counter(named).items() if h and n > 1)
     parts = []
     if missing:
         parts.append(Msg("缺少列：%(columns)s", columns="、".join(missing)))
@@ -256,8 +258,9 @@ def _unknown_header(spec: ImportSpec, header: str) -> Msg:
 def open_import_table(spec: ImportSpec, path: str | Path,
                       filename: str | None = None) -> tuple[Table, HeaderMap]:
     """The file opened with its headers read as the spec's columns (when they all are):
-    rows then come keyed by column, whatever the file called them."""
-    table = open_table(path, filename)
+    rows then come keyed by column, whatever the file called them. The import limits are
+    the administrator's settings."""
+    table = open_table(path, filename, Limits.current())
     mapping = read_headers(spec, table.headers)
     if mapping.problem is None:
         table.headers = mapping.headers

@@ -14,7 +14,8 @@ import threading
 import peewee as pw
 
 from .db import db, is_postgres
-from .models import DONE, FAILED, RUNNING, ImportJob, Organization, now
+from .errors import Msg
+from .models import DONE, FAILED, PENDING, RUNNING, ImportJob, Organization, now
 
 MAX_STORED_ERRORS = 1000
 
@@ -94,3 +95,24 @@ class ProgressReporter:
     def close(self) -> None:
         if self.side is not None and not self.side.is_closed():
             self.side.close()
+
+
+INTERRUPTED = Msg("服务重启，导入被中断，未导入任何数据，请重新上传")
+
+
+def fail_interrupted() -> int:
+    """Mark failed every job a stopped server left pending or running; the number marked.
+
+    An import is one transaction, so a process that died mid-import wrote nothing (the
+    database rolled it back); only its job row still says "running" and its page would poll
+    forever. Run when the service starts, before any worker takes jobs (`flask jobs
+    recover`, the systemd unit's ExecStartPre): a live job of another worker would be
+    marked too.
+    """
+    error = json.dumps({"count": 1, "items": [{"row": 0, "column": "",
+                                                "message": str(INTERRUPTED),
+                                                **INTERRUPTED.to_dict()}]},
+                       ensure_ascii=False)
+    with db.atomic():
+        return (ImportJob.update(status=FAILED, errors=error, finished_at=now())
+                .where(ImportJob.status.in_([PENDING, RUNNING])).execute())

@@ -12,22 +12,18 @@ import codecs
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .cells import safe_row
-from .errors import DomainError, Msg
+from .errors import FileProblem, Msg
+from .limits import Limits
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
-
-
-class FileProblem(DomainError):
-    """The file as a whole cannot be read (wrong type, empty, corrupt, bad encoding)."""
 
 
 @dataclass
@@ -38,13 +34,31 @@ class Table:
     fmt: str  # "csv" or "xlsx"
     encoding: str | None
     headers: list[str]
+    limits: Limits = field(default_factory=Limits)
     _count: int | None = field(default=None, repr=False)
+
+    def _read(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every row as read, refused as soon as the file passes a limit (columns in any row,
+        cells in all): a hostile file costs a bounded amount before its refusal."""
+        limits = self.limits
+        width = max(1, len(self.headers))
+        if self.fmt == "csv":
+            rows = _csv_rows(self.path, self.encoding, limits.max_columns * LINE_PER_COLUMN)
+        else:
+            rows = _xlsx_rows(self.path, self.encoding)
+        for number, cells in rows:
+            if len(cells) > width:
+                while len(cells) > width and (cells[-1] is None or cells[-1] == ""):
+                    cells.pop()
+                limits.check_columns(len(cells), number)
+            if number % 1024 == 0:
+                limits.check_cells(number, width)
+            yield number, cells
 
     def _cells(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cell texts) of each non-blank data row, padded to the headers."""
-        reader = _csv_rows if self.fmt == "csv" else _xlsx_rows
         width = len(self.headers)
-        for number, cells in reader(self.path, self.encoding):
+        for number, cells in self._read():
             if number == 1:
                 continue
             # CSV cells are always text: strip them without the type ladder of cell_text
@@ -88,7 +102,7 @@ class Table:
         if self.fmt != "csv":
             yield from (cells for _, cells in self._cells())
             return
-        for number, cells in _csv_rows(self.path, self.encoding):
+        for number, cells in self._read():
             if number > 1 and "".join(cells).strip():
                 yield cells
 
@@ -141,10 +155,23 @@ def _csv_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+# The longest CSV line read, per column allowed: a line of a million empty cells, or one
+# without a line break, is refused after this much instead of being read whole.
+LINE_PER_COLUMN = 4096
+
+
+def _lines(fh: Any, longest: int) -> Iterator[str]:
+    while line := fh.readline(longest + 1):
+        if len(line) > longest:
+            raise FileProblem(Msg("文件中有一行超过%(n)d个字符，不像是表格数据", n=longest))
+        yield line
+
+
+def _csv_rows(path: Path, encoding: str | None,
+              longest: int = 200 * LINE_PER_COLUMN) -> Iterator[tuple[int, list[Any]]]:
     try:
         with open(path, encoding=encoding, newline="") as fh:
-            yield from enumerate(csv.reader(fh), start=1)
+            yield from enumerate(csv.reader(_lines(fh, longest)), start=1)
     except UnicodeDecodeError as exc:
         raise FileProblem(Msg("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")) from exc
     except csv.Error as exc:
@@ -153,38 +180,53 @@ def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]
 
 def _xlsx_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    broken = Msg("Excel 文件已损坏或不是 .xlsx 格式")
     with open(path, "rb") as fh:  # a file object: openpyxl then ignores the file's name
         try:
             book = load_workbook(fh, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-                TypeError) as exc:
-            # openpyxl reports a broken archive through any of these, depending on the damage
-            raise FileProblem(Msg("Excel 文件已损坏或不是 .xlsx 格式")) from exc
+        except Exception as exc:
+            # openpyxl reports a damaged archive through whatever its parsers raise (zip,
+            # XML, KeyError, ValueError, ...): any of them means the same to the person
+            raise FileProblem(broken) from exc
         try:
             if not book.worksheets:
                 return
-            for number, cells in enumerate(book.worksheets[0].iter_rows(values_only=True),
-                                           start=1):
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            number = 0
+            while True:
+                try:
+                    cells = next(rows)
+                except StopIteration:
+                    return
+                except Exception as exc:  # a damaged sheet, found while reading it
+                    raise FileProblem(broken) from exc
+                number += 1
                 yield number, list(cells)
         finally:
             book.close()
 
 
-def open_table(path: str | Path, filename: str | None = None) -> Table:
-    """Open a CSV/XLSX file and read its header row; FileProblem when it cannot be used.
+def open_table(path: str | Path, filename: str | None = None,
+               limits: Limits | None = None) -> Table:
+    """Open a CSV/XLSX file and read its header row; FileProblem when it cannot be used or
+    passes the limits (size, an XLSX's unpacked size, columns; cells are counted as it is
+    read).
 
     `filename` is the name the user gave the file (uploads are stored under random names).
     """
     path = Path(path)
+    limits = limits or Limits()
     if not path.is_file() or path.stat().st_size == 0:
         raise FileProblem(Msg("文件为空"))
+    limits.check_size(path)
     fmt = _format_of(path, filename)
+    if fmt == "xlsx":
+        limits.check_xlsx(path)
     encoding = _csv_encoding(path) if fmt == "csv" else None
-    reader = _csv_rows if fmt == "csv" else _xlsx_rows
+    table = Table(path=path, fmt=fmt, encoding=encoding, headers=[], limits=limits)
     header: list[str] | None = None
-    rows = reader(path, encoding)
+    rows = table._read()
     try:
         for number, cells in rows:
             if number == 1:
@@ -196,7 +238,8 @@ def open_table(path: str | Path, filename: str | None = None) -> Table:
         header.pop()
     if not header:
         raise FileProblem(Msg("文件为空或第一行不是表头"))
-    return Table(path=path, fmt=fmt, encoding=encoding, headers=header)
+    table.headers = header
+    return table
 
 
 def write_csv(headers: list[str], rows: list[list[Any]]) -> bytes:

@@ -19,11 +19,11 @@ from org.models import MEDIATOR
 
 from ..forms import tr
 from ..views.base import scoped_org
+from . import paging
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_PAGE = 1000
-MAX_OFFSET = 2**31 - 1  # larger offsets overflow the databases' integer parameters
+MAX_PAGE, MAX_OFFSET = paging.MAX_PAGE, paging.MAX_OFFSET
 
 
 class ApiError(Exception):

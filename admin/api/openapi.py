@@ -1,6 +1,8 @@
 """The OpenAPI 3 description of /api/v1; kept beside the routes it describes."""
 from __future__ import annotations
 
+from .paging import MAX_OFFSET, MAX_PAGE
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -25,14 +27,19 @@ def _kpis_schema() -> dict:
     }}
 
 
+# the days the KPI code accepts (1901-01-01 to 2999-12-31), as a schema can say it
+DAY = {"type": "string", "format": "date",
+       "pattern": r"^(19(0[1-9]|[1-9][0-9])|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"}
+
+
 def _kpi_paths() -> dict:
     params = [
         {"name": "station", "in": "query", "schema": {"type": "string"},
-         "description": "机构编码（统计其整个子树）；缺省为调用者的管辖机构"},
-        {"name": "from", "in": "query", "required": True,
-         "schema": {"type": "string", "format": "date"}},
-        {"name": "to", "in": "query", "required": True,
-         "schema": {"type": "string", "format": "date"}},
+         "description": "机构编码（统计其整个子树）；缺省为调用者的管辖机构，"
+                        "系统管理员缺省为唯一的顶级机构（有多个顶级机构时必填，否则 400）"},
+        {"name": "from", "in": "query", "required": True, "schema": DAY},
+        {"name": "to", "in": "query", "required": True, "schema": DAY,
+         "description": "不早于 from"},
     ]
     one = {"$ref": "#/components/schemas/Kpis"}
     many = {"type": "array", "items": one}
@@ -184,9 +191,12 @@ def spec() -> dict:
                     "parameters": [
                         {"name": "under", "in": "query", "schema": {"type": "string"},
                          "description": "子树根机构编码；缺省为调用者的管辖范围"},
-                        {"name": "limit", "in": "query", "schema": {"type": "integer",
-                                                                    "maximum": 1000}},
-                        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "limit", "in": "query", "schema": {
+                            "type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                            "default": MAX_PAGE}},
+                        {"name": "offset", "in": "query", "schema": {
+                            "type": "integer", "minimum": 0, "maximum": MAX_OFFSET,
+                            "default": 0}},
                     ],
                     "responses": {"200": {"description": "机构列表", "content": {
                         "application/json": {"schema": {

@@ -54,8 +54,11 @@ def kpi_request() -> tuple[Organization, dt.date, dt.date]:
         org = visible_org(code)
     else:
         org = current_scope()
-        if org is None:
-            raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
+        if org is None:  # the whole network: its one top unit, when there is one
+            roots = list(Organization.select().where(Organization.parent.is_null()).limit(2))
+            if len(roots) != 1:
+                raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
+            org = roots[0]
     start, end = _date("from"), _date("to")
     if start > end:
         raise ApiError(400, "bad_request", Msg("参数 from 不能晚于 to"))

@@ -44,12 +44,15 @@ def stations():
     under = request.args.get("under")
     root = visible_org(under) if under else current_scope()
     try:
-        limit = min(int(request.args.get("limit", MAX_PAGE)), MAX_PAGE)
-        offset = max(int(request.args.get("offset", 0)), 0)
-        if limit < 1 or offset > MAX_OFFSET:
+        limit = int(request.args.get("limit", MAX_PAGE))
+        offset = int(request.args.get("offset", 0))
+        if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
             raise ValueError
     except ValueError:
-        raise ApiError(400, "bad_request", Msg("limit/offset 应为正整数")) from None
+        # what openapi.py declares: refused, not silently clamped
+        raise ApiError(400, "bad_request", Msg("limit 应为 1 至 %(page)d 的整数，offset 应为 0 至 "
+                                               "%(offset)d 的整数", page=MAX_PAGE,
+                                               offset=MAX_OFFSET)) from None
     Parent = Organization.alias()
     query = (subtree(root).select(Organization, OrgKind, Parent).join(OrgKind)
              .switch(Organization)

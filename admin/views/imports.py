@@ -38,7 +38,7 @@ from wtforms import FileField, HiddenField, SelectField
 
 from network import jobs
 from network.db import db
-from network.errors import DomainError, Msg
+from network.errors import DomainError, FileProblem, Msg
 from network.imports import (
     IMPORT_KINDS,
     ImportSpec,
@@ -47,8 +47,8 @@ from network.imports import (
     run_import,
     template_file,
 )
+from network.limits import MB, Limits
 from network.models import DONE, FAILED, JOB_STATUSES, ImportJob
-from network.tabular import FileProblem
 from org.models import ADMIN, MANAGER
 
 from ..forms import CSRFForm, tr
@@ -166,6 +166,10 @@ class ImportView(RoleAccess, BaseView):
     # --- pages ------------------------------------------------------------------------------
     @expose("/", methods=["GET", "POST"])
     def index(self):
+        limits = Limits.current()
+        # the upload page alone takes files as large as the import limit (the form's few
+        # fields on top); every other request keeps MAX_CONTENT_LENGTH
+        request.max_content_length = limits.max_bytes + MB
         form = UploadForm(CombinedMultiDict([request.files, request.form])
                           if request.method == "POST" else None)
         if request.method == "GET" and request.args.get("kind") in IMPORT_KINDS:
@@ -176,7 +180,7 @@ class ImportView(RoleAccess, BaseView):
                 error = gettext("页面已过期，请重新提交") if form.csrf_token.errors else \
                     gettext("请选择导入内容")
             else:
-                error = self._save_upload(form)
+                error = self._save_upload(form, limits)
                 if error is None:
                     return redirect(url_for(".preview"))
         recent = (ImportJob.select()
@@ -186,10 +190,9 @@ class ImportView(RoleAccess, BaseView):
         return self.render("imports/index.html", form=form, error=error, kinds=IMPORT_KINDS,
                            guides={key: spec.guide() for key, spec in IMPORT_KINDS.items()},
                            recent=list(recent), statuses=JOB_STATUSES,
-                           limit_mb=current_app.config.get("IMPORT_MAX_BYTES",
-                                                           20 * 1024 * 1024) // (1024 * 1024))
+                           limit_mb=limits.max_bytes // MB)
 
-    def _save_upload(self, form: UploadForm) -> str | None:
+    def _save_upload(self, form: UploadForm, limits: Limits) -> str | None:
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             return gettext("请选择要上传的文件")
@@ -203,10 +206,11 @@ class ImportView(RoleAccess, BaseView):
         record = {"token": token, "ext": ext, "kind": form.kind.data, "filename": name[:200]}
         path = self._path(record)
         upload.save(path)
-        limit = current_app.config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-        if path.stat().st_size > limit:
+        try:
+            limits.check_size(path)
+        except FileProblem as exc:
             path.unlink(missing_ok=True)
-            return gettext("文件过大（上限 %(mb)d MB）", mb=limit // (1024 * 1024))
+            return tr(exc.message)
         check = jobs.create_job(record["kind"], username=current_user.username,
                                 scope=current_scope(), filename=record["filename"],
                                 dry_run=True)

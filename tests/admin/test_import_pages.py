@@ -11,6 +11,7 @@ import pytest
 from network.imports import STATION_COLUMNS
 from network.jobs import create_job
 from network.models import DONE, FAILED, AuditLog, ImportJob, Organization
+from network.settings import update_settings
 from org.models import Mediator
 from tests.network.test_station_import import station, write_sheet
 
@@ -178,11 +179,29 @@ def test_unusable_uploads_get_a_message_not_a_500(app, admin_client, kinds, file
     assert Organization.select().count() == 0
 
 
-def test_upload_size_limit(app, admin_client, kinds, monkeypatch, new_uploads):
-    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 1024 * 1024)
+def test_upload_size_limit(app, admin_client, kinds, new_uploads):
+    update_settings({"import.max_upload_mb": 1}, actor="admin")
     response = upload(admin_client, b"a," * (600 * 1024), "big.csv")
-    assert "文件过大" in response.get_data(as_text=True)
+    assert "文件过大（2 MB，上限 1 MB）" in response.get_data(as_text=True)
     assert new_uploads() == []
+
+
+def test_upload_beyond_the_request_limit_is_a_413_page(app, admin_client, kinds, new_uploads):
+    update_settings({"import.max_upload_mb": 1}, actor="admin")
+    response = upload(admin_client, b"a," * (2 * 1024 * 1024), "big.csv")
+    assert response.status_code == 413
+    assert new_uploads() == []
+
+
+def test_upload_larger_than_max_content_length_passes_when_the_setting_allows(
+        app, admin_client, kinds, monkeypatch, new_uploads):
+    """The import limit (300 MB by default, a province's year of cases) rules the upload
+    page, not the 50 MB of every other request."""
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    body = ("\ufeff机构编码,机构名称\r\n" + "x" * (2 * 1024 * 1024)).encode()
+    response = upload(admin_client, body, "big.csv")
+    assert response.status_code == 200
+    assert "文件过大" not in response.get_data(as_text=True)
 
 
 def test_upload_needs_the_csrf_token(app, admin_client, kinds, new_uploads):

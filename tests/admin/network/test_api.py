@@ -161,7 +161,8 @@ def test_paging(client, auth, manager):
 
 
 @pytest.mark.parametrize("query", ["limit=abc", "limit=0", "limit=-5", "offset=x",
-                                   "limit=1e3", "offset=99999999999999999999", "limit=%00"])
+                                   "limit=1e3", "offset=99999999999999999999", "limit=%00",
+                                   "limit=1001", "offset=-1"])
 def test_bad_paging_is_400_json(client, auth, manager, query):
     auth.login("mgr2")
     assert_json_error(client.get(f"/api/v1/stations?{query}"), 400, "bad_request")
