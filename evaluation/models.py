@@ -80,6 +80,8 @@ class Case(BaseModel):
             # type and source ride along so the dashboard's breakdowns read the index alone
             (("station", "received", "dispute_type", "source"), False),
             (("station", "closed"), False),
+            # the case list's default order and its keyset pages (migration 017)
+            (("received", "id"), False),
         )
 
     def __str__(self) -> str:
