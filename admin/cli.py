@@ -54,8 +54,10 @@ def demo():
     from .demo import DEMO_LOGINS, load_demo
     from .schema import upgrade
 
+    say(Msg("正在检查数据库结构……"))
     upgrade()
-    summary = load_demo()
+    say(Msg("正在准备演示数据（首次启动约需 15 秒）……"))
+    summary = load_demo(progress=say)
     say(summary)
     click.echo("演示账号 / demo logins:")
     for username, password, role in DEMO_LOGINS:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from stdnum.cn import ric
 
@@ -29,6 +30,9 @@ DEMO_LOGINS = [
     ("trainer", PASSWORD, "培训管理员（全市中心）"),
     ("m0001", PASSWORD, "调解员"),
 ]
+
+# The people behind the demo logins (the mediator login shows the mediator's own name).
+DEMO_NAMES = {"admin": "王建国", "shinan": "李敏", "huangdao": "张海燕", "trainer": "刘晓东"}
 
 DISTRICTS = [
     ("QD-02", "市南区", "370202", 120.3958, 36.0671, 4),
@@ -71,12 +75,18 @@ def _id_number(rng: random.Random, region: str, gender: str) -> tuple[str, dt.da
     return body + ric.calc_check_digit(body + "0"), born
 
 
-def load_demo() -> Msg:
-    """Create what is missing of the demo; return a one-line summary."""
+def _quiet(message: Msg) -> None:
+    """The default progress report: none."""
+
+
+def load_demo(progress: Callable[[Msg], None] = _quiet) -> Msg:
+    """Create what is missing of the demo; return a one-line summary. `progress` hears each
+    step before it starts (the first start takes a while and should say why)."""
     with db.atomic():
         ensure_kinds(DEFAULT_KINDS)
         city = Organization.get_or_none(Organization.code == "QD")
         if city is None:
+            progress(Msg("正在创建演示机构和调解员……"))
             city = create_org({"code": "QD", "name": "青岛市金融纠纷调解中心", "level": CITY,
                                "parent": None, "kind": "调解中心", "division_code": "370200",
                                "address": "青岛市市南区东海西路", "phone": "0532-80000000",
@@ -127,11 +137,15 @@ def load_demo() -> Msg:
                                 actor=ACTOR, scope=None,
                                 kind=rng.choice(["resident", "resident", "rotating", "on_call"]))
         if not Case.select().exists():
+            progress(Msg("正在生成演示案件（约 %(n)d 件）……", n=CASE_COUNT))
             _demo_cases(random.Random(2027), dt.date.today())
         for username, _pw, _label in DEMO_LOGINS:
             if User.get_or_none(User.username == username):
                 continue
-            data = {"username": username, "password": PASSWORD, "display_name": username}
+            progress(Msg("正在创建演示账号 %(username)s……", username=username))
+            display_name = DEMO_NAMES.get(username) or Mediator.get(
+                Mediator.staff_no == "M0001").name
+            data = {"username": username, "password": PASSWORD, "display_name": display_name}
             if username == "admin":
                 data.update(role="admin")
             elif username == "trainer":

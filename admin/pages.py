@@ -11,6 +11,12 @@ def home():
     return redirect(url_for("admin.index"))
 
 
+@pages_bp.route("/favicon.ico")
+def favicon():
+    """Browsers and tools ask for /favicon.ico before reading any <link rel="icon">."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 

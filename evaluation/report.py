@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 import peewee as pw
 from openpyxl import Workbook
@@ -19,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from network.cells import safe_row
 from network.db import N_
 from network.models import Organization
+from network.sheets import Rate, append_typed, fit_widths
 
 from .kpis import KPI_KEYS, Figures, case_figures, children_kpis, derive, in_org, kpis
 from .mix import own_counts, received_mix_counts
@@ -95,8 +95,9 @@ def type_breakdown_direct(org: Organization, start: dt.date,
 
 
 def _cell(key: str, value):
-    if isinstance(value, Decimal):
-        return float(value) if key not in AMOUNTS else float(value.quantize(Decimal("0.01")))
+    """A KPI typed for the sheet: rates are fractions shown as %, money is Decimal."""
+    if key in RATES and value is not None:
+        return Rate(value)
     return value
 
 
@@ -109,8 +110,6 @@ def _header(sheet, title: str, period_line: str, headers: list[str]) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.freeze_panes = "C4"
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 26
 
 
 def build_report(org: Organization, period: Period,
@@ -127,10 +126,9 @@ def build_report(org: Organization, period: Period,
     rows = report_rows(org, start, end)
     names = [shown_name(org, code, name, label) for code, name, _figures in rows]
     for name, (code, _name, figures) in zip(names, rows, strict=True):
-        sheet.append(safe_row([code, name] + [_cell(k, figures[k]) for k in KPI_KEYS]))
-        for column, key in enumerate(KPI_KEYS, start=3):
-            if key in FORMATS:
-                sheet.cell(row=sheet.max_row, column=column).number_format = FORMATS[key]
+        append_typed(sheet, [code, name] + [_cell(k, figures[k]) for k in KPI_KEYS],
+                     {column: FORMATS[k] for column, k in enumerate(KPI_KEYS, start=2)
+                      if k in FORMATS})
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -149,8 +147,10 @@ def build_report(org: Organization, period: Period,
         counts = types.get(units[code], {})
         values = [counts.get(t, 0) for t in columns]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
-        by_type.append(safe_row([code, name] + values + [sum(values)]))
-    by_type.append(["", label(TOTAL)] + totals + [sum(totals)])
+        append_typed(by_type, [code, name] + values + [sum(values)])
+    append_typed(by_type, ["", label(TOTAL)] + totals + [sum(totals)])
     for cell in by_type[by_type.max_row]:
         cell.font = Font(bold=True)
+    fit_widths(sheet, 3)
+    fit_widths(by_type, 3)
     return book

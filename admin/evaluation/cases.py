@@ -25,7 +25,7 @@ from org.models import ADMIN, MANAGER, TRAINER, Mediator
 from ..i18n import label
 from ..views.base import ScopedView, current_scope
 from ..views.filters import DateFromFilter, DateToFilter, EqualFilter, SubtreeFilter
-from ..views.formatting import choice, choices, related, yes_no
+from ..views.formatting import choice, choices, linked, related, yes_no
 from ..views.totals import Total, bounded_total, exact_requested
 
 
@@ -85,7 +85,11 @@ class CaseView(ScopedView):
         "source": lambda v, c, m, n: label(m.source) if m.source else "",
         "judicial_confirmed": yes_no("judicial_confirmed"),
     }
-    column_formatters_detail = {k: f for k, f in column_formatters.items() if k != "case_no"}
+    column_formatters_detail = {
+        **{k: f for k, f in column_formatters.items() if k != "case_no"},
+        "station": linked("station", "stations", lambda s: f"{s.name}（{s.code}）"),
+        "mediator": linked("mediator", "mediators", lambda m: f"{m.name}（{m.staff_no}）"),
+    }
     # Exports carry the codes the import reads back (机构编码, 调解员工号) and plain amounts.
     column_formatters_export = {
         **column_formatters_detail,

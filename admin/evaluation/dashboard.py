@@ -309,4 +309,6 @@ class DashboardView(Page):
             abort(400)
         rows = build(Board(org, period))
         title = _sheet_safe(f"{rows.title}_{org.name}_{period.start}_{period.end}")
-        return xlsx_download(title, rows.headers, rows.rows)
+        return xlsx_download(title, rows.headers, rows.rows, sheet=rows.title, notes=[
+            (gettext("机构"), f"{org.code} {org.name}"),
+            (gettext("统计期间"), f"{period.start} — {period.end}")])

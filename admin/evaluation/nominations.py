@@ -7,6 +7,7 @@ contribution, links each row to the award form pre-filled, and exports the table
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from flask import request, url_for
 from flask_admin import expose
@@ -15,6 +16,7 @@ from flask_babel import gettext
 from evaluation.nominations import COMPONENTS, MEDIATORS, TARGETS, Candidate, nominate, weights
 from evaluation.periods import QUARTER, RANGE, Period, parse_period, parse_range
 from network.models import Organization
+from network.sheets import Rate
 from org.models import ADMIN, MANAGER
 
 from ..forms import tr
@@ -46,11 +48,33 @@ def shown_value(component: str, kpis: dict) -> str:
     return str(kpis[component])
 
 
+def sheet_value(component: str, kpis: dict):
+    """The same figure typed for the XLSX (a rate as a fraction shown as %, money, days)."""
+    if component in ("success_rate", "fulfilment_rate"):
+        return Rate(kpis[component])
+    if component == "agreed_amount":
+        return Decimal(kpis["agreed_amount"])
+    if component == "speed":
+        return round(float(kpis["avg_days"]), 1) if kpis["closed"] else None
+    return kpis[component]
+
+
 def subject_columns(candidate: Candidate) -> list[str]:
     subject = candidate.subject
     if isinstance(subject, Organization):
         return [subject.code, subject.name]
     return [subject.staff_no, subject.name]
+
+
+def affiliations(ranked: list[Candidate]) -> dict[int, Organization]:
+    """{subject id: the unit it belongs to} (a mediator's station, a unit's parent), one query."""
+    ids = {getattr(c.subject, "station_id", None) or getattr(c.subject, "parent_id", None)
+           for c in ranked}
+    ids.discard(None)
+    units = {o.id: o for o in Organization.select().where(Organization.id.in_(list(ids)))} \
+        if ids else {}
+    return {c.subject.id: units.get(getattr(c.subject, "station_id", None)
+                                    or getattr(c.subject, "parent_id", None)) for c in ranked}
 
 
 def award_url(candidate: Candidate, target: str, period: Period) -> str:
@@ -62,18 +86,29 @@ def award_url(candidate: Candidate, target: str, period: Period) -> str:
 class NominationView(Page):
     roles = (ADMIN, MANAGER)
 
-    def _headers(self) -> list[str]:
-        headers = [gettext("排名"), gettext("工号/编码"), gettext("名称")]
+    def _headers(self, typed: bool = False) -> list[str]:
+        unit = ([gettext("所属机构编码"), gettext("所属机构名称")] if typed
+                else [gettext("所属机构")])
+        headers = [gettext("排名"), gettext("工号/编码"), gettext("名称"), *unit]
         for text in COMPONENTS.values():
             headers += [label(text), gettext("%(name)s得分", name=label(text))]
         return headers + [gettext("总分")]
 
-    def _rows(self, ranked: list[Candidate]) -> list[list]:
+    def _rows(self, ranked: list[Candidate], typed: bool = False) -> list[list]:
+        """The table's rows: shown text for the page, typed values (and the unit's code beside
+        its name) for the XLSX."""
+        units = affiliations(ranked)
         rows = []
         for n, c in enumerate(ranked, start=1):
+            unit = units.get(c.subject.id)
             row = [n, *subject_columns(c)]
+            if typed:
+                row += [unit.code if unit else None, unit.name if unit else None]
+            else:
+                row += [unit.name if unit else ""]
             for component in COMPONENTS:
-                row += [shown_value(component, c.kpis), round(c.contributions[component], 4)]
+                value = (sheet_value if typed else shown_value)(component, c.kpis)
+                row += [value, round(c.contributions[component], 4)]
             rows.append(row + [round(c.score, 4)])
         return rows
 
@@ -98,7 +133,11 @@ class NominationView(Page):
         rows = self._rows(ranked)
         if request.args.get("export") == "xlsx":
             title = f"{gettext('评优推荐')}_{org.name}_{period.text}"
-            return xlsx_download(title.replace("~", "_"), context["headers"], rows)
+            return xlsx_download(title.replace("~", "_"), self._headers(typed=True),
+                                 self._rows(ranked, typed=True), sheet=gettext("评优推荐"),
+                                 notes=[(gettext("机构"), f"{org.code} {org.name}"),
+                                        (gettext("统计期间"), f"{period.start} — {period.end}"),
+                                        (gettext("推荐对象"), str(TARGETS[target]))])
         context.update(rows=rows, period=period,
                        links=[award_url(c, target, period) for c in ranked])
         return self.render("evaluation/nominations.html", **context)

@@ -110,5 +110,5 @@ class WarningView(Page):
         rows = [[label(w.kind_label), w.station.code, w.station.name, tr(w.message),
                  gettext("已确认") if w.ack else gettext("未确认"),
                  w.ack.acknowledged_by if w.ack else "", w.ack.comment if w.ack else "",
-                 str(w.ack.at) if w.ack else ""] for w in found]
+                 w.ack.at if w.ack else None] for w in found]
         return xlsx_download(gettext("预警"), headers, rows)

@@ -13,9 +13,10 @@ from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
+from evaluation.models import RESULTS, Case
 from network.errors import DomainError, OutOfScope
 from network.models import Organization
-from network.tree import subtree_ids
+from network.tree import in_subtree, subtree_ids
 from org import services
 from org.identity import mask_id_number, mask_mobile
 from org.models import (
@@ -35,7 +36,7 @@ from org.models import (
 from ..forms import CSRFForm, tr
 from ..views.base import ScopedView, as_pk, current_scope
 from ..views.filters import EqualFilter, SubtreeFilter
-from ..views.formatting import choice, choices, masked, related
+from ..views.formatting import choice, choices, linked, masked, related
 
 IDENTIFIERS = {"id_number": mask_id_number, "mobile": mask_mobile}
 
@@ -94,6 +95,8 @@ class MediatorView(ScopedView):
     }
 
     column_formatters_detail = {**{k: f for k, f in column_formatters.items() if k != "name"},
+                                "station": linked("station", "stations",
+                                                  lambda s: f"{s.name}（{s.code}）"),
                                 "id_number": _revealable("id_number"),
                                 "mobile": _revealable("mobile")}
 
@@ -190,6 +193,19 @@ class MediatorView(ScopedView):
         return list(Assignment.select(Assignment, Organization).join(Organization)
                     .where(Assignment.mediator == mediator)
                     .order_by(Assignment.start.desc(), Assignment.id.desc()))
+
+    def recent_cases(self, mediator: Mediator, limit: int = 20) -> list:
+        """The mediator's latest cases inside the caller's jurisdiction (a moved mediator's
+        cases at a unit outside it stay hidden), each linked from the details page."""
+        query = Case.select(Case, Organization).join(Organization).where(
+            Case.mediator == mediator)
+        scope = current_scope()
+        if scope is not None:
+            query = query.where(in_subtree(Organization.path, scope))
+        return list(query.order_by(Case.received.desc(), Case.id.desc()).limit(limit))
+
+    def result_label(self, result: str) -> str:
+        return gettext(RESULTS.get(result, result))
 
     def assignment_kind_label(self, kind: str) -> str:
         return gettext(ASSIGNMENT_KINDS.get(kind, kind))

@@ -2,6 +2,8 @@
 then the system pages (imports, audit log, settings) that serve every domain."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
@@ -17,8 +19,10 @@ def init_admin(app) -> Admin:
         app,
         name=lazy_gettext("金融纠纷调解网络管理平台"),
         theme=Bootstrap4Theme(swatch=app.config["FLASK_ADMIN_SWATCH"],
-                              base_template="admin/portal_master.html"),
+                              base_template="admin/portal_master.html", fluid=True),
         index_view=HomeView(name=lazy_gettext("首页"), url="/admin"),
+        # Flask-Admin strings its own Chinese catalogue lacks (the page-size menu).
+        translations_path=str(Path(__file__).resolve().parents[1] / "translations"),
     )
     network.add_views(admin)
     org.add_views(admin)

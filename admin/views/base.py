@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from urllib.parse import quote
 
-import tablib
 from flask import (
     Response,
     abort,
@@ -32,10 +32,11 @@ from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
-from network.cells import safe_cell, safe_row
+from network.cells import safe_cell
 from network.errors import DomainError, ValidationError
 from network.models import Organization
 from network.services import CODE_RE
+from network.sheets import export_book
 from network.tree import in_subtree, subtree_ids
 from org.accounts import scope_of
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
@@ -120,13 +121,28 @@ def json_error(status: int, error: str, message: str):
     return jsonify({"error": error, "message": message}), status
 
 
-def xlsx_download(title: str, headers: list[str], rows: list[list]) -> Response:
-    """An XLSX attachment whose Chinese file name survives (RFC 5987 `filename*`)."""
-    book = tablib.Dataset(*(safe_row(row) for row in rows), headers=safe_row(headers),
-                          title=title[:31])
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_notes(extra=()) -> list[tuple[str, object]]:
+    """What every export records beside its table: when, for whom (the jurisdiction), then
+    the page's own conditions (unit, period, filters)."""
+    scope = current_scope() if has_request_context() and current_user.is_authenticated else None
+    notes = [(gettext("导出时间"), dt.datetime.now().replace(microsecond=0)),
+             (gettext("管辖范围"), f"{scope.code} {scope.name}" if scope is not None and scope.id
+              else gettext("全部机构"))]
+    return notes + list(extra)
+
+
+def xlsx_download(title: str, headers: list[str], rows: list[list], notes=(),
+                  formats: dict[int, str] | None = None, sheet: str | None = None) -> Response:
+    """An XLSX attachment (see network.sheets) whose Chinese file name survives (RFC 5987
+    `filename*`); `notes` are the (label, value) conditions that produced the table, `sheet`
+    the list's name when the file name says more (unit, period)."""
+    book = export_book(sheet or title, headers, rows, notes_title=gettext("筛选条件"),
+                       notes=export_notes(notes), formats=formats)
     name = f"{title}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
-    response = Response(book.export("xlsx"), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response = Response(book, mimetype=XLSX_MIME)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=export.xlsx; filename*=UTF-8''{quote(name)}")
     return response
@@ -401,5 +417,57 @@ class ScopedView(RoleAccess, ModelView):
         response.charset = "utf-8"
         return self._attachment(response, "csv")
 
+    # Foreign keys exported as two columns, the code and the name: {model: (code, name)}.
+    EXPORT_PAIRS = {Organization: ("code", "name"), Mediator: ("staff_no", "name")}
+
+    def _export_pair_headers(self, name: str, label: str) -> list[str]:
+        field = self.model._meta.fields.get(name)
+        if field is None or not hasattr(field, "rel_model") \
+                or field.rel_model not in self.EXPORT_PAIRS:
+            return [label]
+        if field.rel_model is Organization and name in ("station", "organization"):
+            return [gettext("机构编码"), gettext("机构名称")]
+        if field.rel_model is Mediator:
+            return [gettext("%(label)s工号", label=label), gettext("%(label)s姓名", label=label)]
+        return [gettext("%(label)s编码", label=label), gettext("%(label)s名称", label=label)]
+
+    def _export_cells(self, row, name: str, width: int) -> list:
+        """A row's value(s) for one export column, typed where the model stores a number or
+        a date (formatters give text), code and name for a foreign key."""
+        field = self.model._meta.fields.get(name)
+        if width == 2:
+            related_row = getattr(row, name)
+            if related_row is None:
+                return [None, None]
+            code, title = self.EXPORT_PAIRS[field.rel_model]
+            return [getattr(related_row, code), getattr(related_row, title)]
+        raw = getattr(row, name, None) if field is not None else None
+        if isinstance(raw, (Decimal, dt.date)) or (
+                isinstance(raw, (int, float)) and not isinstance(raw, bool)
+                and name not in (self.column_formatters_export or {})):
+            return [raw]
+        value = self.get_export_value(row, name)
+        return [None if value in (None, "") else str(value)]
+
+    def export_filters(self) -> list[tuple[str, object]]:
+        """The list's filters and search as the user set them, for the export's notes."""
+        args = self._get_list_extra_args()
+        notes = []
+        for index, _name, value in args.filters or []:
+            flt = self._filters[index]
+            notes.append((f"{flt.name} {flt.operation()}", value))
+        if args.search:
+            notes.append((gettext("搜索"), args.search))
+        return notes or [(gettext("筛选条件"), gettext("无"))]
+
     def _export_tablib(self, export_type, return_url):
-        return self._attachment(super()._export_tablib(export_type, return_url), export_type)
+        if export_type != "xlsx":
+            return self._attachment(super()._export_tablib(export_type, return_url),
+                                    export_type)
+        columns = [(name, self._export_pair_headers(name, str(label)))
+                   for name, label in self._export_columns]
+        headers = [h for _name, pair in columns for h in pair]
+        _count, data = self._export_data()
+        rows = [[cell for name, pair in columns
+                 for cell in self._export_cells(row, name, len(pair))] for row in data]
+        return xlsx_download(str(self.name), headers, rows, self.export_filters())

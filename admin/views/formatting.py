@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import url_for
 from flask_babel import lazy_gettext
+from markupsafe import Markup
 
 from ..i18n import label
 
@@ -52,3 +54,16 @@ def choices(table: dict, blank: bool = False) -> list[tuple[str, str]]:
     items = table.items() if isinstance(table, dict) else ((v, v) for v in table)
     options = [(code, lazy_gettext(text)) for code, text in items]
     return ([("", "—")] if blank else []) + options
+
+
+def linked(attr: str, endpoint: str, show: Callable = str) -> Callable:
+    """A foreign key as a link to its own details page (the target checks the scope)."""
+
+    def linked_value(view, context, model, name):
+        value = getattr(model, attr)
+        if value is None:
+            return ""
+        return Markup('<a class="detail-link" href="{}">{}</a>').format(
+            url_for(f"{endpoint}.details_view", id=value.id), show(value))
+
+    return linked_value

@@ -48,6 +48,22 @@ def test_demo_is_idempotent_and_prints_logins(runner, database):
     for output in (first.output, second.output):
         for username, password, _label in DEMO_LOGINS:
             assert username in output and password in output
+    # The first run says what it is doing before the long part, in order; the second has
+    # nothing to create.
+    steps = ["正在检查数据库结构", "正在创建演示机构和调解员", "正在生成演示案件",
+             "正在创建演示账号 admin", "演示数据："]
+    positions = [first.output.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), first.output
+    assert "正在生成演示案件" not in second.output
+
+
+def test_demo_accounts_have_chinese_names(runner, database):
+    assert run(runner, "demo").exit_code == 0
+    for user in User.select():
+        assert user.display_name != user.username
+        assert all("\u4e00" <= ch <= "\u9fff" for ch in user.display_name), user.display_name
+    m0001 = User.get(User.username == "m0001")
+    assert m0001.display_name == Mediator.get(Mediator.staff_no == "M0001").name
 
 
 def test_demo_logins_work_with_their_scope(runner, database):

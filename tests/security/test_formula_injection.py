@@ -76,9 +76,8 @@ def test_xlsx_pages_map_and_dashboard(hostile, auth):
 
 
 def test_statistical_report(hostile):
-    from evaluation.report_periods import parse_period
-
     from evaluation.models import Case  # noqa: F401  (the report reads cases)
+    from evaluation.periods import parse_period
     from evaluation.report import build_report
     from network.models import Organization
 

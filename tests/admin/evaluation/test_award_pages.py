@@ -81,7 +81,8 @@ def test_export_holds_own_awards(pages, auth):
                   "station": pages["room1"]}, actor="t", scope=None)
     auth.login("m02")
     text = xlsx_text(auth.client.get("/admin/awards/export/xlsx/").get_data())
-    assert "青司〔2024〕5号" in text and "中山路工作室（QD-02-01）" in text and "市级" in text
+    # The XLSX gives the unit's code and name as two columns.
+    assert "青司〔2024〕5号" in text and "\nQD-02-01\n中山路工作室\n" in text and "市级" in text
     assert "黄司〔2024〕9号" not in text
 
 
@@ -127,7 +128,8 @@ def test_nomination_export(pages, auth):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("排名", "工号/编码", "名称", "调解成功率")
+    assert rows[0][:6] == ("排名", "工号/编码", "名称", "所属机构编码", "所属机构名称", "调解成功率")
+    assert sheet.cell(row=2, column=6).number_format == "0.00%"
     assert [r[1] for r in rows[1:]] == ["MA01", "MB01", "MC01"]
     assert rows[2][-1] == pytest.approx(0.40 + 0.25 / 3 + 0.025 + 0.15 + 0.10, abs=1e-4)
 
