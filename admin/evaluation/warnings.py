@@ -18,9 +18,11 @@ from org.models import ADMIN, MANAGER, TRAINER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from ..views.base import Page, current_scope, xlsx_download
+from ..views.base import MAX_PAGE, Page, current_scope, scoped_org, xlsx_download
 from ..views.filters import DateFromFilter, DateToFilter, SubtreeFilter
 from .cases import CaseView
+
+PER_PAGE = 50
 
 
 class AckForm(CSRFForm):
@@ -73,14 +75,32 @@ class WarningView(Page):
                 abort(403)
             failed_key = self._acknowledge(form)
             if failed_key is None:
-                return redirect(url_for(".index", show=request.args.get("show") or None))
+                return redirect(url_for(".index", show=request.args.get("show") or None,
+                                        station=request.args.get("station") or None))
         show_acked = request.args.get("show") == "acked"
-        found = warnings.current_warnings(current_scope())
+        scope = current_scope()
+        # station warnings are built (they grow with stations); the cases open too long are
+        # counted and grouped per station in SQL, one station's listed only when asked
+        found = warnings.current_warnings(scope, cases=False)
         open_ones = [w for w in found if w.ack is None]
         acked = [w for w in found if w.ack is not None]
+        overdue, overdue_open = warnings.overdue_counts(scope)
+        page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
+        station_total, stations = warnings.overdue_by_station(scope, page=page,
+                                                              per_page=PER_PAGE)
+        station = scoped_org(request.args["station"]) if request.args.get("station") else None
+        station_cases = station_total_cases = None
+        if station is not None:
+            station_page = min(max(request.args.get("station_page", 0, type=int), 0), MAX_PAGE)
+            station_total_cases, station_cases = warnings.station_overdue(
+                station, acked=show_acked, page=station_page, per_page=PER_PAGE)
         return self.render("warnings/index.html", groups=grouped(open_ones), acked=acked,
                            show_acked=show_acked, form=form, failed_key=failed_key,
-                           can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr)
+                           can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr,
+                           overdue=overdue, overdue_open=overdue_open, stations=stations,
+                           station_total=station_total, page=page, per_page=PER_PAGE,
+                           station=station, station_cases=station_cases,
+                           station_total_cases=station_total_cases)
 
     def _acknowledge(self, form: AckForm) -> str | None:
         """None when stored; else the key whose form shows the error."""

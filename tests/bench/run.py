@@ -143,6 +143,9 @@ def measure(url: str, cases: int, import_rows: int, folder: Path, keep: bool = F
     out: dict = {}
     if keep and Case.select().exists():
         net = load_network()
+        if Case.select().where(Case.case_no.startswith("IMP-")).exists():  # an interrupted run
+            Case.delete().where(Case.case_no.startswith("IMP-")).execute()
+            rebuild()
     else:
         t = time.perf_counter()
         net = generate(cases)
