@@ -13,6 +13,11 @@ When every candidate has the same value of a component (including a single candi
 component does not separate them and counts 0 for all. The contribution of a component is
 its weight (setting ``award.weight_<component>``) × its normalised value; the score is the
 sum of the contributions. Ties are broken by more closed cases, then by code/工号.
+
+A candidate with fewer closed cases than the setting ``award.min_closed`` is not ranked: a rate
+over 4 cases says little, and 4 at 100 % must not outrank 60 at 85 %. Such candidates take no
+part in the normalisation either (their extremes would squeeze everyone else's), and follow the
+ranked ones, most closed cases first, with no score.
 """
 from __future__ import annotations
 
@@ -45,15 +50,19 @@ class Candidate:
     normalised: dict = field(default_factory=dict)
     contributions: dict = field(default_factory=dict)
     score: float = 0.0
+    eligible: bool = True  # enough closed cases to be ranked (award.min_closed)
 
     @property
     def key(self) -> str:
         return getattr(self.subject, "staff_no", None) or self.subject.code
 
 
+WEIGHT_KEYS = [f"award.weight_{c}" for c in COMPONENTS]
+
+
 def weights() -> dict[str, float]:
     """{component: weight} as the administrator set them."""
-    values = get_settings([f"award.weight_{c}" for c in COMPONENTS])
+    values = get_settings(WEIGHT_KEYS)
     return {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
 
 
@@ -78,9 +87,22 @@ def _normalise(values: list[float | None], lower_is_better: bool) -> list[float]
     return out
 
 
-def rank(candidates: list[Candidate], weight: dict[str, float] | None = None) -> list[Candidate]:
-    """Fill in each candidate's components and score; best first."""
-    weight = weights() if weight is None else weight
+def rank(candidates: list[Candidate], weight: dict[str, float] | None = None,
+         minimum: int | None = None) -> list[Candidate]:
+    """Fill in each candidate's components and score; best first, then those below the
+    minimum caseload (see the module docstring)."""
+    if weight is None or minimum is None:  # one read of the settings for both
+        values = get_settings(WEIGHT_KEYS + ["award.min_closed"])
+        if weight is None:
+            weight = {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
+        if minimum is None:
+            minimum = int(values["award.min_closed"])
+    below = [c for c in candidates if c.kpis["closed"] < minimum]
+    candidates = [c for c in candidates if c.kpis["closed"] >= minimum]
+    for c in below:
+        c.eligible, c.values = False, _raw(c.kpis)
+        c.normalised = {component: 0.0 for component in COMPONENTS}
+        c.contributions = {component: 0.0 for component in COMPONENTS}
     for c in candidates:
         c.values = _raw(c.kpis)
     for component in COMPONENTS:
@@ -90,7 +112,8 @@ def rank(candidates: list[Candidate], weight: dict[str, float] | None = None) ->
             c.contributions[component] = weight[component] * norm
     for c in candidates:
         c.score = sum(c.contributions.values())
-    return sorted(candidates, key=lambda c: (-round(c.score, 9), -c.kpis["closed"], c.key))
+    return (sorted(candidates, key=lambda c: (-round(c.score, 9), -c.kpis["closed"], c.key))
+            + sorted(below, key=lambda c: (-c.kpis["closed"], c.key)))
 
 
 def candidates(scope: Organization, target: str, start: dt.date,
@@ -111,5 +134,6 @@ def candidates(scope: Organization, target: str, start: dt.date,
 
 
 def nominate(scope: Organization, target: str, start: dt.date, end: dt.date,
-             weight: dict[str, float] | None = None) -> list[Candidate]:
-    return rank(candidates(scope, target, start, end), weight)
+             weight: dict[str, float] | None = None,
+             minimum: int | None = None) -> list[Candidate]:
+    return rank(candidates(scope, target, start, end), weight, minimum)

@@ -21,6 +21,7 @@ YEAR, QUARTER, MONTH, LAST12, CUSTOM, RANGE = "year", "quarter", "month", "last1
 PERIODS = {MONTH: N_("本月"), QUARTER: N_("本季度"), YEAR: N_("本年"), LAST12: N_("近12个月"),
            CUSTOM: N_("自定义")}
 DEFAULT = YEAR
+COMPARED = {MONTH: N_("上月同期"), QUARTER: N_("上季度同期")}
 MAX_MONTHS = 120
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})|[Qq]([1-4]))?$")
 BAD_DATE = {"from": Msg("开始日期应为 YYYY-MM-DD 格式的日期"),
@@ -41,6 +42,23 @@ class Period(NamedTuple):
 
     def year_before(self) -> tuple[dt.date, dt.date]:
         return year_before(self.start), year_before(self.end)
+
+    def compared(self) -> tuple[dt.date, dt.date]:
+        """The window this period is compared with, like against like: 本月 and 本季度 (up to
+        today) against the same days of the previous month or quarter, so the 2nd of the month
+        is compared with the 1st–2nd of the last one, not with a whole month; the others
+        against the same dates a year earlier."""
+        if self.kind in (MONTH, QUARTER):
+            months = 1 if self.kind == MONTH else 3
+            index = self.start.year * 12 + self.start.month - 1 - months
+            start = dt.date(index // 12, index % 12 + 1, 1)
+            last = month_end(dt.date((index + months - 1) // 12, (index + months - 1) % 12 + 1, 1))
+            return start, min(start + (self.end - self.start), last)
+        return self.year_before()
+
+    @property
+    def compared_label(self) -> str:
+        return COMPARED.get(self.kind, N_("去年同期"))
 
 
 def parse_day(text: str | None, which: str) -> dt.date:

@@ -7,7 +7,10 @@ Four rules of issue 4, each with its threshold in evaluation.settings ("warn.*")
   `warn.low_success_min_closed` closed cases (figures of the station's subtree, from evaluation.kpis);
 - open_case: a case still 调解中 more than `warn.open_days` days after its 受理日期;
 - surge: cases received in the last complete month above `warn.surge_factor` times the average of
-  the six months before.
+  the six months before, and at least `warn.surge_min_received` (2 cases against 0.5 is noise).
+
+`severity` ranks warnings across kinds for the page's "most serious first" order: how far each
+is past its own threshold (1.0 = at the threshold).
 
 Warnings are computed, never stored: only acknowledgements are (`WarningAck`, keyed by the
 warning's stable key). The whole computation is a fixed number of queries, whatever the number
@@ -46,7 +49,7 @@ KINDS = {
     SURGE: N_("受理量激增"),
 }
 SETTING_KEYS = ["warn.quiet_months", "warn.low_success_rate", "warn.low_success_min_closed",
-                "warn.open_days", "warn.surge_factor"]
+                "warn.open_days", "warn.surge_factor", "warn.surge_min_received"]
 SUCCESS_WINDOW_MONTHS = 12
 SURGE_BASE_MONTHS = 6
 COMMENT_MAX = 500
@@ -241,6 +244,19 @@ def overdue_by_station(scope: Organization | None, as_of: dt.date | None = None,
     return total, rows
 
 
+def overdue_warnings(scope: Organization | None, as_of: dt.date | None = None, *,
+                     acked: bool, limit: int = 50) -> list[EarlyWarning]:
+    """The first `limit` open_case warnings under `scope` (acknowledged or not), oldest first,
+    each with its acknowledgement: for a page that lists them when they are few."""
+    as_of = as_of or dt.date.today()
+    days = _open_days()
+    chosen = Case.id.in_(_acked_case_ids())
+    where = _overdue(_in_scope(scope), as_of, days) & (chosen if acked else ~chosen)
+    found = [_case_warning(case, as_of, days) for case in _case_query(where).limit(limit)]
+    _attach_acks(found)
+    return found
+
+
 def station_overdue(station: Organization, as_of: dt.date | None = None, *, acked: bool,
                     page: int = 0, per_page: int = 50) -> tuple[int, list[EarlyWarning]]:
     """One station's own open_case warnings (acknowledged or not), a page at a time, each
@@ -264,7 +280,8 @@ def _attach_acks(found: list[EarlyWarning]) -> None:
             warning.ack = acks.get(warning.key)
 
 
-def _surge(net: _Network, as_of: dt.date, factor: float) -> list[EarlyWarning]:
+def _surge(net: _Network, as_of: dt.date, factor: float,
+           minimum: int = 0) -> list[EarlyWarning]:
     month = kpis.month_start(kpis.month_start(as_of) - dt.timedelta(days=1))
     base_start = add_months(month, -SURGE_BASE_MONTHS)
     if not net.stations:
@@ -284,7 +301,7 @@ def _surge(net: _Network, as_of: dt.date, factor: float) -> list[EarlyWarning]:
     for sid, count in current.items():
         average = Decimal(base.get(sid, 0)) / SURGE_BASE_MONTHS
         # No history, no baseline: a station's first cases are not a surge.
-        if not average or Decimal(count) <= limit * average:
+        if not average or Decimal(count) <= limit * average or count < minimum:
             continue
         station = net.stations[sid]
         out.append(EarlyWarning(
@@ -310,12 +327,25 @@ def current_warnings(scope: Organization | None, as_of: dt.date | None = None, *
              + _low_success(net, as_of, values["warn.low_success_rate"],
                             values["warn.low_success_min_closed"])
              + (_open_cases(net, as_of, values["warn.open_days"]) if cases else [])
-             + _surge(net, as_of, values["warn.surge_factor"]))
+             + _surge(net, as_of, values["warn.surge_factor"],
+                      values["warn.surge_min_received"]))
     order = list(KINDS)
     found.sort(key=lambda w: (order.index(w.kind), w.station.code, w.key))
     if with_acks:
         _attach_acks(found)
     return found
+
+
+def severity(warning: EarlyWarning) -> float:
+    """How far past its threshold a warning is (1.0: just at it; larger is worse)."""
+    f = warning.figures
+    if warning.kind == OPEN_CASE:
+        return f["days"] / max(f["limit"], 1)
+    if warning.kind == SURGE:
+        return float(f["received"]) / max(float(f["average"] * f["factor"]), 0.01)
+    if warning.kind == LOW_SUCCESS:
+        return float(f["threshold"]) / max(float(f["success_rate"]), 0.01)
+    return 1.0 if f["last_received"] else 2.0  # quiet; never received anything is worse
 
 
 def open_count(scope: Organization | None, as_of: dt.date | None = None) -> int:

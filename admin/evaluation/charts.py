@@ -45,9 +45,10 @@ def trend_option(name: str, months: list[str], received: list[int], closed: list
              .add_yaxis(gettext("结案数"), closed, label_opts=opts.LabelOpts(is_show=False))
              .extend_axis(yaxis=opts.AxisOpts(name="%", min_=0, max_=100, position="right",
                                               splitline_opts=opts.SplitLineOpts(is_show=False))))
+    # None (a month without closed cases) stays a gap: connectNulls off.
     line = (Line().add_xaxis(months)
             .add_yaxis(gettext("调解成功率（%）"), rates, yaxis_index=1, is_smooth=True,
-                       label_opts=opts.LabelOpts(is_show=False)))
+                       is_connect_nones=False, label_opts=opts.LabelOpts(is_show=False)))
     chart.overlap(line)
     return _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
                    yaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0))
@@ -128,6 +129,8 @@ def light_map_option(name: str, shape: str, points: list[dict], light_labels: di
                   itemstyle_opts=opts.ItemStyleOpts(color=LIGHT_COLOURS[light]))
     option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="item"))
     option.pop("color", None)
+    for series in option.get("series", []):
+        series["labelLayout"] = {"hideOverlap": True}  # neighbours' names must not overlap
     if points:
         lngs, lats = [p["lng"] for p in points], [p["lat"] for p in points]
         pad = max(max(lngs) - min(lngs), max(lats) - min(lats), 0.2) * 0.25

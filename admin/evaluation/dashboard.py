@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
@@ -18,19 +19,29 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from evaluation import breakdowns, signals
-from evaluation.kpis import KPI_KEYS, children_kpis, derive, figures, monthly_kpis
+from evaluation.kpis import (
+    KPI_KEYS,
+    children_kpis,
+    derive,
+    figures,
+    mediator_kpis,
+    monthly_kpis,
+)
 from evaluation.models import METHODS
 from evaluation.periods import PERIODS, Period, PeriodError, resolve
 from evaluation.signals import AMOUNTS, RATES, days_light, percent, share, success_light
 from network.models import Organization
 from network.settings import get_settings
 from network.tree import ancestors
+from org.models import Mediator
 
 from ..forms import tr
 from ..i18n import label
 from ..network.pages import MAPS_DIR, map_shape
 from ..views.base import Page, chosen_org, current_scope, xlsx_download
 from . import charts
+
+WAN, YI = Decimal(10_000), Decimal(100_000_000)
 
 KPI_LABELS = {
     "received": lazy_gettext("受理数"), "closed": lazy_gettext("结案数"),
@@ -48,6 +59,16 @@ def display(key: str, value) -> str:
     if key in AMOUNTS:
         return f"{value:,.2f}"
     return str(value)
+
+
+def short_amount(value) -> str:
+    """Yuan as a card can hold them: 万元 from ten thousand, 亿元 from a hundred million."""
+    value = Decimal(value)
+    if abs(value) >= YI:
+        return gettext("%(n)s亿元", n=f"{value / YI:,.2f}")
+    if abs(value) >= WAN:
+        return gettext("%(n)s万元", n=f"{value / WAN:,.2f}")
+    return gettext("%(n)s元", n=f"{value:,.2f}")
 
 
 def change(key: str, now: dict, before: dict, before_raw: dict) -> dict | None:
@@ -73,7 +94,7 @@ class Board:
 
     @cached_property
     def raw_before(self):
-        return figures(self.org, *self.period.year_before())
+        return figures(self.org, *self.period.compared())
 
     @cached_property
     def kpis(self) -> dict:
@@ -97,6 +118,19 @@ class Board:
         return children_kpis(self.org, self.start, self.end)
 
     @cached_property
+    def is_leaf(self) -> bool:
+        """A unit without child units (a room): its dashboard shows its mediators instead."""
+        return not Organization.select().where(Organization.parent == self.org.id).exists()
+
+    @cached_property
+    def mediators(self) -> list[tuple[Mediator, dict]]:
+        """(mediator, KPIs) of everyone with a case received or closed here, by 工号."""
+        found = mediator_kpis(self.org, self.start, self.end)
+        people = (Mediator.select().where(Mediator.id.in_(list(found))).order_by(Mediator.staff_no)
+                  if found else [])
+        return [(m, found[m.id]) for m in people]
+
+    @cached_property
     def mix(self):
         return breakdowns.received_mix(self.org, self.start, self.end)
 
@@ -117,7 +151,9 @@ class Board:
         for key in KPI_KEYS:
             light = {"success_rate": success_light, "avg_days": days_light}.get(key)
             out.append({"key": key, "label": KPI_LABELS[key],
-                        "value": display(key, self.kpis[key]),
+                        "value": (short_amount(self.kpis[key]) if key in AMOUNTS
+                                  else display(key, self.kpis[key])),
+                        "exact": display(key, self.kpis[key]),
                         "before": display(key, self.kpis_before[key]),
                         "change": change(key, self.kpis, self.kpis_before, self.raw_before),
                         "light": light(self.kpis, self.thresholds) if light else None})
@@ -152,11 +188,15 @@ def kpi_table(board: Board) -> Table:
              c["change"]["text"] if c["change"] else "—"]
             for c in board.cards()]
     return Table("kpis", gettext("主要指标"),
-                 [gettext("指标"), gettext("本期"), gettext("去年同期"), gettext("同比变化")], rows)
+                 [gettext("指标"), gettext("本期"), label(board.period.compared_label),
+                  gettext("变化")], rows)
 
 
 def trend_table(board: Board) -> Table:
-    rows = [[first.strftime("%Y-%m"), k["received"], k["closed"], percent(k["success_rate"])]
+    """A month without a closed case has no success rate (None: a gap in the line and an
+    empty cell), not 0 %."""
+    rows = [[first.strftime("%Y-%m"), k["received"], k["closed"],
+             percent(k["success_rate"]) if k["closed"] else None]
             for first, _, k in board.monthly]
     return Table("trend", gettext("月度趋势"), [gettext("月份"), gettext("受理数"),
                                              gettext("结案数"), gettext("调解成功率（%）")], rows)
@@ -172,6 +212,18 @@ def children_table(board: Board) -> Table:
     return Table("children", gettext("下级机构"),
                  [gettext("机构名称"), gettext("机构编码"), gettext("受理数"), gettext("结案数"),
                   gettext("调解成功"), gettext("调解成功率（%）")], rows, links)
+
+
+def mediators_table(board: Board) -> Table:
+    rows = [[m.name, m.staff_no, k["received"], k["closed"], k["succeeded"],
+             percent(k["success_rate"]) if k["closed"] else None, k["agreed_amount"],
+             k["avg_days"] if k["closed"] else None]
+            for m, k in board.mediators]
+    links = [url_for("mediators.details_view", id=m.id) for m, _ in board.mediators]
+    return Table("mediators", gettext("调解员"),
+                 [gettext("姓名"), gettext("工号"), gettext("受理数"), gettext("结案数"),
+                  gettext("调解成功"), gettext("调解成功率（%）"), gettext("协议金额（元）"),
+                  gettext("平均办理天数")], rows, links)
 
 
 def _count_table(name: str, title: str, key_header: str, count_header: str,
@@ -215,7 +267,7 @@ def map_table(board: Board) -> Table:
 
 TABLES = {"kpis": kpi_table, "trend": trend_table, "children": children_table,
           "types": types_table, "methods": methods_table, "sources": sources_table,
-          "map": map_table}
+          "map": map_table, "mediators": mediators_table}
 
 
 # --- charts from the tables -------------------------------------------------------------------
@@ -226,7 +278,8 @@ def chart_options(board: Board, tables: dict[str, Table]) -> dict:
     out = {
         "trend": charts.trend_option(f"{trend.title}_{stem}", [r[0] for r in trend.rows],
                                      [r[1] for r in trend.rows], [r[2] for r in trend.rows],
-                                     [float(r[3]) for r in trend.rows]),
+                                     [None if r[3] is None else float(r[3])
+                                      for r in trend.rows]),
         "types": charts.pie_option(f"{tables['types'].title}_{stem}", gettext("受理数"),
                                    [(r[0], r[1]) for r in tables["types"].rows]),
         "methods": charts.pie_option(f"{tables['methods'].title}_{stem}", gettext("结案数"),
@@ -284,13 +337,15 @@ class DashboardView(Page):
             context["error"] = tr(exc.args[0])
             return self.render("dashboard/index.html", **context), 400
         board = Board(org, period)
-        tables = {name: build(board) for name, build in TABLES.items()}
+        tables = {name: build(board) for name, build in TABLES.items()
+                  if name != "mediators" or board.is_leaf}
         scope = current_scope()
         chain = [o for o in ancestors(org) if scope is None or scope.contains(o)]
         form.update({"period": period.kind, "from": period.start.isoformat(),
                      "to": period.end.isoformat()})
         context.update(board=board, tables=tables, cards=board.cards(), chain=chain,
-                       lights=LIGHTS, before=period.year_before(),
+                       lights=LIGHTS, before=period.compared(),
+                       compared_label=label(period.compared_label),
                        options=chart_options(board, tables),
                        map_chart=map_chart(board, tables["map"]),
                        period_args=period_args(period),

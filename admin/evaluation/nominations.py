@@ -16,12 +16,27 @@ from flask_babel import gettext
 from evaluation.nominations import COMPONENTS, MEDIATORS, TARGETS, Candidate, nominate, weights
 from evaluation.periods import QUARTER, RANGE, Period, parse_period, parse_range
 from network.models import Organization
+from network.settings import get_setting
 from network.sheets import Rate
 from org.models import ADMIN, MANAGER
 
 from ..forms import tr
 from ..i18n import label
 from ..views.base import Page, chosen_org, xlsx_download
+
+PAGE_SIZE = 50
+
+
+def as_page(text: str | None) -> int:
+    """A 0-based page number typed into the URL (anything else is the first page)."""
+    try:
+        return int(str(text or "0")[:6])
+    except ValueError:
+        return 0
+
+
+def below_minimum(minimum: int) -> str:
+    return gettext("结案数不足 %(n)d 件，不参与排名", n=minimum)
 
 
 def suggested_award(target: str, period: Period) -> str:
@@ -86,30 +101,40 @@ def award_url(candidate: Candidate, target: str, period: Period) -> str:
 class NominationView(Page):
     roles = (ADMIN, MANAGER)
 
-    def _headers(self, typed: bool = False) -> list[str]:
+    def _headers(self, typed: bool = False, scores: bool = True) -> list[str]:
+        """The XLSX has every column; the page shows each component's score only on demand
+        (ten columns of 0.1234 made it unreadable)."""
         unit = ([gettext("所属机构编码"), gettext("所属机构名称")] if typed
                 else [gettext("所属机构")])
         headers = [gettext("排名"), gettext("工号/编码"), gettext("名称"), *unit]
         for text in COMPONENTS.values():
-            headers += [label(text), gettext("%(name)s得分", name=label(text))]
-        return headers + [gettext("总分")]
+            headers.append(label(text))
+            if scores:
+                headers.append(gettext("%(name)s得分", name=label(text)))
+        headers.append(gettext("总分"))
+        return headers + ([gettext("备注")] if typed else [])
 
-    def _rows(self, ranked: list[Candidate], typed: bool = False) -> list[list]:
+    def _rows(self, ranked: list[Candidate], minimum: int, typed: bool = False,
+              scores: bool = True, first: int = 1) -> list[list]:
         """The table's rows: shown text for the page, typed values (and the unit's code beside
-        its name) for the XLSX."""
+        its name) for the XLSX. Candidates below the minimum caseload have no rank or score."""
         units = affiliations(ranked)
         rows = []
-        for n, c in enumerate(ranked, start=1):
+        for n, c in enumerate(ranked, start=first):
             unit = units.get(c.subject.id)
-            row = [n, *subject_columns(c)]
+            row = [n if c.eligible else None, *subject_columns(c)]
             if typed:
                 row += [unit.code if unit else None, unit.name if unit else None]
             else:
                 row += [unit.name if unit else ""]
             for component in COMPONENTS:
-                value = (sheet_value if typed else shown_value)(component, c.kpis)
-                row += [value, round(c.contributions[component], 4)]
-            rows.append(row + [round(c.score, 4)])
+                row.append((sheet_value if typed else shown_value)(component, c.kpis))
+                if scores:
+                    row.append(round(c.contributions[component], 4) if c.eligible else None)
+            row.append(round(c.score, 4) if c.eligible else None)
+            if typed:
+                row.append(None if c.eligible else below_minimum(minimum))
+            rows.append(row)
         return rows
 
     @expose("/")
@@ -119,9 +144,13 @@ class NominationView(Page):
         form = {"period": (request.args.get("period") or str(dt.date.today().year))[:20],
                 "from": (request.args.get("from") or "")[:10],
                 "to": (request.args.get("to") or "")[:10], "target": target}
+        scores = request.args.get("scores") == "1"
+        minimum = get_setting("award.min_closed")
         context = {"org": org, "form": form, "targets": TARGETS, "error": None, "rows": [],
-                   "links": [], "headers": self._headers(), "weights": weights(),
-                   "components": COMPONENTS, "period": None}
+                   "links": [], "headers": self._headers(scores=scores), "weights": weights(),
+                   "components": COMPONENTS, "period": None, "scores": scores,
+                   "minimum": minimum, "pages": 1, "page": 0, "total": 0, "first_rank": 1,
+                   "eligible": []}
         if org is None:
             return self.render("evaluation/nominations.html", **context)
         try:
@@ -129,15 +158,23 @@ class NominationView(Page):
         except ValueError as exc:
             context["error"] = tr(exc.args[0])
             return self.render("evaluation/nominations.html", **context), 400
-        ranked = nominate(org, target, period.start, period.end, context["weights"])
-        rows = self._rows(ranked)
+        ranked = nominate(org, target, period.start, period.end, context["weights"], minimum)
         if request.args.get("export") == "xlsx":
             title = f"{gettext('评优推荐')}_{org.name}_{period.text}"
             return xlsx_download(title.replace("~", "_"), self._headers(typed=True),
-                                 self._rows(ranked, typed=True), sheet=gettext("评优推荐"),
+                                 self._rows(ranked, minimum, typed=True),
+                                 sheet=gettext("评优推荐"),
                                  notes=[(gettext("机构"), f"{org.code} {org.name}"),
                                         (gettext("统计期间"), f"{period.start} — {period.end}"),
-                                        (gettext("推荐对象"), str(TARGETS[target]))])
-        context.update(rows=rows, period=period,
-                       links=[award_url(c, target, period) for c in ranked])
+                                        (gettext("推荐对象"), label(TARGETS[target])),
+                                        (gettext("评优推荐至少需要的结案数"), minimum)])
+        pages = max(1, -(-len(ranked) // PAGE_SIZE))
+        page = min(max(as_page(request.args.get("page")), 0), pages - 1)
+        shown = ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        context.update(rows=self._rows(shown, minimum, scores=scores,
+                                       first=page * PAGE_SIZE + 1), period=period,
+                       links=[award_url(c, target, period) for c in shown],
+                       eligible=[c.eligible for c in shown], pages=pages, page=page,
+                       total=len(ranked), first_rank=page * PAGE_SIZE + 1,
+                       unranked=sum(not c.eligible for c in ranked))
         return self.render("evaluation/nominations.html", **context)

@@ -59,6 +59,25 @@ def grouped(found: list[warnings.EarlyWarning]) -> list[tuple[str, str, list]]:
             for kind, text in warnings.KINDS.items()]
 
 
+class Choice:
+    """The list's filters as typed into the URL: a kind, a unit (its subtree, inside the
+    caller's scope) and the order ("severity": most serious first, across kinds)."""
+
+    def __init__(self, args):
+        self.kind = args.get("kind") if args.get("kind") in warnings.KINDS else ""
+        code = (args.get("org") or "").strip()
+        self.org = scoped_org(code) if code else None
+        self.sort = "severity" if args.get("sort") == "severity" else ""
+
+    def keep(self, warning: warnings.EarlyWarning) -> bool:
+        return ((not self.kind or warning.kind == self.kind)
+                and (self.org is None or self.org.contains(warning.station)))
+
+    def args(self) -> dict:
+        return {k: v for k, v in (("kind", self.kind), ("sort", self.sort),
+                                  ("org", self.org.code if self.org else "")) if v}
+
+
 class WarningView(Page):
     roles = (ADMIN, MANAGER, TRAINER)
     ack_roles = (ADMIN, MANAGER)
@@ -78,29 +97,76 @@ class WarningView(Page):
                 return redirect(url_for(".index", show=request.args.get("show") or None,
                                         station=request.args.get("station") or None))
         show_acked = request.args.get("show") == "acked"
-        scope = current_scope()
+        choice = Choice(request.args)
         # station warnings are built (they grow with stations); the cases open too long are
-        # counted and grouped per station in SQL, one station's listed only when asked
-        found = warnings.current_warnings(scope, cases=False)
-        open_ones = [w for w in found if w.ack is None]
-        acked = [w for w in found if w.ack is not None]
-        overdue, overdue_open = warnings.overdue_counts(scope)
-        page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
-        station_total, stations = warnings.overdue_by_station(scope, page=page,
-                                                              per_page=PER_PAGE)
+        # counted in SQL and listed one by one only when they are few, else per station (a
+        # province has hundreds of thousands), one station's cases on demand (?station=)
+        scope = choice.org or current_scope()
+        found = [w for w in warnings.current_warnings(scope, cases=False) if choice.keep(w)]
+        with_cases = choice.kind in ("", warnings.OPEN_CASE)
+        overdue, overdue_open = warnings.overdue_counts(scope) if with_cases else (0, 0)
+        stations, station_total, page = None, 0, 0
+        if overdue_open > PER_PAGE:
+            page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
+            station_total, stations = warnings.overdue_by_station(scope, page=page,
+                                                                  per_page=PER_PAGE)
+        elif overdue_open:
+            found += warnings.overdue_warnings(scope, acked=False, limit=PER_PAGE)
+        if show_acked and with_cases and 0 < overdue - overdue_open <= PER_PAGE:
+            found += warnings.overdue_warnings(scope, acked=True, limit=PER_PAGE)
         station = scoped_org(request.args["station"]) if request.args.get("station") else None
         station_cases = station_total_cases = None
         if station is not None:
             station_page = min(max(request.args.get("station_page", 0, type=int), 0), MAX_PAGE)
             station_total_cases, station_cases = warnings.station_overdue(
                 station, acked=show_acked, page=station_page, per_page=PER_PAGE)
-        return self.render("warnings/index.html", groups=grouped(open_ones), acked=acked,
+        open_ones = [w for w in found if w.ack is None]
+        acked = [w for w in found if w.ack is not None]
+        if choice.sort:
+            open_ones.sort(key=lambda w: -warnings.severity(w))
+            groups = [("all", gettext("全部预警（按严重程度，最严重的在前）"), open_ones)]
+        else:
+            groups = grouped(open_ones)
+        return self.render("warnings/index.html", groups=groups, acked=acked,
                            show_acked=show_acked, form=form, failed_key=failed_key,
                            can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr,
-                           overdue=overdue, overdue_open=overdue_open, stations=stations,
+                           choice=choice, kinds=warnings.KINDS, severity=warnings.severity,
+                           overdue_open=overdue_open, stations=stations,
                            station_total=station_total, page=page, per_page=PER_PAGE,
                            station=station, station_cases=station_cases,
                            station_total_cases=station_total_cases)
+
+    @expose("/bulk", methods=["POST"])
+    def bulk(self):
+        """Acknowledge the ticked warnings with one comment; each through the domain (scope,
+        existence, duplicates), the ones refused are named."""
+        if not self.can_acknowledge():
+            abort(403)
+        form = AckForm(request.form)
+        keys = [k.strip() for k in request.form.getlist("keys") if k.strip()][:500]
+        back = redirect(url_for(".index", **Choice(request.args).args()))
+        if not form.validate():
+            flash(gettext("页面已过期，请重新提交"), "error")
+            return back
+        if not keys:
+            flash(gettext("请先勾选要确认的预警"), "error")
+            return back
+        done, refused = 0, []
+        for key in keys:
+            try:
+                warnings.acknowledge(key, form.comment.data, actor=current_user.username,
+                                     scope=current_scope())
+                done += 1
+            except ValidationError as exc:
+                flash("；".join(tr(m) for m in exc.errors.values()), "error")
+                return back
+            except DomainError as exc:  # OutOfScope included: named, nothing leaks
+                refused.append(f"{key}：{tr(exc.message)}")
+        if done:
+            flash(gettext("已确认%(n)d条预警", n=done), "success")
+        if refused:
+            flash(gettext("未能确认：%(list)s", list="；".join(refused)), "error")
+        return back
 
     def _acknowledge(self, form: AckForm) -> str | None:
         """None when stored; else the key whose form shows the error."""

@@ -99,3 +99,18 @@ def test_phone_width_list_scrolls_inside_with_the_first_column_in_view(page, bus
     assert case_no.evaluate("el => el.getBoundingClientRect().left") >= left_of_box - 1
     expect(case_no).to_be_in_viewport()
     assert line_count(page, "td.col-received") == 1
+
+
+def test_nominations_fit_the_desk_and_name_the_unit(page, busy_unit):
+    """Four mediators with six closed cases each (above the minimum of 5): the table fits
+    1440 px without sideways scrolling and names each one's unit."""
+    page.set_viewport_size(DESK)
+    log_in(page, "m02", PASSWORD)
+    page.goto(PAGES["nominations"])
+    table = page.locator("#nomination-table")
+    expect(table).to_contain_text("所属机构")
+    expect(table).to_contain_text("八大峡工作室")
+    box = page.locator(".table-responsive").first
+    sizes = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert sizes[0] <= sizes[1], sizes
+    assert page.locator("#nomination-table .record-award").count() == 4

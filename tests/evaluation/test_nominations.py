@@ -25,7 +25,9 @@ def test_mediator_kpis_group_the_scope_cases_by_mediator(q1_ledger):  # noqa: F8
 def test_ranking_components_and_scores_by_hand(q1_ledger):  # noqa: F811
     from evaluation.nominations import MEDIATORS, nominate
 
-    ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1)
+    # The minimum caseload is off here (q1_ledger's mediators close 4, 2 and 1 cases): this
+    # test is about the normalisation; test_minimum_caseload is about the minimum.
+    ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1, minimum=0)
     assert [c.subject.staff_no for c in ranked] == ["MA01", "MB01", "MC01"]
     ma, mb, mc = ranked
     # min-max within {ma, mb, mc}
@@ -47,7 +49,8 @@ def test_changed_weights_change_the_order(q1_ledger):  # noqa: F811
     from evaluation.nominations import MEDIATORS, nominate
     from network.settings import update_settings
 
-    update_settings({"award.weight_closed": 0, "award.weight_agreed_amount": 0}, actor="t")
+    update_settings({"award.weight_closed": 0, "award.weight_agreed_amount": 0,
+                     "award.min_closed": 0}, actor="t")
     ranked = nominate(q1_ledger["shinan"], MEDIATORS, *Q1)
     assert [c.subject.staff_no for c in ranked] == ["MB01", "MA01", "MC01"]
     assert ranked[0].score == pytest.approx(0.40 + 0.15 + 0.10)
@@ -57,7 +60,7 @@ def test_changed_weights_change_the_order(q1_ledger):  # noqa: F811
 def test_stations_rank_on_their_own_cases(q1_ledger):  # noqa: F811
     from evaluation.nominations import STATIONS, nominate
 
-    ranked = nominate(q1_ledger["shinan"], STATIONS, *Q1)
+    ranked = nominate(q1_ledger["shinan"], STATIONS, *Q1, minimum=1)
     assert [c.subject.code for c in ranked] == ["QD-02-01", "QD-02-02"]
     assert ranked[0].kpis["closed"] == 6 and ranked[1].kpis["closed"] == 1
 
@@ -87,3 +90,37 @@ def test_ranking_takes_a_fixed_number_of_queries(q1_ledger, make_mediator, make_
         make_case(q1_ledger["room2"], m, dt.date(2024, 2, 1), dt.date(2024, 2, 2), "调解成功",
                   "100.00", "100.00")
     assert queries() == before <= 4  # settings, received, closed, the mediators
+
+
+def test_minimum_caseload_keeps_four_perfect_cases_below_sixty_good_ones(
+        network, make_mediator, make_case):
+    """A: 60 closed, 51 succeeded (85 %); B: 4 closed, all succeeded. Every case lasts 5 days,
+    every success agrees 100.00, no fulfilment recorded: only success rate, closed and agreed
+    amount separate them. Without a minimum B's rate wins: B .40 (rate) vs A .25 (closed) +
+    .10 (agreed 5,100 vs 400) = .35. With the default minimum (5) B is not ranked."""
+    import datetime as dt
+
+    from evaluation.nominations import MEDIATORS, nominate
+    from network.settings import get_setting
+
+    a = make_mediator(network["room1"], staff_no="A0001", name="甲")
+    b = make_mediator(network["room2"], staff_no="B0001", name="乙")
+    day = dt.date(2024, 3, 1)
+    for n in range(60):
+        make_case(network["room1"], a, day, day + dt.timedelta(days=5),
+                  "调解成功" if n < 51 else "调解不成功", "1000.00", "100.00" if n < 51 else None)
+    for _ in range(4):
+        make_case(network["room2"], b, day, day + dt.timedelta(days=5), "调解成功", "1000.00",
+                  "100.00")
+    period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+    unlimited = nominate(network["shinan"], MEDIATORS, *period, minimum=0)
+    assert [c.subject.staff_no for c in unlimited] == ["B0001", "A0001"]
+    assert unlimited[0].score == pytest.approx(0.40)
+    assert unlimited[1].score == pytest.approx(0.35)
+
+    assert get_setting("award.min_closed") == 5
+    ranked = nominate(network["shinan"], MEDIATORS, *period)
+    assert [(c.subject.staff_no, c.eligible) for c in ranked] == [("A0001", True),
+                                                                   ("B0001", False)]
+    assert ranked[1].score == 0

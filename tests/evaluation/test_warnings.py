@@ -199,6 +199,9 @@ def surge_ledger(network, staff, make_case):
     received("room2", d(2023, 11, 5), d(2023, 11, 6), d(2023, 11, 7))
     received("room2", *[d(2024, 7, i) for i in range(1, 5)])
     received("room3", *[d(2024, 6, i) for i in range(1, 5)])
+    # These volumes are below the default minimum (10): the factor tests run without it;
+    # test_surge_minimum_volume tests the minimum.
+    set_settings(surge_min_received=0)
     return network
 
 
@@ -218,6 +221,26 @@ def test_surge_factor_setting(surge_ledger):
     assert keys("surge") == {"surge:QD-02-01:2024-06", "surge:QD-02-02:2024-06",
                              "surge:QD-02:2024-06"}
     set_settings(surge_factor=3)  # room1: 3 is not above 3; QD-02: 5 is not above 6
+    assert keys("surge") == set()
+
+
+def test_surge_minimum_volume(surge_ledger):
+    from evaluation.warnings import current_warnings, severity
+
+    set_settings(surge_min_received=4)  # room1's 3 is too few; QD-02's 5 is enough
+    assert keys("surge") == {"surge:QD-02:2024-06"}
+    set_settings(surge_min_received=0)
+    found = {w.key: w for w in current_warnings(None, AS_OF) if w.kind == "surge"}
+    # room1: 3 against 2 × 1 = 1.5; QD-02: 5 against 2 × 2 = 1.25
+    assert severity(found["surge:QD-02-01:2024-06"]) == pytest.approx(1.5)
+    assert severity(found["surge:QD-02:2024-06"]) == pytest.approx(1.25)
+
+
+def test_surge_default_minimum_is_ten(surge_ledger):
+    from network.settings import get_setting, update_settings
+
+    update_settings({"warn.surge_min_received": 10}, actor="admin")
+    assert get_setting("warn.surge_min_received") == 10
     assert keys("surge") == set()
 
 

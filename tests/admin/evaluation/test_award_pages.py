@@ -26,6 +26,15 @@ def pages(q1_ledger, make_user):  # noqa: F811
     return {**q1_ledger, "outside": outside}
 
 
+@pytest.fixture
+def no_minimum(pages):
+    """q1_ledger's mediators close 4, 2 and 1 cases: below the default minimum caseload."""
+    from network.settings import update_settings
+
+    update_settings({"award.min_closed": 0}, actor="t")
+    return pages
+
+
 def award_form(**extra):
     return {"award_type": "年度优秀调解员", "level": "county", "period": "2024",
             "doc_no": "南司〔2025〕1号", "awarded_on": "2025-01-10", "note": "",
@@ -110,7 +119,7 @@ def test_create_form_prefilled_only_inside_scope(pages, auth):
     assert 'name="mediator" type="hidden">' in outsider
 
 
-def test_nomination_page_ranks_and_links_to_the_award_form(pages, auth):
+def test_nomination_page_ranks_and_links_to_the_award_form(pages, no_minimum, auth):
     auth.login("m02")
     response = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&target=mediators")
     assert response.status_code == 200
@@ -122,7 +131,7 @@ def test_nomination_page_ranks_and_links_to_the_award_form(pages, auth):
     assert page.index(link + str(pages["ma"].id)) < page.index(link + str(pages["mb"].id))
 
 
-def test_nomination_export(pages, auth):
+def test_nomination_export(pages, no_minimum, auth):
     auth.login("m02")
     response = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&export=xlsx")
     assert response.status_code == 200
@@ -131,10 +140,26 @@ def test_nomination_export(pages, auth):
     assert rows[0][:6] == ("排名", "工号/编码", "名称", "所属机构编码", "所属机构名称", "调解成功率")
     assert sheet.cell(row=2, column=6).number_format == "0.00%"
     assert [r[1] for r in rows[1:]] == ["MA01", "MB01", "MC01"]
-    assert rows[2][-1] == pytest.approx(0.40 + 0.25 / 3 + 0.025 + 0.15 + 0.10, abs=1e-4)
+    assert rows[2][-2] == pytest.approx(0.40 + 0.25 / 3 + 0.025 + 0.15 + 0.10, abs=1e-4)
 
 
-def test_nomination_custom_range_and_stations(pages, auth):
+def test_nomination_page_minimum_caseload_scores_on_demand_and_unit(pages, auth):
+    """Default minimum 5: MA01 (4 closed), MB01 (2), MC01 (1) are all listed, unranked."""
+    auth.login("m02")
+    page = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1").get_data(as_text=True)
+    assert page.count("below-minimum") == 3 and "record-award" not in page
+    assert "3 名结案数不足 5 件，列在最后、不参与排名" in page
+    assert "中山路工作室" in page  # 所属机构
+    assert "得分" not in page.split('id="nomination-table"')[1]
+    with_scores = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&scores=1")
+    assert "调解成功率得分" in with_scores.get_data(as_text=True)
+    sheet = load_workbook(io.BytesIO(auth.client.get(
+        "/admin/nominations/?org=QD-02&period=2024Q1&export=xlsx").get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] is None and rows[1][-1] == "结案数不足 5 件，不参与排名"
+
+
+def test_nomination_custom_range_and_stations(pages, no_minimum, auth):
     auth.login("m02")
     page = auth.client.get("/admin/nominations/?org=QD-02&target=stations"
                            "&from=2024-03-01&to=2024-03-31").get_data(as_text=True)
@@ -199,3 +224,17 @@ def test_create_form_defaults_for_a_county_manager(pages, auth):
     page = auth.client.get("/admin/awards/new/").get_data(as_text=True)
     assert '<option selected value="county">' in page
     assert f'value="{dt.date.today().isoformat()}"' in page
+
+
+def test_nomination_pages_continue_the_ranks(pages, no_minimum, auth, monkeypatch):
+    import admin.evaluation.nominations as view
+
+    monkeypatch.setattr(view, "PAGE_SIZE", 2)
+    auth.login("m02")
+    first = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1").get_data(as_text=True)
+    assert "MA01" in first and "MB01" in first and "MC01" not in first
+    assert 'id="nomination-pages"' in first
+    second = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&page=1")
+    body = second.get_data(as_text=True)
+    assert "MC01" in body and "MA01" not in body and "<td>3</td>" in body
+    assert auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&page=x").status_code == 200

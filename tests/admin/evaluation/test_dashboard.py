@@ -30,7 +30,9 @@ def card(html: str, key: str) -> dict:
     assert match, f"no card {key}"
     body = match.group(1)
     light = re.match(r'\s*data-light="(\w+)"', body)
-    return {"value": re.search(r'class="value">([^<]*)<', body).group(1).strip(),
+    value = re.search(r'class="value"(?: title="([^"]*)")?>([^<]*)<', body)
+    # The exact figure: a card shows big amounts in 万元 with the exact one on hover.
+    return {"value": (value.group(1) or value.group(2)).strip(),
             "change": re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(
                 r'class="small change">(.*?)</div>', body, re.S).group(1))).strip(),
             "light": light.group(1) if light else None}
@@ -121,7 +123,7 @@ def test_year_on_year_change_by_hand(year_before_cases, auth):
     assert card(html, "received")["change"] == "▲ +133.3%"  # 7 against 3
     assert card(html, "closed")["change"] == "▲ +200.0%"  # 6 against 2
     assert card(html, "success_rate")["change"] == "▲ +16.67 个百分点"  # 66.67 − 50.00
-    assert card(html, "withdrawn")["change"] == "同比 —"  # none a year before
+    assert card(html, "withdrawn")["change"] == "去年同期 —"  # none a year before
     assert "2023-01-01 ~ 2023-03-31" in html
 
 
@@ -162,7 +164,8 @@ def test_drill_down_page_of_a_child(city, auth):
     assert sorted(names) == ["中山路工作室", "八大峡工作室"]
     room = auth.client.get(f"/admin/dashboard/?org=QD-02-01&{Q1}").get_data(as_text=True)
     assert card(room, "received")["value"] == "3"  # A B F
-    assert "children" not in page_data(room)["options"] and "没有下级机构" in room
+    # A room has no children: it shows its mediators instead (see test_leaf_unit_...).
+    assert "children" not in page_data(room)["options"] and "mediators-panel" in room
 
 
 # --- breakdowns --------------------------------------------------------------------------------
@@ -314,3 +317,58 @@ def test_home_page_links_to_the_dashboard(city, auth):
     auth.login("shinan")
     html = auth.client.get("/admin/").get_data(as_text=True)
     assert 'id="link-dashboard" href="/admin/dashboard/"' in html
+
+
+# --- pages that fit the data (issue 13) -----------------------------------------------------
+
+def test_leaf_unit_shows_its_mediators_not_empty_children(april, auth):
+    """QD-02-01 in April: m1 received P1 and P2, closed P1 (success, 协议 100) after 8 days."""
+    auth.login("shinan")
+    html = auth.client.get(f"/admin/dashboard/?org=QD-02-01&{APRIL}").get_data(as_text=True)
+    assert 'id="mediators-panel"' in html and 'id="table-mediators"' in html
+    assert "下级机构未填写坐标" not in html and 'id="table-children"' not in html
+    table = html.split('id="table-mediators"')[1].split("</table>")[0]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", table)]
+    assert cells[2:8] == ["2", "1", "1", "100.00", "100.00", "8.0"]
+    # A unit with children keeps its children's panel.
+    county = auth.client.get(f"/admin/dashboard/?org=QD-02&{APRIL}").get_data(as_text=True)
+    assert 'id="table-children"' in county and 'id="mediators-panel"' not in county
+
+
+def test_month_without_closed_cases_is_a_gap_not_zero(april, auth):
+    """QD-02-01 from March: no case there in March (gap), April 1 of 1 closed succeeded."""
+    auth.login("shinan")
+    html = auth.client.get("/admin/dashboard/?org=QD-02-01&period=custom&from=2024-03-01"
+                           "&to=2024-04-30").get_data(as_text=True)
+    line = [s for s in page_data(html)["options"]["trend"]["series"] if s["type"] == "line"][0]
+    values = [p[1] if isinstance(p, list) else p for p in line["data"]]
+    assert values == [None, 100.0]
+    assert line.get("connectNulls") is False
+
+
+def test_amount_cards_in_wan_with_the_exact_figure_on_hover(city, auth):
+    auth.login("root")
+    html = auth.client.get(f"/admin/dashboard/?org=QD&{Q1}").get_data(as_text=True)
+    body = re.search(r'id="card-amount_involved"(.*?)</div>\s*</div>\s*</div>', html, re.S)[1]
+    assert '<div class="value" title="18,700.75">1.87万元</div>' in body
+
+
+def test_this_month_compares_with_the_same_days_of_last_month():
+    from evaluation.periods import MONTH, QUARTER, YEAR
+
+    # On the 2nd: the 1st–2nd of last month, not all of it (and not a year before).
+    assert resolve(MONTH, D(2026, 12, 2)).compared() == (D(2026, 11, 1), D(2026, 11, 2))
+    # On the 31st of March: February has no 31st, so all of February.
+    assert resolve(MONTH, D(2026, 3, 31)).compared() == (D(2026, 2, 1), D(2026, 2, 28))
+    # 2026-10-01 … 12-02 is 62 days on: 07-01 + 62 days = 09-01.
+    assert resolve(QUARTER, D(2026, 12, 2)).compared() == (D(2026, 7, 1), D(2026, 9, 1))
+    assert resolve(MONTH, D(2026, 1, 15)).compared() == (D(2025, 12, 1), D(2025, 12, 15))
+    assert resolve(YEAR, D(2026, 12, 2)).compared() == (D(2025, 1, 1), D(2025, 12, 2))
+
+
+def test_this_month_page_says_what_it_compares_with(city, auth):
+    auth.login("root")
+    html = auth.client.get("/admin/dashboard/?org=QD&period=month").get_data(as_text=True)
+    range_line = re.sub(r"<[^>]+>", "", html.split('id="period-range">')[1].split("</span>")[0])
+    assert "对比上月同期" in range_line and "（相同天数）" in range_line
+    assert "上月同期" in card(html, "received")["change"] or "上月同期" in html

@@ -58,12 +58,12 @@ def test_manager_sees_own_warnings_grouped_with_links(pages, auth):
     page = auth.client.get("/admin/warnings/").get_data(as_text=True)
     assert 'data-kind="open_case">1<' in page and 'data-kind="quiet">1<' in page
     assert 'data-kind="surge">0<' in page
-    # cases open too long: one row per station; the station's cases only when asked
-    assert 'data-station="QD-02-01"' in page and "OLD-1" not in page
+    # few cases open too long: listed one by one (many: per station, see below)
+    assert "OLD-1" in page and "OLD-2" not in page and 'id="overdue-stations"' not in page
     assert 'data-key="quiet:QD-02-02:none"' in page
     assert "QD-11" not in page
     station = auth.client.get("/admin/warnings/?station=QD-02-01").get_data(as_text=True)
-    assert 'data-key="open_case:OLD-1"' in station and "OLD-2" not in station
+    assert 'id="station-cases"' in station and "OLD-2" not in station
     assert f'href="/admin/cases/details/?id={pages["old1"].id}"' in station
     quiet_link = re.search(r'data-key="quiet:QD-02-02:none">.*?class="cases-link" href="([^"]+)"',
                            page, re.S).group(1)
@@ -189,25 +189,75 @@ def test_station_cases_refused_outside_the_scope(pages, auth):
 
 
 def test_page_does_not_grow_with_open_cases(pages, auth, make_case, monkeypatch):
-    """The statements of the page are the same with 2 and with 32 cases open too long, and
-    the page lists stations, not cases; the station's cases come 50 to a page."""
+    """Past PER_PAGE cases open too long, the page lists stations (counted in SQL), not cases,
+    with the same statements for 32 and 62 such cases; a station's cases come a page at a
+    time."""
     from admin.evaluation import warnings as view
     from tests.admin.evaluation.test_case_list_scale import statements
 
+    monkeypatch.setattr(view, "PER_PAGE", 20)
     auth.login("root")
-    before = len(statements(lambda: auth.client.get("/admin/warnings/")))
     mediator = pages["old1"].mediator
-    for i in range(30):
-        make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=200 + i),
-                  case_no=f"LATE-{i:02d}")
+
+    def late(first, n):
+        for i in range(first, first + n):
+            make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=200 + i),
+                      case_no=f"LATE-{i:02d}")
+
+    late(0, 30)
     page = auth.client.get("/admin/warnings/").get_data(as_text=True)
     assert 'data-kind="open_case">32<' in page and "LATE-" not in page
     assert re.search(r'data-station="QD-02-01">.*?<td>31</td><td>31</td>', page, re.S)
+    before = len(statements(lambda: auth.client.get("/admin/warnings/")))
+    late(30, 30)
     assert len(statements(lambda: auth.client.get("/admin/warnings/"))) == before
-    monkeypatch.setattr(view, "PER_PAGE", 20)
     first = auth.client.get("/admin/warnings/?station=QD-02-01").get_data(as_text=True)
-    assert first.count('data-key="open_case:') == 20 and "LATE-29" in first  # oldest first
-    second = auth.client.get("/admin/warnings/?station=QD-02-01&station_page=1"
-                             ).get_data(as_text=True)
-    assert second.count('data-key="open_case:') == 11 and "OLD-1" in second
-    assert 'id="station-next"' in first and 'id="station-next"' not in second
+    assert first.count('data-key="open_case:') == 20 and "LATE-59" in first  # oldest first
+    third = auth.client.get("/admin/warnings/?station=QD-02-01&station_page=3"
+                            ).get_data(as_text=True)
+    assert third.count('data-key="open_case:') == 1 and "OLD-1" in third
+    assert 'id="station-next"' in first and 'id="station-next"' not in third
+
+
+# --- filters, severity, bulk acknowledgement (issue 13) ---------------------------------------
+
+def keys_on(page: str) -> list[str]:
+    return re.findall(r'<tr data-key="([^"]+)"', page)
+
+
+def test_filters_by_kind_and_unit_inside_the_scope(pages, auth):
+    auth.login("root")
+    quiet = keys_on(auth.client.get("/admin/warnings/?kind=quiet").get_data(as_text=True))
+    assert len(quiet) == 3 and all(k.startswith("quiet:") for k in quiet)  # room2, room3, QD-11
+    huangdao = keys_on(auth.client.get("/admin/warnings/?org=QD-11").get_data(as_text=True))
+    assert len(huangdao) == 3 and not any("QD-02" in k for k in huangdao)
+    login_as(auth, "m02")
+    assert auth.client.get("/admin/warnings/?org=QD-11").status_code == 403
+
+
+def test_sort_by_severity_puts_the_worst_first(pages, auth):
+    """room2 never received a case (2.0); the two cases open 100 of 60 days (1.67 each);
+    room3 and QD-11 quiet since OLD-2 (1.0)."""
+    auth.login("root")
+    order = keys_on(auth.client.get("/admin/warnings/?sort=severity").get_data(as_text=True))
+    assert len(order) == 5
+    assert "QD-02-02" in order[0]
+    assert all(k.startswith("open_case:") for k in order[1:3])
+    assert all(k.startswith("quiet:") for k in order[3:])
+
+
+def test_bulk_acknowledge_takes_own_and_names_the_refused(pages, auth):
+    auth.login("root")
+    outside = [k for k in keys_on(auth.client.get("/admin/warnings/?org=QD-11")
+                                  .get_data(as_text=True))][0]
+    login_as(auth, "m02")
+    own = keys_on(auth.client.get("/admin/warnings/").get_data(as_text=True))
+    assert len(own) == 2
+    response = auth.post("/admin/warnings/bulk", {"keys": own + [outside], "comment": "已电话核实"},
+                         follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "已确认2条预警" in page and "未能确认" in page and outside in page
+    assert keys_on(page) == []
+    assert count_on_home(auth) == 0
+    empty = auth.post("/admin/warnings/bulk", {"keys": own, "comment": ""}, follow_redirects=True)
+    assert "请填写处理说明" in empty.get_data(as_text=True)
