@@ -63,11 +63,12 @@ def estimate(query: pw.SelectQuery) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def bounded_total(query: pw.SelectQuery) -> Total:
-    """Exact up to EXACT_UP_TO (reading at most that many rows), else an estimate."""
+def bounded_total(query: pw.SelectQuery, counted: int | None = None) -> Total:
+    """Exact up to EXACT_UP_TO (reading at most that many rows), else an estimate. `counted`:
+    the bounded count, when the caller has it already."""
     if exact_requested():
         return Total(query.count())
-    found = query.order_by().limit(EXACT_UP_TO + 1).count()
+    found = counted if counted is not None else query.order_by().limit(EXACT_UP_TO + 1).count()
     if found <= EXACT_UP_TO:
         return Total(found)
     guess = estimate(query.order_by())
