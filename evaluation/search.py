@@ -44,6 +44,33 @@ def term_matches(term: str) -> pw.Node:
     return cond
 
 
+def term_ids(term: str) -> pw.SelectQuery:
+    """Ids of the cases matching `term`, as a UNION of one indexed query per way of matching:
+    the same cases as `term_matches`, but an OR of sub-selects makes PostgreSQL read every
+    case (hashed sub-plans cannot be combined through indexes)."""
+    mediators = Mediator.select(Mediator.id).where(text_prefix(Mediator.name, term))
+    stations = Organization.select(Organization.id).where(text_prefix(Organization.name, term))
+    parts = [Case.select(Case.id).where(text_prefix(Case.case_no, term)),
+             Case.select(Case.id).where(Case.mediator.in_(mediators)),
+             Case.select(Case.id).where(Case.station.in_(stations))]
+    if len(term) >= 3 and trigram_search():
+        parts.append(Case.select(Case.id).where(
+            Case.case_no % ("%" + re.sub(r"([\\%_])", r"\\\1", term) + "%")))
+    union = parts[0]
+    for part in parts[1:]:
+        union = union | part
+    return union
+
+
+def matching_ids(text: str) -> pw.SelectQuery | None:
+    """Ids of the cases matching every term of `text` (None: no term)."""
+    found = None
+    for term in text.split():
+        ids = term_ids(term)
+        found = ids if found is None else (found & ids)
+    return found
+
+
 def matching(query: pw.ModelSelect, text: str) -> pw.ModelSelect:
     """`query` narrowed to cases matching every whitespace-separated term of `text`."""
     for term in text.split():

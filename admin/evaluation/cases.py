@@ -152,23 +152,25 @@ class CaseView(ScopedView):
         1,000 costs what page 1 does; the total of an unfiltered list is the rollups' count of
         the scope's cases; with a search or a filter it is exact up to a bound and estimated
         above (admin.views.totals); search goes through indexes (evaluation.search)."""
-        query = self.get_query()
+        filtered = self.get_query()
         narrowed = bool(search_text or filters)
-        if search_text:
-            query = search.matching(query, search_text)
         for flt, _name, value in filters or []:
             f = self._filters[flt]
-            query = f.apply(query, f.clean(value))
+            filtered = f.apply(filtered, f.clean(value))
+        query = search.matching(filtered, search_text) if search_text else filtered
         count = None
         if search_text and execute and not exact_requested():
             # The matches first, through the search's indexes (at most EXACT_UP_TO + 1 ids):
             # left to itself PostgreSQL walks the whole (received, id) index looking for 20
             # matches of a term that has none (10 s at 1M cases).
-            ids = [pk for (pk,) in query.select(Case.id).order_by()
+            hits = search.matching_ids(search_text)
+            hits = (hits if hits is not None else Case.select(Case.id)).alias("hits")
+            ids = [pk for (pk,) in filtered.select(Case.id).switch(Case)
+                   .join(hits, on=(Case.id == hits.c.id)).order_by()
                    .limit(totals.EXACT_UP_TO + 1).tuples()]
             if len(ids) <= totals.EXACT_UP_TO:
                 count = Total(len(ids))
-                query = query.where(Case.id.in_(ids or [0]))
+                query = filtered.where(Case.id.in_(ids or [0]))
             else:
                 count = bounded_total(query, counted=len(ids))
         elif execute:
