@@ -15,7 +15,6 @@ import peewee as pw
 from network.dates import month_end
 from network.db import is_postgres
 
-from . import bulk
 from .kpis import in_org, month_start, split_range
 from .models import Case, MixRollup
 
@@ -39,8 +38,16 @@ def apply(deltas: dict[Key, int]) -> None:
     rows = [(*key, n) for key, n in deltas.items() if n]
     if not rows:
         return
-    bulk.upsert_add(MixRollup, ("organization", "month", "dispute_type", "source"),
-                    ("received",), rows)
+    # plain INSERT … ON CONFLICT pages: a case's change is a few rows, and bulk.upsert_add's
+    # scratch table per call holds a lock to the end of the transaction on PostgreSQL (the
+    # demo's thousands of create_case in one transaction ran out of lock slots)
+    fields = [MixRollup.organization, MixRollup.month, MixRollup.dispute_type,
+              MixRollup.source, MixRollup.received]
+    for i in range(0, len(rows), BATCH):
+        (MixRollup.insert_many(rows[i:i + BATCH], fields=fields)
+         .on_conflict(conflict_target=fields[:4],
+                      update={MixRollup.received: MixRollup.received + pw.EXCLUDED.received})
+         .execute())
     shrunk = sorted({r[0] for r in rows if r[4] < 0})
     for i in range(0, len(shrunk), BATCH):
         (MixRollup.delete().where(MixRollup.organization.in_(shrunk[i:i + BATCH])
