@@ -494,3 +494,14 @@ def monthly_kpis(org: Organization, start: dt.date,
         out.append((*period, derive(per_month.get(month, Figures()))))
         month = month_end(month) + dt.timedelta(days=1)
     return out
+
+
+def cases_registered(scope: Organization | None) -> int:
+    """Every case ever registered in `scope`'s subtree (None: the whole network), from the
+    monthly rollups: each case is counted once at its root by 受理日期, so the sum of a unit's
+    `received` over all months is its ledger's size — a few hundred rows, not the ledger."""
+    where = (Rollup.organization == scope.id) if scope is not None else (
+        Rollup.organization.in_(Organization.select(Organization.id)
+                                .where(Organization.parent.is_null())))
+    return int(Rollup.select(pw.fn.COALESCE(pw.fn.SUM(Rollup.received), 0)).where(where)
+               .scalar() or 0)

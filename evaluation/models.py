@@ -80,6 +80,8 @@ class Case(BaseModel):
             # type and source ride along so the dashboard's breakdowns read the index alone
             (("station", "received", "dispute_type", "source"), False),
             (("station", "closed"), False),
+            # the case list's default order and its keyset pages (migration 017)
+            (("received", "id"), False),
         )
 
     def __str__(self) -> str:
@@ -144,6 +146,29 @@ class DayRollup(Sums):
     class Meta:
         table_name = "day_rollup"
         indexes = ((("organization", "day"), True),)
+
+
+class MixRollup(BaseModel):
+    """Cases received below one organisation (its descendants, not the unit itself) in one
+    month, per 纠纷类型 and 案件来源 ('' when none): the dashboard's and the report's splits of
+    received cases read these rows instead of grouping the subtree's cases.
+
+    Like `DayRollup`, a unit's own cases are left out, so rooms write no rows: a province
+    year is at most 167 units × 12 months × 7 types × 6 sources. A unit's split is its rows
+    plus its own cases (one station, through the (station, received, type, source) index).
+    Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="mix_rollups", on_delete="CASCADE",
+                                      index=False)
+    month = pw.DateField()
+    dispute_type = pw.CharField(max_length=20)
+    source = pw.CharField(max_length=20, default="")
+    received = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "mix_rollup"
+        indexes = ((("organization", "month", "dispute_type", "source"), True),)
 
 
 class Award(BaseModel):

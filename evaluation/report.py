@@ -21,6 +21,7 @@ from network.models import Organization
 from network.sheets import Rate, append_typed, fit_widths
 
 from .kpis import KPI_KEYS, Figures, case_figures, children_kpis, derive, in_org, kpis
+from .mix import own_counts, received_mix_counts
 from .models import DISPUTE_TYPES, Case
 from .periods import Period
 
@@ -62,7 +63,23 @@ def shown_name(org: Organization, code: str, name: str, label: Callable[[str], s
 
 
 def type_breakdown(org: Organization, start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
-    """{child id (or org id for its own cases): {纠纷类型: received count}}, one query."""
+    """{child id (or org id for its own cases): {纠纷类型: received count}}: each child's
+    split from the mix rollups (evaluation.mix), the unit's own cases counted directly."""
+    out: dict[int, dict[str, int]] = {}
+    units = [(child, received_mix_counts(child, start, end)) for child in
+             Organization.select().where(Organization.parent == org.id)]
+    units.append((org, own_counts((Case.station == org.id) & Case.received.between(start, end))))
+    for unit, counts in units:
+        for (dispute_type, _source), count in counts.items():
+            if count:
+                bucket = out.setdefault(unit.id, {})
+                bucket[dispute_type] = bucket.get(dispute_type, 0) + count
+    return out
+
+
+def type_breakdown_direct(org: Organization, start: dt.date,
+                          end: dt.date) -> dict[int, dict[str, int]]:
+    """type_breakdown grouped straight from the subtree's cases (the cross-check)."""
     depth = len(org.path.strip("/").split("/"))
     rows = (Case.select(Organization.path, Case.dispute_type, pw.fn.COUNT(Case.id))
             .join(Organization, on=(Case.station == Organization.id))

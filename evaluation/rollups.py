@@ -18,7 +18,7 @@ from network import services as network_services
 from network.db import db, is_postgres
 from network.models import Organization
 
-from . import bulk
+from . import bulk, mix
 from .kpis import (
     CLOSED_COUNTS,
     Figures,
@@ -29,7 +29,7 @@ from .kpis import (
     closed_vector,
     month_start,
 )
-from .models import CONCLUDED, COUNTS, Case, DayRollup, Rollup
+from .models import CONCLUDED, COUNTS, Case, DayRollup, MixRollup, Rollup
 
 BATCH = 500
 
@@ -155,9 +155,14 @@ class StationDays:
 
     def __init__(self):
         self.sums: Sums = {}
+        # (station, month, type, source): received, for the mix rollups
+        self.mix: dict[tuple[int, dt.date, str, str], int] = {}
 
     def add(self, station_id: int, v: dict, sign: int) -> None:
         """Add (sign 1) or take away (-1) the case whose column values are `v`."""
+        key = (station_id, month_start(v["received"]), v["dispute_type"],
+               v["source"] or mix.UNFILLED)
+        self.mix[key] = self.mix.get(key, 0) + sign
         sums = self.sums
         key = (station_id, v["received"])
         row = sums.get(key)
@@ -175,26 +180,33 @@ class StationDays:
             else:
                 row[:] = map(add if sign > 0 else sub, row, vector)
 
-    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums]:
-        """(month sums, day sums) of every organisation concerned, ready for apply_spread."""
+    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums, dict]:
+        """(month sums, day sums, mix deltas) of every organisation concerned, ready for
+        apply_spread."""
+        mixed: dict = {}
+        for (station_id, month, dispute_type, source), n in self.mix.items():
+            mix.add_case(mixed, paths[station_id], month, dispute_type, source, n)
         return (spread(months_of_days(self.sums), paths),
-                spread(self.sums, paths, own=False))
+                spread(self.sums, paths, own=False), mixed)
 
 
-def apply_spread(sums: tuple[Sums, Sums]) -> None:
-    months, days = sums
+def apply_spread(sums: tuple[Sums, Sums, dict]) -> None:
+    months, days, mixed = sums
     apply_sums(months)
     apply_sums(days, DayRollup)
+    mix.apply(mixed)
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:
     """Apply one case's change: `old`/`new` are (station path, case) before and after, or None."""
-    deltas = Deltas()
-    if old is not None:
-        add_case(deltas, old[0], old[1], -1)
-    if new is not None:
-        add_case(deltas, new[0], new[1], 1)
+    deltas, mixed = Deltas(), {}
+    for change, sign in ((old, -1), (new, 1)):
+        if change is not None:
+            path, case = change
+            add_case(deltas, path, case, sign)
+            mix.add_case(mixed, path, case.received, case.dispute_type, case.source, sign)
     apply(deltas)
+    mix.apply(mixed)
 
 
 PAIRS = pw.Table("rollup_ancestor", ("unit_id", "ancestor_id"))
@@ -261,6 +273,7 @@ def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
              .on_conflict(conflict_target=[model.organization, _period(model)],
                           update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
              .execute())
+        mix.add_cases(where, PAIRS)
     finally:
         db.execute_sql(f"DROP TABLE {PAIRS.__name__}")
 
@@ -270,8 +283,10 @@ def rebuild() -> int:
     with db.atomic():
         Rollup.delete().execute()
         DayRollup.delete().execute()
+        MixRollup.delete().execute()
         add_cases(None, dict(Organization.select(Organization.id, Organization.path).tuples()))
-        return Rollup.select().count() + DayRollup.select().count()
+        return (Rollup.select().count() + DayRollup.select().count()
+                + MixRollup.select().count())
 
 
 def on_move(old_prefix: str, new_prefix: str) -> None:
@@ -299,6 +314,7 @@ def on_move(old_prefix: str, new_prefix: str) -> None:
             deltas.add(out, leaving, {period: fig}, -1)
             deltas.add(out, joining, {period: fig}, 1)
     apply(deltas)
+    mix.moved(moved, leaving, joining)
 
 
 def stored_rows(model: type[Rollup] | type[DayRollup], where: pw.Node | None = None

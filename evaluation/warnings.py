@@ -15,6 +15,12 @@ is past its own threshold (1.0 = at the threshold).
 Warnings are computed, never stored: only acknowledgements are (`WarningAck`, keyed by the
 warning's stable key). The whole computation is a fixed number of queries, whatever the number
 of stations: per-station figures come from grouped queries over rollups and cases.
+
+A province has hundreds of thousands of open cases past the limit (one open_case warning each),
+so pages never build those one by one (issue 17): the home page's number and the warnings page
+count them in SQL (`overdue_counts`, a partial index of open cases, migration 017), the page
+lists them per station (`overdue_by_station`) and one station's cases only on demand
+(`station_overdue`, a page at a time). `current_warnings` (export, tests) still builds all.
 """
 from __future__ import annotations
 
@@ -161,23 +167,117 @@ def _low_success(net: _Network, as_of: dt.date, threshold: float,
     return out
 
 
+def _overdue(where: pw.Node | None, as_of: dt.date, days: int) -> pw.Node:
+    """Open cases received more than `days` days before `as_of` (matching `where`)."""
+    cond = (Case.result == OPEN) & (Case.received < as_of - dt.timedelta(days=days))
+    return cond if where is None else cond & where
+
+
+def _case_key() -> pw.Node:
+    return pw.Value(f"{OPEN_CASE}:").concat(Case.case_no)
+
+
+def _acked_case_ids() -> pw.ModelSelect:
+    """Ids of the cases whose open_case warning was acknowledged (acks are few: one lookup of
+    案件编号 each)."""
+    prefix = f"{OPEN_CASE}:"
+    number = pw.fn.SUBSTR(WarningAck.key, len(prefix) + 1)
+    return (Case.select(Case.id).join(WarningAck, on=(Case.case_no == number))
+            .where(WarningAck.key.startswith(prefix)))
+
+
+def _case_warning(case: Case, as_of: dt.date, days: int) -> EarlyWarning:
+    age = (as_of - case.received).days
+    return EarlyWarning(
+        OPEN_CASE, case.station, f"{OPEN_CASE}:{case.case_no}",
+        Msg("案件%(no)s于%(day)s受理，已%(age)s天仍在调解中（超过%(limit)s天）",
+            no=case.case_no, day=case.received.isoformat(), age=age, limit=days),
+        {"case_no": case.case_no, "received": case.received, "days": age, "limit": days},
+        {"case_id": case.id}, case=case)
+
+
+def _case_query(where: pw.Node) -> pw.ModelSelect:
+    return (Case.select(Case, Organization)
+            .join(Organization, on=(Case.station == Organization.id), attr="station")
+            .where(where).order_by(Case.received, Case.case_no))
+
+
 def _open_cases(net: _Network, as_of: dt.date, days: int) -> list[EarlyWarning]:
-    query = (Case.select(Case, Organization)
-             .join(Organization, on=(Case.station == Organization.id), attr="station")
-             .where((Case.result == OPEN) & (Case.received < as_of - dt.timedelta(days=days)))
-             .order_by(Case.received, Case.case_no))
-    if net.scope is not None:
-        query = query.where(net.case_scope())
-    out = []
-    for case in query:
-        age = (as_of - case.received).days
-        out.append(EarlyWarning(
-            OPEN_CASE, case.station, f"{OPEN_CASE}:{case.case_no}",
-            Msg("案件%(no)s于%(day)s受理，已%(age)s天仍在调解中（超过%(limit)s天）",
-                no=case.case_no, day=case.received.isoformat(), age=age, limit=days),
-            {"case_no": case.case_no, "received": case.received, "days": age, "limit": days},
-            {"case_id": case.id}, case=case))
-    return out
+    return [_case_warning(case, as_of, days)
+            for case in _case_query(_overdue(net.case_scope(), as_of, days))]
+
+
+def _open_days() -> int:
+    return get_settings(["warn.open_days"])["warn.open_days"]
+
+
+def _in_scope(scope: Organization | None) -> pw.Node | None:
+    return None if scope is None else Case.station.in_(subtree_ids(scope))
+
+
+def overdue_counts(scope: Organization | None, as_of: dt.date | None = None) -> tuple[int, int]:
+    """(open_case warnings, of which not acknowledged) under `scope`: two counts in SQL."""
+    as_of = as_of or dt.date.today()
+    where = _overdue(_in_scope(scope), as_of, _open_days())
+    total = Case.select().where(where).count()
+    acked = Case.select().where(where & Case.id.in_(_acked_case_ids())).count() if total else 0
+    return total, total - acked
+
+
+def overdue_by_station(scope: Organization | None, as_of: dt.date | None = None, *,
+                       page: int = 0, per_page: int = 50
+                       ) -> tuple[int, list[tuple[Organization, int, int]]]:
+    """Stations with open_case warnings under `scope`, by code: (how many stations, a page of
+    (station, warnings, not acknowledged)). Grouped in SQL; rows grow with stations only."""
+    as_of = as_of or dt.date.today()
+    where = _overdue(_in_scope(scope), as_of, _open_days())
+    acked = pw.fn.SUM(pw.Case(None, [(Case.id.in_(_acked_case_ids()), 1)], 0))
+    grouped = (Case.select(Case.station.alias("sid"), pw.fn.COUNT(Case.id).alias("n"),
+                           acked.alias("acked"))
+               .where(where).group_by(Case.station)).alias("overdue")
+    stations = (Organization.select(Organization, grouped.c.n.alias("n"),
+                                    grouped.c.acked.alias("acked"))
+                .join(grouped, on=(Organization.id == grouped.c.sid)).objects())
+    total = stations.count()
+    rows = [(org, org.n, org.n - int(org.acked or 0)) for org in
+            stations.order_by(Organization.code).offset(page * per_page).limit(per_page)]
+    return total, rows
+
+
+def overdue_warnings(scope: Organization | None, as_of: dt.date | None = None, *,
+                     acked: bool, limit: int = 50) -> list[EarlyWarning]:
+    """The first `limit` open_case warnings under `scope` (acknowledged or not), oldest first,
+    each with its acknowledgement: for a page that lists them when they are few."""
+    as_of = as_of or dt.date.today()
+    days = _open_days()
+    chosen = Case.id.in_(_acked_case_ids())
+    where = _overdue(_in_scope(scope), as_of, days) & (chosen if acked else ~chosen)
+    found = [_case_warning(case, as_of, days) for case in _case_query(where).limit(limit)]
+    _attach_acks(found)
+    return found
+
+
+def station_overdue(station: Organization, as_of: dt.date | None = None, *, acked: bool,
+                    page: int = 0, per_page: int = 50) -> tuple[int, list[EarlyWarning]]:
+    """One station's own open_case warnings (acknowledged or not), a page at a time, each
+    with its acknowledgement: (how many, the page)."""
+    as_of = as_of or dt.date.today()
+    days = _open_days()
+    chosen = Case.id.in_(_acked_case_ids())
+    where = _overdue(Case.station == station.id, as_of, days) & (chosen if acked else ~chosen)
+    total = Case.select().where(where).count()
+    found = [_case_warning(case, as_of, days) for case in
+             _case_query(where).offset(page * per_page).limit(per_page)]
+    _attach_acks(found)
+    return total, found
+
+
+def _attach_acks(found: list[EarlyWarning]) -> None:
+    if found:
+        acks = {a.key: a for a in WarningAck.select().where(
+            WarningAck.key.in_([w.key for w in found]))}
+        for warning in found:
+            warning.ack = acks.get(warning.key)
 
 
 def _surge(net: _Network, as_of: dt.date, factor: float,
@@ -216,25 +316,23 @@ def _surge(net: _Network, as_of: dt.date, factor: float,
 
 
 def current_warnings(scope: Organization | None, as_of: dt.date | None = None, *,
-                     with_acks: bool = True) -> list[EarlyWarning]:
+                     with_acks: bool = True, cases: bool = True) -> list[EarlyWarning]:
     """Every warning under `scope` (None: the whole network) as of `as_of` (today), in the
-    order of KINDS then station code; each carries its acknowledgement, if any."""
+    order of KINDS then station code; each carries its acknowledgement, if any. With `cases`
+    False, the station warnings only (their number grows with stations, not with cases)."""
     as_of = as_of or dt.date.today()
     values = get_settings(SETTING_KEYS)
     net = _Network(scope)
     found = (_quiet(net, as_of, values["warn.quiet_months"])
              + _low_success(net, as_of, values["warn.low_success_rate"],
                             values["warn.low_success_min_closed"])
-             + _open_cases(net, as_of, values["warn.open_days"])
+             + (_open_cases(net, as_of, values["warn.open_days"]) if cases else [])
              + _surge(net, as_of, values["warn.surge_factor"],
                       values["warn.surge_min_received"]))
     order = list(KINDS)
     found.sort(key=lambda w: (order.index(w.kind), w.station.code, w.key))
-    if with_acks and found:
-        acks = {a.key: a for a in WarningAck.select().where(
-            WarningAck.key.in_([w.key for w in found]))}
-        for warning in found:
-            warning.ack = acks.get(warning.key)
+    if with_acks:
+        _attach_acks(found)
     return found
 
 
@@ -251,8 +349,22 @@ def severity(warning: EarlyWarning) -> float:
 
 
 def open_count(scope: Organization | None, as_of: dt.date | None = None) -> int:
-    """Warnings nobody has acknowledged yet (the number on the home page)."""
-    return sum(1 for w in current_warnings(scope, as_of) if w.ack is None)
+    """Warnings nobody has acknowledged yet (the number on the home page): the station
+    warnings built, the open cases counted in SQL."""
+    stations = sum(1 for w in current_warnings(scope, as_of, cases=False) if w.ack is None)
+    return stations + overdue_counts(scope, as_of)[1]
+
+
+def _find(key: str, scope: Organization | None, as_of: dt.date) -> EarlyWarning | None:
+    """The warning `key` under `scope` as of `as_of`, or None: an open_case key by its case
+    (one look-up), any other among the station warnings."""
+    if key.startswith(f"{OPEN_CASE}:"):
+        days = _open_days()
+        case = _case_query(_overdue(_in_scope(scope), as_of, days)
+                           & (Case.case_no == key[len(OPEN_CASE) + 1:])).first()
+        return None if case is None else _case_warning(case, as_of, days)
+    return next((w for w in current_warnings(scope, as_of, with_acks=False, cases=False)
+                 if w.key == key), None)
 
 
 def acknowledge(key: str, comment: str, *, actor: str, scope: Organization | None,
@@ -269,8 +381,8 @@ def acknowledge(key: str, comment: str, *, actor: str, scope: Organization | Non
         raise ValidationError({"comment": Msg("处理说明不能超过%(n)s个字符，且不能含控制字符",
                                               n=COMMENT_MAX)})
     key = (key or "").strip()
-    warning = next((w for w in current_warnings(scope, as_of, with_acks=False)
-                    if w.key == key), None)
+    as_of = as_of or dt.date.today()
+    warning = _find(key, scope, as_of)
     if warning is None:  # one answer for a key outside the scope and an unknown one
         raise DomainError(Msg("预警不存在或已解除"))
     with db.atomic():

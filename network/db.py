@@ -5,6 +5,7 @@ through the same models and the same migrations.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import peewee
@@ -63,3 +64,13 @@ def prefix_match(field: peewee.Field, prefix: str) -> peewee.Expression:
     only the wildcard differs. Prefixes here are digits and slashes: nothing to escape.
     """
     return field % (prefix + ("*" if not is_postgres() else "%"))
+
+
+def text_prefix(field: peewee.Field, text: str) -> peewee.Expression:
+    """`field` starts with `text` as a user typed it: prefix_match with the wildcards of
+    `text` taken literally (a `[` class for GLOB, a backslash for LIKE). Case-sensitive on
+    both backends, so both answer the same and each can use its index."""
+    if is_postgres():
+        escaped = re.sub(r"([\\%_])", r"\\\1", text)
+        return field % (escaped + "%")
+    return field % (re.sub(r"([*?\[])", r"[\1]", text) + "*")

@@ -6,22 +6,28 @@ lies in the user's subtree.
 """
 from __future__ import annotations
 
-from flask import request
+import datetime as dt
+
+import peewee as pw
+from flask import g, request
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 
-from evaluation import services
+from evaluation import search, services
+from evaluation.kpis import cases_registered
 from evaluation.models import DISPUTE_TYPES, FULFILMENTS, METHODS, RESULTS, SOURCES, Case
 from network.models import Organization
 from network.tree import subtree_ids
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
 
 from ..i18n import label
+from ..views import totals
 from ..views.base import ScopedView, current_scope
 from ..views.filters import DateFromFilter, DateToFilter, EqualFilter, SubtreeFilter
 from ..views.formatting import choice, choices, linked, related, yes_no
+from ..views.totals import Total, bounded_total, exact_requested
 
 
 def _station(view, context, model, name):
@@ -37,6 +43,14 @@ def _amount(view, context, model, name):
     return "" if value is None else f"{value:,.2f}"
 
 
+def _key(text: str | None) -> tuple[dt.date, int] | None:
+    """`?after=2025-03-01.123` (the last row's 受理日期 and id), or None if malformed."""
+    try:
+        day, pk = (text or "").split(".")
+        key = dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+    return key if 0 < key[1] < 2**63 else None
 
 
 class CaseView(ScopedView):
@@ -130,6 +144,74 @@ class CaseView(ScopedView):
                  .switch(Case)
                  .join(Mediator, on=(Case.mediator == Mediator.id), attr="mediator"))
         return self.restrict(query)
+
+    def get_list(self, page, sort_column, sort_desc, search_text, filters, execute=True,
+                 page_size=None):
+        """The list at the scale of a province (issue 17): the default order (newest first)
+        reads the end of the `(received, id)` index and pages by key (`?after=`), so page
+        1,000 costs what page 1 does; the total of an unfiltered list is the rollups' count of
+        the scope's cases; with a search or a filter it is exact up to a bound and estimated
+        above (admin.views.totals); search goes through indexes (evaluation.search)."""
+        filtered = self.get_query()
+        narrowed = bool(search_text or filters)
+        for flt, _name, value in filters or []:
+            f = self._filters[flt]
+            filtered = f.apply(filtered, f.clean(value))
+        query = search.matching(filtered, search_text) if search_text else filtered
+        count = None
+        if search_text and execute and not exact_requested():
+            # The matches first, through the search's indexes (at most EXACT_UP_TO + 1 ids):
+            # left to itself PostgreSQL walks the whole (received, id) index looking for 20
+            # matches of a term that has none (10 s at 1M cases).
+            hits = search.matching_ids(search_text)
+            hits = (hits if hits is not None else Case.select(Case.id)).alias("hits")
+            ids = [pk for (pk,) in filtered.select(Case.id).switch(Case)
+                   .join(hits, on=(Case.id == hits.c.id)).order_by()
+                   .limit(totals.EXACT_UP_TO + 1).tuples()]
+            if len(ids) <= totals.EXACT_UP_TO:
+                count = Total(len(ids))
+                query = filtered.where(Case.id.in_(ids or [0]))
+            else:
+                count = bounded_total(query, counted=len(ids))
+        elif execute:
+            count = (bounded_total(query) if narrowed or exact_requested()
+                     else Total(cases_registered(current_scope())))
+        page_size = self.page_size if page_size is None else page_size
+        after = _key(request.args.get("after")) if sort_column is None else None
+        if sort_column is not None:
+            field = self._sortable_columns[sort_column]
+            field = getattr(Case, field) if isinstance(field, str) else field
+            query = query.order_by(field.desc() if sort_desc else field.asc(),
+                                   Case.id.desc() if sort_desc else Case.id.asc())
+        else:
+            query = query.order_by(Case.received.desc(), Case.id.desc())
+        if after is not None:
+            query = query.where(pw.Tuple(Case.received, Case.id) < pw.Tuple(*after))
+        if page_size:
+            query = query.limit(page_size)
+            if page and after is None:
+                query = query.offset(page * page_size)
+        if not execute:
+            return count, query
+        rows = list(query)
+        g.case_keyset = (sort_column is None and page_size and len(rows) == page_size
+                         and f"{rows[-1].received.isoformat()}.{rows[-1].id}")
+        return count, rows
+
+    def _list_url(self, **change) -> str:
+        args = {k: v for k, v in request.args.items() if k not in ("page", "after", "exact")}
+        return self.get_url(".index_view", **args, **change)
+
+    def keyset_next_url(self) -> str | None:
+        """The next page by key under the default order, for the list's pager."""
+        key = g.get("case_keyset")
+        return self._list_url(after=key) if key else None
+
+    def keyset_first_url(self) -> str:
+        return self._list_url()
+
+    def exact_count_url(self) -> str:
+        return self._list_url(exact="1")
 
     def _handle_join(self, query, field, joins):
         """Sorting by station or mediator needs no join of its own: get_query has both."""

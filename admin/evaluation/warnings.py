@@ -18,9 +18,11 @@ from org.models import ADMIN, MANAGER, TRAINER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from ..views.base import Page, current_scope, scoped_org, xlsx_download
+from ..views.base import MAX_PAGE, Page, current_scope, scoped_org, xlsx_download
 from ..views.filters import DateFromFilter, DateToFilter, SubtreeFilter
 from .cases import CaseView
+
+PER_PAGE = 50
 
 
 class AckForm(CSRFForm):
@@ -92,10 +94,32 @@ class WarningView(Page):
                 abort(403)
             failed_key = self._acknowledge(form)
             if failed_key is None:
-                return redirect(url_for(".index", show=request.args.get("show") or None))
+                return redirect(url_for(".index", show=request.args.get("show") or None,
+                                        station=request.args.get("station") or None))
         show_acked = request.args.get("show") == "acked"
         choice = Choice(request.args)
-        found = [w for w in warnings.current_warnings(current_scope()) if choice.keep(w)]
+        # station warnings are built (they grow with stations); the cases open too long are
+        # counted in SQL and listed one by one only when they are few, else per station (a
+        # province has hundreds of thousands), one station's cases on demand (?station=)
+        scope = choice.org or current_scope()
+        found = [w for w in warnings.current_warnings(scope, cases=False) if choice.keep(w)]
+        with_cases = choice.kind in ("", warnings.OPEN_CASE)
+        overdue, overdue_open = warnings.overdue_counts(scope) if with_cases else (0, 0)
+        stations, station_total, page = None, 0, 0
+        if overdue_open > PER_PAGE:
+            page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
+            station_total, stations = warnings.overdue_by_station(scope, page=page,
+                                                                  per_page=PER_PAGE)
+        elif overdue_open:
+            found += warnings.overdue_warnings(scope, acked=False, limit=PER_PAGE)
+        if show_acked and with_cases and 0 < overdue - overdue_open <= PER_PAGE:
+            found += warnings.overdue_warnings(scope, acked=True, limit=PER_PAGE)
+        station = scoped_org(request.args["station"]) if request.args.get("station") else None
+        station_cases = station_total_cases = None
+        if station is not None:
+            station_page = min(max(request.args.get("station_page", 0, type=int), 0), MAX_PAGE)
+            station_total_cases, station_cases = warnings.station_overdue(
+                station, acked=show_acked, page=station_page, per_page=PER_PAGE)
         open_ones = [w for w in found if w.ack is None]
         acked = [w for w in found if w.ack is not None]
         if choice.sort:
@@ -106,7 +130,11 @@ class WarningView(Page):
         return self.render("warnings/index.html", groups=groups, acked=acked,
                            show_acked=show_acked, form=form, failed_key=failed_key,
                            can_ack=self.can_acknowledge(), cases_url=cases_url, tr=tr,
-                           choice=choice, kinds=warnings.KINDS, severity=warnings.severity)
+                           choice=choice, kinds=warnings.KINDS, severity=warnings.severity,
+                           overdue_open=overdue_open, stations=stations,
+                           station_total=station_total, page=page, per_page=PER_PAGE,
+                           station=station, station_cases=station_cases,
+                           station_total_cases=station_total_cases)
 
     @expose("/bulk", methods=["POST"])
     def bulk(self):

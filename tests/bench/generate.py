@@ -84,6 +84,25 @@ def build_network() -> dict:
             "staff": staff}
 
 
+def load_network() -> dict:
+    """The network of a database `generate` filled earlier (for `run --keep`), in the shape
+    build_network returns: (id, path, code) per unit, level by level in creation order."""
+    from network.models import Organization
+    from org.models import Mediator
+
+    levels: dict[int, list[tuple]] = {}
+    for org_id, path, code, level in (Organization.select(Organization.id, Organization.path,
+                                                          Organization.code, Organization.level)
+                                      .order_by(Organization.id).tuples()):
+        levels.setdefault(level, []).append((org_id, path, code))
+    staff: dict[int, list[tuple]] = {}
+    for n, staff_no, station in (Mediator.select(Mediator.id, Mediator.staff_no, Mediator.station)
+                                 .order_by(Mediator.id).tuples()):
+        staff.setdefault(station, []).append((n, staff_no))
+    return {"province": levels[0][0], "cities": levels[1], "counties": levels[2],
+            "rooms": levels[3], "staff": staff}
+
+
 def case_values(rng: random.Random, net: dict, case_no: str, first: dt.date = FIRST_DAY,
                 days: int = DAYS) -> tuple:
     """One valid case received in `days` days from `first`, as (case_no, room, mediator staff

@@ -6,10 +6,16 @@ For each backend: a fresh database (SQLite file in a temporary directory; Postgr
   county and a room over three years, against kpis_direct (one SQL aggregate over the cases);
 - the city dashboard page's median render time (when the "dashboard" endpoint exists);
 - SQL statements per case-list page at page sizes 20 and 100;
-- cases imported per second: a 100,000-row CSV through network.tabular + evaluation.imports.
+- the province admin's pages over HTTP (home, warnings, case list, case search, nominations)
+  and the process's peak memory (resource.getrusage);
+- cases imported per second: a 100,000-row CSV through network.tabular + evaluation.imports,
+  then (to leave the ledger as generated) the imported cases deleted and `stats rebuild` timed.
 
     python -m tests.bench.run                  # 1,000,000 cases
     python -m tests.bench.run --cases 100000   # quicker
+    python -m tests.bench.run --cases 20000,1000000 --backends postgresql   # sizes side by side
+    python -m tests.bench.run --cases 1000000 --keep postgresql://postgres@127.0.0.1/bench
+        # generate once into bench_1000000 (kept), rerun the measurements on it later
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import datetime as dt
 import logging
 import os
 import random
+import resource
 import statistics
 import tempfile
 import time
@@ -91,27 +98,62 @@ def import_file(net: dict, rows: int, folder: Path) -> Path:
     return path
 
 
-def measure(url: str, cases: int, import_rows: int, folder: Path) -> dict:
+def peak_mb() -> float:
+    """The process's peak resident memory so far (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def page_ms(client, url: str) -> float:
+    """A page's render time: the median of 5 after a warm-up, or one render when it takes
+    seconds (the old warnings page took minutes at 1M cases)."""
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    t = time.perf_counter()
+    get()
+    first = (time.perf_counter() - t) * 1000
+    return first if first > 2000 else median_ms(get, 5)
+
+
+# The province admin's pages whose time must not grow with the ledger (issue 17).
+PAGES = {"home": "/admin/", "warnings": "/admin/warnings/", "case list": "/admin/cases/",
+         "case list p50": "/admin/cases/?page=50", "case search": "/admin/cases/?search=GEN-00001",
+         "case search SD": "/admin/cases/?search=SD",
+         "case filter": "/admin/cases/?flt0_0=信用卡", "nominations":
+         "/admin/nominations/?period=2025"}
+
+
+def measure(url: str, cases: int, import_rows: int, folder: Path, keep: bool = False) -> dict:
     from admin.app import create_app
     from admin.schema import upgrade
     from evaluation.imports import import_cases
     from evaluation.kpis import kpis, kpis_direct
+    from evaluation.models import Case
+    from evaluation.rollups import rebuild
     from network.db import open_database
     from network.models import Organization
     from org.accounts import create_user, issue_token
+    from org.models import User
 
-    from .generate import generate
+    from .generate import generate, load_network
 
     open_database(url)
     upgrade()
     out: dict = {}
-    t = time.perf_counter()
-    net = generate(cases)
-    out["generate s"] = time.perf_counter() - t
+    if keep and Case.select().exists():
+        net = load_network()
+        if Case.select().where(Case.case_no.startswith("IMP-")).exists():  # an interrupted run
+            Case.delete().where(Case.case_no.startswith("IMP-")).execute()
+            rebuild()
+    else:
+        t = time.perf_counter()
+        net = generate(cases)
+        out["generate s"] = time.perf_counter() - t
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
                       "KEEP_DB_OPEN": True})
-    user = create_user({"username": "bench", "role": "admin", "password": "bench-pass-1"},
-                       actor=None)
+    user = User.get_or_none(User.username == "bench") or create_user(
+        {"username": "bench", "role": "admin", "password": "bench-pass-1"}, actor=None)
     token = issue_token(user, actor="bench")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
@@ -147,8 +189,13 @@ def measure(url: str, cases: int, import_rows: int, folder: Path) -> dict:
             assert response.status_code == 200, response.status_code
 
         out["dashboard city ms"] = median_ms(dashboard, 7)
+        out["dashboard city 3y ms"] = page_ms(
+            client, f"/admin/dashboard/?org={city}&period=custom&{query}")
     else:
         print("note: no dashboard endpoint yet; dashboard timing skipped")
+    for name, page_url in PAGES.items():
+        out[f"{name} ms"] = page_ms(client, page_url)
+    out["peak memory MB"] = peak_mb()
     for size in (20, 100):
         def page(size=size):
             response = client.get(f"/admin/cases/?page_size={size}")
@@ -165,6 +212,13 @@ def measure(url: str, cases: int, import_rows: int, folder: Path) -> dict:
     out["import rows/s"] = import_rows / seconds
     org = Organization.get(Organization.code == places["province"])
     assert kpis(org, FROM, TO) == kpis_direct(org, FROM, TO), "after import"
+    # leave the ledger as generated (for --keep), then time `stats rebuild` over it
+    with db.atomic():
+        Case.delete().where(Case.case_no.startswith("IMP-")).execute()
+    t = time.perf_counter()
+    rebuild()
+    out["stats rebuild s"] = time.perf_counter() - t
+    out["peak memory MB"] = max(out["peak memory MB"], peak_mb())
     db.close()
     return out
 
@@ -179,39 +233,79 @@ def _pg_admin():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--cases", default="1000000",
+                        help="one size or several, comma-separated: ratios to the first")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--keep", metavar="URL",
+                        help="a database to generate into once and measure again later (one "
+                             "per size: `_<cases>` is added to its name); sets the backend")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.cases.split(",")]
+    backends = ([("postgresql" if args.keep.startswith("postgres") else "sqlite")]
+                if args.keep else args.backends.split(","))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ.setdefault("PORTAL_INSTANCE", str(folder / "instance"))
-        for backend in args.backends.split(","):
-            if backend == "sqlite":
-                results[backend] = measure(f"sqlite:///{folder / 'bench.db'}", args.cases,
-                                           args.import_rows, folder)
-                continue
-            name = f"bench_{os.getpid()}"
+        for cases in sizes:
+            for backend in backends:
+                results[(backend, cases)] = _run(backend, cases, args, folder)
+    columns = [(b, n) for n in sizes for b in backends]
+    print(f"\nimport of {args.import_rows:,} rows; ranges "
+          + "; ".join(f"{k or 'whole'}: {a} … {b}" for k, (a, b) in RANGES.items()))
+    heads = [f"{b[:6]} {n:,}" for b, n in columns]
+    if len(sizes) > 1:
+        heads += [f"{b[:6]} ×{sizes[-1] // sizes[0]}" for b in backends]
+    print(f"{'':26}" + "".join(f"{h:>17}" for h in heads))
+    keys = list(dict.fromkeys(k for r in results.values() for k in r))
+    for key in keys:
+        cells = [results[c].get(key, float("nan")) for c in columns]
+        if len(sizes) > 1:  # how much slower the largest size is than the smallest
+            cells += [results[(b, sizes[-1])].get(key, float("nan"))
+                      / results[(b, sizes[0])].get(key, float("nan")) for b in backends]
+        print(f"{key:26}" + "".join(f"{v:>17,.1f}" for v in cells))
+
+
+def _sized(url: str, cases: int) -> str:
+    if url.startswith("sqlite"):
+        return url[:-3] + f"_{cases}.db" if url.endswith(".db") else f"{url}_{cases}"
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{cases}"))
+
+
+def _run(backend: str, cases: int, args, folder: Path) -> dict:
+    if args.keep:
+        url = _sized(args.keep, cases)
+        if backend == "postgresql":
+            name = urlsplit(url).path.strip("/")
             conn = _pg_admin()
             with conn.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{name}"')
-            try:
-                url = urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))
-                results[backend] = measure(url, args.cases, args.import_rows, folder)
-            finally:
-                if not db.is_closed():
-                    db.close()
-                with conn.cursor() as cur:
-                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.close()
-    backends = list(results)
-    print(f"\n{args.cases:,} cases; import of {args.import_rows:,} rows; ranges "
-          + "; ".join(f"{k or 'whole'}: {a} … {b}" for k, (a, b) in RANGES.items()))
-    print(f"{'':26}" + "".join(f"{b:>14}" for b in backends))
-    for key in results[backends[0]]:
-        print(f"{key:26}" + "".join(f"{results[b].get(key, float('nan')):>14,.1f}"
-                                    for b in backends))
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+                if cur.fetchone() is None:
+                    cur.execute(f'CREATE DATABASE "{name}"')
+            conn.close()
+        return measure(url, cases, args.import_rows, folder, keep=True)
+    if backend == "sqlite":
+        path = folder / f"bench_{cases}.db"
+        try:
+            return measure(f"sqlite:///{path}", cases, args.import_rows, folder)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    name = f"bench_{os.getpid()}_{cases}"
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))
+        return measure(url, cases, args.import_rows, folder)
+    finally:
+        if not db.is_closed():
+            db.close()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
 
 
 if __name__ == "__main__":

@@ -320,3 +320,35 @@ def test_query_count_does_not_grow_with_stations(success_ledger, make_org, make_
     assert len(keys("open_case")) == 6
     assert _count_queries() == small
     assert _count_queries(success_ledger["shinan"]) == small
+
+
+def test_open_cases_counted_and_grouped_in_sql(open_ledger, network):
+    """OPEN-61 (QD-02-01) and OPEN-60 (QD-11-01) are both past a 59-day limit."""
+    from evaluation.warnings import (
+        acknowledge,
+        current_warnings,
+        open_count,
+        overdue_by_station,
+        overdue_counts,
+        station_overdue,
+    )
+
+    set_settings(open_days=59)
+    assert overdue_counts(None, AS_OF) == (2, 2)
+    acknowledge("open_case:OPEN-61", "已督办", actor="m", scope=None, as_of=AS_OF)
+    assert overdue_counts(None, AS_OF) == (2, 1)
+    assert overdue_counts(network["huangdao"], AS_OF) == (1, 1)
+    total, rows = overdue_by_station(None, AS_OF)
+    assert total == 2
+    assert [(org.code, n, unacked) for org, n, unacked in rows] == [
+        ("QD-02-01", 1, 0), ("QD-11-01", 1, 1)]
+    assert [org.code for org, _, _ in overdue_by_station(network["shinan"], AS_OF)[1]] == [
+        "QD-02-01"]
+    assert overdue_by_station(None, AS_OF, page=1, per_page=1)[1][0][0].code == "QD-11-01"
+    n, acked = station_overdue(network["room1"], AS_OF, acked=True)
+    assert n == 1 and acked[0].key == "open_case:OPEN-61" and acked[0].ack.comment == "已督办"
+    assert station_overdue(network["room1"], AS_OF, acked=False) == (0, [])
+    # the home page's number is what building every warning would give
+    for scope in (None, network["shinan"], network["huangdao"]):
+        assert open_count(scope, AS_OF) == sum(
+            1 for w in current_warnings(scope, AS_OF) if w.ack is None)

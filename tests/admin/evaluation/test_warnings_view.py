@@ -58,10 +58,13 @@ def test_manager_sees_own_warnings_grouped_with_links(pages, auth):
     page = auth.client.get("/admin/warnings/").get_data(as_text=True)
     assert 'data-kind="open_case">1<' in page and 'data-kind="quiet">1<' in page
     assert 'data-kind="surge">0<' in page
-    assert "OLD-1" in page and "OLD-2" not in page
+    # few cases open too long: listed one by one (many: per station, see below)
+    assert "OLD-1" in page and "OLD-2" not in page and 'id="overdue-stations"' not in page
     assert 'data-key="quiet:QD-02-02:none"' in page
     assert "QD-11" not in page
-    assert f'href="/admin/cases/details/?id={pages["old1"].id}"' in page
+    station = auth.client.get("/admin/warnings/?station=QD-02-01").get_data(as_text=True)
+    assert 'id="station-cases"' in station and "OLD-2" not in station
+    assert f'href="/admin/cases/details/?id={pages["old1"].id}"' in station
     quiet_link = re.search(r'data-key="quiet:QD-02-02:none">.*?class="cases-link" href="([^"]+)"',
                            page, re.S).group(1)
     assert "flt0_0=QD-02-02" in quiet_link and f"flt2_2={TODAY.isoformat()}" in quiet_link
@@ -89,7 +92,9 @@ def test_acknowledge_with_comment(pages, auth):
     assert log.actor == "m02" and log.changes_dict["comment"] == "已电话督办"
     page = auth.client.get("/admin/warnings/").get_data(as_text=True)
     assert 'data-kind="open_case">0<' in page and "已电话督办" not in page
-    page = auth.client.get("/admin/warnings/?show=acked").get_data(as_text=True)
+    page = auth.client.get("/admin/warnings/?station=QD-02-01").get_data(as_text=True)
+    assert 'data-key="open_case:OLD-1"' not in page
+    page = auth.client.get("/admin/warnings/?station=QD-02-01&show=acked").get_data(as_text=True)
     assert 'id="acked-table"' in page and "已电话督办" in page and "OLD-1" in page
 
 
@@ -97,7 +102,8 @@ def test_empty_comment_is_a_field_error(pages, auth):
     from evaluation.models import WarningAck
 
     auth.login("m02")
-    response = auth.post("/admin/warnings/", {"key": "open_case:OLD-1", "comment": "  "})
+    response = auth.post("/admin/warnings/?station=QD-02-01",
+                         {"key": "open_case:OLD-1", "comment": "  "})
     assert response.status_code == 200
     assert "请填写处理说明" in response.get_data(as_text=True)
     assert WarningAck.select().count() == 0
@@ -176,6 +182,45 @@ def test_home_page_count(pages, auth):
     assert count_on_home(auth) == 1
     login_as(auth, "t02")
     assert count_on_home(auth) is None
+
+
+def test_station_cases_refused_outside_the_scope(pages, auth):
+    auth.login("m02")
+    # outside the scope answers like a code nobody holds
+    assert auth.client.get("/admin/warnings/?station=QD-11-01").status_code == 404
+    assert auth.client.get("/admin/warnings/?station=NOPE").status_code == 404
+    assert auth.client.get("/admin/warnings/?page=-3&station_page=x").status_code == 200
+
+
+def test_page_does_not_grow_with_open_cases(pages, auth, make_case, monkeypatch):
+    """Past PER_PAGE cases open too long, the page lists stations (counted in SQL), not cases,
+    with the same statements for 32 and 62 such cases; a station's cases come a page at a
+    time."""
+    from admin.evaluation import warnings as view
+    from tests.admin.evaluation.test_case_list_scale import statements
+
+    monkeypatch.setattr(view, "PER_PAGE", 20)
+    auth.login("root")
+    mediator = pages["old1"].mediator
+
+    def late(first, n):
+        for i in range(first, first + n):
+            make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=200 + i),
+                      case_no=f"LATE-{i:02d}")
+
+    late(0, 30)
+    page = auth.client.get("/admin/warnings/").get_data(as_text=True)
+    assert 'data-kind="open_case">32<' in page and "LATE-" not in page
+    assert re.search(r'data-station="QD-02-01">.*?<td>31</td><td>31</td>', page, re.S)
+    before = len(statements(lambda: auth.client.get("/admin/warnings/")))
+    late(30, 30)
+    assert len(statements(lambda: auth.client.get("/admin/warnings/"))) == before
+    first = auth.client.get("/admin/warnings/?station=QD-02-01").get_data(as_text=True)
+    assert first.count('data-key="open_case:') == 20 and "LATE-59" in first  # oldest first
+    third = auth.client.get("/admin/warnings/?station=QD-02-01&station_page=3"
+                            ).get_data(as_text=True)
+    assert third.count('data-key="open_case:') == 1 and "OLD-1" in third
+    assert 'id="station-next"' in first and 'id="station-next"' not in third
 
 
 # --- filters, severity, bulk acknowledgement (issue 13) ---------------------------------------
