@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from network.dates import iso_day
 from network.errors import DomainError, ValidationError
 from network.models import Organization
 from org.models import GRADES, Mediator
@@ -75,7 +76,9 @@ def promotion_cli():
 def effect(on):
     """Close the notices that have run, then apply the promotions of every open round whose
     effective date has come (each step audited as the system)."""
-    day = dt.date.fromisoformat(on) if on else dt.date.today()
+    day = iso_day(on) if on else dt.date.today()
+    if day is None:
+        raise click.BadParameter("应为 YYYY-MM-DD 格式的日期", param_hint="--on")
     system = rounds.Actor("system")
     for round_ in PromotionRound.select().where(PromotionRound.status == OPEN):
         closed = rounds.close_notices(round_, actor=system, on=day)

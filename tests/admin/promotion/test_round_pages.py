@@ -205,6 +205,9 @@ def test_cli_applies_due_decisions(opened, round_world, auth, clock, runner):
     switch(auth, "city")
     clock.day = d(2025, 7, 16)
     act(auth, application, "approve")
+    bad = runner.invoke(args=["promotion", "effect", "--on", "2025-13-24"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output and bad.exception is not None
+    assert app_of(e10).state == "notice"  # a wrong date changes nothing
     result = runner.invoke(args=["promotion", "effect", "--on", "2025-07-24"])
     assert "1 公示期满, 0 生效" in result.output
     assert app_of(e10).state == "approved"
