@@ -18,7 +18,7 @@ from network.models import Organization
 from org.models import MEDIATOR
 
 from ..forms import tr
-from ..views.base import scoped_org
+from ..views.base import current_scope, scoped_org
 from . import paging
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -82,6 +82,22 @@ def units_only(view):
         return view(*args, **kwargs)
 
     return login_required_json(inner)
+
+
+def requested_org() -> Organization:
+    """The unit a figures route is about: `?station=CODE` inside the caller's scope, else the
+    caller's own; for a caller who sees the whole network, its one top unit (400 when there
+    are several: the caller must say which)."""
+    code = (request.args.get("station") or "").strip()
+    if code:
+        return visible_org(code)
+    org = current_scope()
+    if org is None:
+        roots = list(Organization.select().where(Organization.parent.is_null()).limit(2))
+        if len(roots) != 1:
+            raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
+        org = roots[0]
+    return org
 
 
 def visible_org(code: str) -> Organization:

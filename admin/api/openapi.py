@@ -127,7 +127,9 @@ def _training_paths() -> dict:
     return {
         "/training/hours": get("调解员某年的认定学时（调解员账号仅限本人）", [
             {"name": "mediator", "in": "query", "required": True,
-             "schema": {"type": "string"}, "description": "工号"}, year], hours),
+             "schema": {"type": "string", "minLength": 1, "maxLength": 32,
+                        "pattern": r"^[A-Za-z0-9][A-Za-z0-9_\-]*$"},
+             "description": "工号"}, year], hours),
         "/training/coverage": get("机构子树某年的培训覆盖率", [station, year], coverage),
         "/training/sessions": get("机构子树主办的场次及已占名额", [
             station, {"name": "from", "in": "query", "schema": day},

@@ -15,8 +15,7 @@ from network.dates import in_range, iso_day
 from network.errors import Msg
 from network.models import Organization
 
-from ..api.core import ApiError, api_bp, units_only, visible_org
-from ..views.base import current_scope
+from ..api.core import ApiError, api_bp, requested_org, units_only
 
 NUMBERS = ("success_rate", "avg_days", "fulfilment_rate")
 
@@ -49,16 +48,7 @@ def _date(name: str) -> dt.date:
 
 def kpi_request() -> tuple[Organization, dt.date, dt.date]:
     """The organisation (default: the caller's own) and the date range of a KPI request."""
-    code = (request.args.get("station") or "").strip()
-    if code:
-        org = visible_org(code)
-    else:
-        org = current_scope()
-        if org is None:  # the whole network: its one top unit, when there is one
-            roots = list(Organization.select().where(Organization.parent.is_null()).limit(2))
-            if len(roots) != 1:
-                raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
-            org = roots[0]
+    org = requested_org()
     start, end = _date("from"), _date("to")
     if start > end:
         raise ApiError(400, "bad_request", Msg("参数 from 不能晚于 to"))

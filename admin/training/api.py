@@ -14,12 +14,12 @@ from network.errors import Msg
 from network.models import Organization
 from network.tree import in_subtree
 from org.models import MEDIATOR, Mediator
-from org.services import in_scope
+from org.services import STAFF_NO_RE, in_scope
 from training.coverage import coverage
 from training.models import SHANGHAI, Course, Session, TrainingKind
 from training.records import year_summary
 
-from ..api.core import ApiError, api_bp, login_required_json, visible_org
+from ..api.core import ApiError, api_bp, login_required_json, requested_org
 from ..views.base import current_scope
 
 TIME = "%Y-%m-%dT%H:%M:%S%z"
@@ -40,20 +40,10 @@ def _no_mediators() -> None:
         raise ApiError(403, "forbidden", Msg("超出您的权限或管辖范围"))
 
 
-def _station() -> Organization:
-    code = (request.args.get("station") or "").strip()
-    if code:
-        return visible_org(code)
-    scope = current_scope()
-    if scope is None:
-        raise ApiError(400, "bad_request", Msg("缺少参数 station（机构编码）"))
-    return scope
-
-
 def _optional_day(name: str) -> dt.date | None:
-    text = (request.args.get(name) or "").strip()
-    if not text:
+    if name not in request.args:
         return None
+    text = request.args[name].strip()  # given but empty is as wrong as any other non-date
     day = iso_day(text)
     if day is None or not in_range(day):
         raise ApiError(400, "bad_request", Msg(
@@ -68,7 +58,9 @@ def training_hours():
     staff_no = (request.args.get("mediator") or "").strip()
     if not staff_no:
         raise ApiError(400, "bad_request", Msg("缺少参数 mediator（工号）"))
-    mediator = Mediator.get_or_none(Mediator.staff_no == staff_no)
+    # a 工号 that cannot exist (a NUL byte, which PostgreSQL refuses) never reaches the database
+    mediator = (Mediator.get_or_none(Mediator.staff_no == staff_no)
+                if STAFF_NO_RE.match(staff_no) else None)
     if mediator is not None:
         if current_user.role == MEDIATOR:
             allowed = current_user.mediator_id == mediator.id
@@ -83,7 +75,7 @@ def training_hours():
 @login_required_json
 def training_coverage():
     _no_mediators()
-    org = _station()
+    org = requested_org()
     year = _year()
     return jsonify(coverage(org, year).as_dict())
 
@@ -101,7 +93,7 @@ def session_json(session: Session) -> dict:
 @login_required_json
 def training_sessions():
     _no_mediators()
-    org = _station()
+    org = requested_org()
     start, end = _optional_day("from"), _optional_day("to")
     if start and end and start > end:
         raise ApiError(400, "bad_request", Msg("参数 from 不能晚于 to"))
