@@ -90,3 +90,111 @@ def test_drill_down_link_in_the_table(page, shinan_cases):
     expect(page.locator("#card-received .value")).to_have_text("1")
     expect(page.locator("#chart-children")).to_have_count(0)  # a room has no children
     assert chart_ready(page, "chart-types")
+
+
+# --- pages that fit the data (issue 13), at desk and phone width -------------------------------
+
+DESK, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+SPRING = "period=custom&from=2024-03-01&to=2024-04-30"
+
+
+@pytest.fixture
+def room_cases(network, make_mediator, make_case, make_user):
+    """中山路工作室 (QD-02-01), March–April 2024, and one big case at 八大峡工作室 (QD-02-02):
+
+    case  unit      mediator  受理   结案   result  标的             协议
+    R1    QD-02-01  李四 S0201 04-02  04-10  成功    12,000.00        9,000.00
+    R2    QD-02-01  李四 S0201 04-03  -      调解中    1,000.00        -
+    R3    QD-02-01  王芳 S0202 03-15  -      调解中    3,000.00        -
+    R4    QD-02-01  王芳 S0202 04-05  04-20  不成功  250,000.00        -
+    R5    QD-02-02  孙强 S0299 04-01  04-11  成功    150,000,000.00   1,000,000.00
+
+    QD-02-01: March received 1, closed 0 (no rate: a gap); April received 3, closed 2,
+    succeeded 1 (50 %). 标的 of the closed 12,000 + 250,000 = 262,000.00 → 26.20万元.
+    李四: received 2, closed 1, succeeded 1, 100.00 %, 协议 9,000.00, 8 days.
+    王芳: received 2, closed 1, succeeded 0, 0.00 %, 协议 0.00, 15 days.
+    QD-02: 标的 of the closed 262,000 + 150,000,000 = 150,262,000.00 → 1.50亿元.
+    """
+    li = make_mediator(network["room1"], staff_no="S0201", name="李四")
+    wang = make_mediator(network["room1"], staff_no="S0202", name="王芳")
+    sun = make_mediator(network["room2"], staff_no="S0299", name="孙强")
+    make_case(network["room1"], li, D(2024, 4, 2), D(2024, 4, 10), "调解成功", "12000.00",
+              "9000.00", case_no="R1")
+    make_case(network["room1"], li, D(2024, 4, 3), None, "调解中", "1000.00", case_no="R2")
+    make_case(network["room1"], wang, D(2024, 3, 15), None, "调解中", "3000.00", case_no="R3")
+    make_case(network["room1"], wang, D(2024, 4, 5), D(2024, 4, 20), "调解不成功",
+              "250000.00", case_no="R4")
+    make_case(network["room2"], sun, D(2024, 4, 1), D(2024, 4, 11), "调解成功",
+              "150000000.00", "1000000.00", case_no="R5")
+    make_user("shinan", role="manager", organization="QD-02")
+    return network
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
+def test_month_without_closed_cases_is_a_gap_in_the_line(page, room_cases, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, "shinan", PASSWORD)
+    page.goto(f"/admin/dashboard/?org=QD-02-01&{SPRING}")
+    assert chart_ready(page, "chart-trend")
+    line = page.evaluate(
+        "() => { const chart = echarts.getInstanceByDom(document.getElementById('chart-trend'));"
+        " const series = chart.getOption().series.find(s => s.type === 'line');"
+        " const data = chart.getModel().getSeriesByType('line')[0].getData();"
+        " return {data: series.data.map(p => Array.isArray(p) ? p[1] : p),"
+        "         connectNulls: series.connectNulls,"
+        "         drawn: [0, 1].map(i => !isNaN(data.getLayout('points')[2 * i + 1]))}; }")
+    assert line["data"][0] in (None, "-") and line["data"][1] == 50
+    assert line["connectNulls"] is False
+    assert line["drawn"] == [False, True]  # March: no point at all, not a point at 0 %
+    # The table twin says the same: an empty cell, not 0.00.
+    march = page.locator("#table-trend tbody tr").first.locator("td")
+    expect(march).to_have_text(["2024-03", "1", "0", ""])
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
+def test_amounts_in_wan_and_yi_with_the_exact_figure_on_hover(page, room_cases, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, "shinan", PASSWORD)
+    for org, short, exact in [("QD-02-01", "26.20万元", "262,000.00"),
+                              ("QD-02", "1.50亿元", "150,262,000.00")]:
+        page.goto(f"/admin/dashboard/?org={org}&{SPRING}")
+        value = page.locator("#card-amount_involved .value")
+        expect(value).to_have_text(short)
+        value.hover()
+        expect(value).to_have_attribute("title", exact)
+        # The short figure fits its card, at phone width too.
+        assert value.evaluate("el => el.scrollWidth <= el.clientWidth + 1"
+                              " && el.getBoundingClientRect().right"
+                              " <= el.closest('.card').getBoundingClientRect().right + 1")
+        assert no_sideways_scroll(page)
+    agreed = page.locator("#card-agreed_amount .value")  # QD-02: 9,000 + 1,000,000
+    expect(agreed).to_have_text("100.90万元")
+    expect(agreed).to_have_attribute("title", "1,009,000.00")
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
+def test_room_shows_its_mediators_not_empty_child_panels(page, room_cases, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, "shinan", PASSWORD)
+    page.goto(f"/admin/dashboard/?org=QD-02-01&{SPRING}")
+    expect(page.locator("#dash-org")).to_have_text("中山路工作室")
+    expect(page.locator("#mediators-panel")).to_be_visible()
+    expect(page.locator("#chart-children, #table-children, #map-empty")).to_have_count(0)
+    expect(page.get_by_text("下级机构未填写坐标")).to_have_count(0)
+    rows = page.locator("#table-mediators tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("td")).to_have_text(
+        ["李四", "S0201", "2", "1", "1", "100.00", "9000.00", "8.0"])
+    expect(rows.nth(1).locator("td")).to_have_text(
+        ["王芳", "S0202", "2", "1", "0", "0.00", "0.00", "15.0"])
+    table = page.locator("#table-mediators")
+    table.scroll_into_view_if_needed()
+    expect(table).to_be_visible()
+    assert no_sideways_scroll(page)
+    # A name leads to the mediator's record.
+    rows.nth(1).locator("a").click()
+    expect(page.locator("table").first).to_contain_text("S0202")
