@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_admin import expose
+from flask_admin.form.widgets import DatePickerWidget
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -122,6 +123,7 @@ class MediatorView(ScopedView):
         "assignment_kind": SelectField(lazy_gettext("驻点方式"), choices=choices(ASSIGNMENT_KINDS),
                                        default="resident"),
         "move_on": DateField(lazy_gettext("调动日期"), validators=[Optional()],
+                             widget=DatePickerWidget(),
                              description=lazy_gettext("更换所属机构时填写，默认今天；原任职记录保留为历史")),
     }
     form_ajax_refs = {"station": {"fields": ["code", "name"],

@@ -11,6 +11,7 @@ import datetime as dt
 import peewee as pw
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.form.widgets import DatePickerWidget
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -88,7 +89,8 @@ class StepForm(CSRFForm):
 class ChangeForm(CSRFForm):
     reason = SelectField(lazy_gettext("变更原因"), choices=choices(CHANGE_REASONS))
     grade = SelectField(lazy_gettext("专业等级"), choices=choices(REAL_GRADES))
-    effective = DateField(lazy_gettext("生效日期"), validators=[DataRequired()])
+    effective = DateField(lazy_gettext("生效日期"), validators=[DataRequired()],
+                          widget=DatePickerWidget())
     doc_no = StringField(lazy_gettext("文号"), validators=[Optional(), Length(max=60)])
     note = TextAreaField(lazy_gettext("说明"), validators=[Optional(), Length(max=1000)])
 

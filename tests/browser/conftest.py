@@ -99,9 +99,16 @@ def page_problems():
     return PageProblems()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser_locale(code): the browser's own language for "
+                            "the test's page (zh-CN by default)")
+
+
 @pytest.fixture
 def page(chromium, live_server, page_problems, request):
-    context = chromium.new_context(locale="zh-CN", base_url=live_server,
+    marker = request.node.get_closest_marker("browser_locale")
+    context = chromium.new_context(locale=marker.args[0] if marker else "zh-CN",
+                                   base_url=live_server,
                                    viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     problems = page_problems
