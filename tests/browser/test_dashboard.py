@@ -198,3 +198,54 @@ def test_room_shows_its_mediators_not_empty_child_panels(page, room_cases, viewp
     # A name leads to the mediator's record.
     rows.nth(1).locator("a").click()
     expect(page.locator("table").first).to_contain_text("S0202")
+
+
+@pytest.fixture
+def crowded_county(network, make_org, make_mediator, make_case, make_user):
+    """市南区 with six rooms a few hundred metres apart (their names would sit on each other)
+    and one case each in April 2024."""
+    from network.services import update_org
+
+    for key, lng, lat in [("room1", "120.3800", "36.0660"), ("room2", "120.3820", "36.0670")]:
+        update_org(network[key], {"longitude": lng, "latitude": lat,
+                                  "division_code": "370202"}, actor="test", scope=None)
+    rooms = [network["room1"], network["room2"]] + [
+        make_org(f"QD-02-0{n}", parent=network["shinan"], name=f"金融街第{n}调解工作室",
+                 longitude=f"{120.3800 + n * 0.0015:.4f}", latitude=f"{36.0660 + n * 0.0008:.4f}",
+                 division_code="370202") for n in range(3, 7)]
+    for n, room in enumerate(rooms):
+        make_case(room, make_mediator(room), D(2024, 4, 2 + n), D(2024, 4, 20), "调解成功")
+    make_user("shinan", role="manager", organization="QD-02")
+    return network
+
+
+def shown_label_boxes(page) -> list[list[float]]:
+    """Screen boxes of the map's station names that ECharts actually draws."""
+    return page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
+        const boxes = [];
+        chart.getZr().storage.getDisplayList(true).forEach(el => {
+            const text = el.getTextContent && el.getTextContent();  // a point's name label
+            if (!text || text.ignore || text.invisible || !/工作室/.test(text.style.text)) return;
+            const r = text.getBoundingRect().clone();
+            r.applyTransform(text.getComputedTransform());
+            boxes.push([r.x, r.y, r.x + r.width, r.y + r.height]);
+        });
+        return boxes; }""")
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
+def test_map_labels_do_not_overlap(page, crowded_county, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, "shinan", PASSWORD)
+    page.goto("/admin/dashboard/?org=QD-02&period=custom&from=2024-04-01&to=2024-04-30")
+    page.wait_for_selector("#chart-map[data-ready]", state="attached")
+    page.wait_for_timeout(800)  # the label layout runs after the first frame
+    boxes = shown_label_boxes(page)
+    assert boxes, "no station name drawn at all"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+    # Every unit is still in the table twin, with its code.
+    expect(page.locator("#table-map tbody tr")).to_have_count(6)
