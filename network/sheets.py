@@ -32,7 +32,16 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 class Rate(float):
-    """A fraction (0.8567) that the sheet shows as a percentage (85.67%)."""
+    """A fraction (0.8567) that the sheet shows as a percentage (85.67%); a page printing it
+    shows the same 85.67%."""
+
+    def __str__(self) -> str:
+        return f"{self * 100:.2f}%"
+
+
+class Percent(Decimal):
+    """A percentage as a page's table shows it under a "（%）" header (66.67), which the sheet
+    writes as the rate it is (0.6667 shown as 66.67%): one row list serves both."""
 
 
 def typed(value: Any) -> tuple[Any, str | None]:
@@ -42,6 +51,8 @@ def typed(value: Any) -> tuple[Any, str | None]:
         return value, None
     if isinstance(value, Rate):
         return float(value), RATE_FORMAT
+    if isinstance(value, Percent):
+        return float(Decimal(value) / 100), RATE_FORMAT
     if isinstance(value, Decimal):
         return float(value.quantize(Decimal("0.01"))), AMOUNT_FORMAT
     if isinstance(value, (int, float)):

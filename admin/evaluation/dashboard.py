@@ -32,6 +32,7 @@ from evaluation.periods import PERIODS, Period, PeriodError, resolve
 from evaluation.signals import AMOUNTS, RATES, days_light, percent, share, success_light
 from network.models import Organization
 from network.settings import get_settings
+from network.sheets import Percent, Rate
 from network.tree import ancestors
 from org.models import Mediator
 
@@ -177,14 +178,19 @@ def period_args(period: Period) -> dict:
     return args
 
 
-def kpi_cell(key: str, value):
-    """Counts, yuan and days stay numbers in the sheet; rates keep their "66.67%" text."""
-    return display(key, value) if key in RATES else value
+def kpi_cell(key: str, kpis: dict, raw) -> object:
+    """A KPI as the sheet types it: counts and days numbers, yuan Decimal (two decimals), a
+    rate a fraction shown as % — none at all when nothing was there to rate (no closed case:
+    no success rate, not 0 %)."""
+    value = kpis[key]
+    if key in RATES:
+        return Rate(value) if raw[RATES[key]] else None
+    return float(value) if key == "avg_days" else value
 
 
 def kpi_table(board: Board) -> Table:
-    rows = [[str(c["label"]), kpi_cell(c["key"], board.kpis[c["key"]]),
-             kpi_cell(c["key"], board.kpis_before[c["key"]]),
+    rows = [[str(c["label"]), kpi_cell(c["key"], board.kpis, board.raw),
+             kpi_cell(c["key"], board.kpis_before, board.raw_before),
              c["change"]["text"] if c["change"] else "—"]
             for c in board.cards()]
     return Table("kpis", gettext("主要指标"),
@@ -196,7 +202,7 @@ def trend_table(board: Board) -> Table:
     """A month without a closed case has no success rate (None: a gap in the line and an
     empty cell), not 0 %."""
     rows = [[first.strftime("%Y-%m"), k["received"], k["closed"],
-             percent(k["success_rate"]) if k["closed"] else None]
+             Percent(percent(k["success_rate"])) if k["closed"] else None]
             for first, _, k in board.monthly]
     return Table("trend", gettext("月度趋势"), [gettext("月份"), gettext("受理数"),
                                              gettext("结案数"), gettext("调解成功率（%）")], rows)
@@ -207,7 +213,7 @@ def children_table(board: Board) -> Table:
     rows, links = [], []
     for child, k in board.children:
         rows.append([child.name, child.code, k["received"], k["closed"], k["succeeded"],
-                     percent(k["success_rate"])])
+                     Percent(percent(k["success_rate"]))])
         links.append(url_for("dashboard.index", org=child.code, **args))
     return Table("children", gettext("下级机构"),
                  [gettext("机构名称"), gettext("机构编码"), gettext("受理数"), gettext("结案数"),
@@ -216,8 +222,8 @@ def children_table(board: Board) -> Table:
 
 def mediators_table(board: Board) -> Table:
     rows = [[m.name, m.staff_no, k["received"], k["closed"], k["succeeded"],
-             percent(k["success_rate"]) if k["closed"] else None, k["agreed_amount"],
-             k["avg_days"] if k["closed"] else None]
+             Percent(percent(k["success_rate"])) if k["closed"] else None, k["agreed_amount"],
+             float(k["avg_days"]) if k["closed"] else None]
             for m, k in board.mediators]
     links = [url_for("mediators.details_view", id=m.id) for m, _ in board.mediators]
     return Table("mediators", gettext("调解员"),
@@ -229,7 +235,7 @@ def mediators_table(board: Board) -> Table:
 def _count_table(name: str, title: str, key_header: str, count_header: str,
                  counts: dict[str, int], names) -> Table:
     total = sum(counts.values())
-    rows = [[names(key), n, share(n, total)] for key, n in counts.items()]
+    rows = [[names(key), n, Percent(share(n, total))] for key, n in counts.items()]
     return Table(name, title, [key_header, count_header, gettext("占比（%）")], rows)
 
 
@@ -259,7 +265,8 @@ def map_table(board: Board) -> Table:
         rows.append([child.name, child.code,
                      float(child.longitude) if located else None,
                      float(child.latitude) if located else None,
-                     percent(k["success_rate"]), str(LIGHTS[success_light(k, board.thresholds)])])
+                     Percent(percent(k["success_rate"])),
+                     str(LIGHTS[success_light(k, board.thresholds)])])
     return Table("map", gettext("下级机构成功率地图"),
                  [gettext("机构名称"), gettext("机构编码"), gettext("经度"), gettext("纬度"),
                   gettext("调解成功率（%）"), gettext("信号灯")], rows)

@@ -22,6 +22,7 @@ from pyecharts import options as opts
 from pyecharts.charts import Bar
 
 from network.models import Organization
+from network.sheets import Rate
 from network.tree import ancestors, in_subtree
 from org.models import ADMIN, MANAGER, TRAINER
 from promotion.pre_service import cases_before_pre_service
@@ -83,6 +84,11 @@ def pct(rate: Decimal) -> str:
     return f"{rate * 100:.2f}%"
 
 
+def hours(value) -> float:
+    """Hours to one decimal, a number in the sheet (the page prints 21.0)."""
+    return round(float(value), 1)
+
+
 def build_tables(org: Organization, year: int) -> dict[str, Table]:
     today = dt.date.today()
     children = coverage_by_child(org, year)
@@ -96,19 +102,19 @@ def build_tables(org: Organization, year: int) -> dict[str, Table]:
                       gettext("要求学时"), gettext("尚缺学时")]
 
     def person(s):
-        return [s.staff_no, s.name, s.station_code, f"{s.hours:.1f}", f"{s.required:.1f}",
-                f"{s.missing:.1f}"]
+        return [s.staff_no, s.name, s.station_code, hours(s.hours), hours(s.required),
+                hours(s.missing)]
 
     return {
         "units": Table("units", gettext("各下级机构覆盖率"), unit_headers,
-                       [[c.org.name, c.population, c.met, pct(c.coverage_rate), c.sessions,
-                         c.participant_times, f"{c.hours:.1f}"] for c in children],
+                       [[c.org.name, c.population, c.met, Rate(c.coverage_rate), c.sessions,
+                         c.participant_times, hours(c.hours)] for c in children],
                        [url_for(".index", org=c.org.code, year=year) for c in children]),
         "months": Table("months", gettext("每月场次与人次"),
                         [gettext("月份"), gettext("场次"), gettext("人次")],
                         [list(row) for row in months]),
         "kinds": Table("kinds", gettext("各类型学时"), [gettext("培训类型"), gettext("学时")],
-                       [[name, f"{value:.1f}"] for name, value in kind_hours(org, year)]),
+                       [[name, hours(value)] for name, value in kind_hours(org, year)]),
         "people": Table("people", gettext("调解员学时明细"), person_headers,
                         [person(s) for s in people]),
         "risk": Table("risk", gettext("可能不达标的调解员"), person_headers,
@@ -116,8 +122,8 @@ def build_tables(org: Organization, year: int) -> dict[str, Table]:
         "preservice": Table("preservice", gettext("未完成岗前培训即办案"), [
             gettext("工号"), gettext("姓名"), gettext("机构编码"), gettext("首次办案日期"),
             gettext("岗前培训完成日期"), gettext("岗前学时")],
-            [[g.staff_no, g.name, g.station_code, g.first_case.isoformat(),
-              g.completed_on.isoformat() if g.completed_on else "", f"{g.hours_ever:.1f}"]
+            [[g.staff_no, g.name, g.station_code, g.first_case, g.completed_on,
+              hours(g.hours_ever)]
              for g in gaps]),
     }
 
@@ -136,7 +142,7 @@ def chart_options(org: Organization, year: int, tables: dict[str, Table]) -> dic
         "months": _finish(monthly_chart, f"{tables['months'].title}_{stem}",
                           tooltip_opts=opts.TooltipOpts(trigger="axis")),
         "units": bar_option(f"{tables['units'].title}_{stem}", gettext("覆盖率（%）"),
-                            [(r[0], float(r[3].rstrip("%"))) for r in units]),
+                            [(r[0], round(float(r[3]) * 100, 2)) for r in units]),
         "kinds": pie_option(f"{tables['kinds'].title}_{stem}", gettext("学时"),
                             [(r[0], float(r[1])) for r in tables["kinds"].rows]),
     }

@@ -93,7 +93,7 @@ def test_dashboard_table_export(ledger, auth):
     # QD-02-01: 2 received, 1 closed, succeeded: 100 %.
     assert row["机构编码"] == "QD-02-01" and row["受理数"] == 2 and row["结案数"] == 1
     rate = sheet.cell(row=2, column=columns["调解成功率（%）"])
-    assert rate.value == 100.0 and rate.number_format == "#,##0.00"
+    assert rate.value == 1.0 and rate.number_format == "0.00%"  # a rate, shown 100.00%
     notes = notes_of(book)
     assert notes["机构"] == "QD-02 市南区工作站"
     assert notes["统计期间"] == "2024-03-01 — 2024-03-31"

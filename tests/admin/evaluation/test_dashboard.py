@@ -205,7 +205,7 @@ def test_xlsx_export_has_the_same_numbers_and_no_outsiders(april, auth):
     assert rows[0][:6] == ("机构名称", "机构编码", "受理数", "结案数", "调解成功", "调解成功率（%）")
     # room1: P1 P2 received, P1 closed and succeeded; room2: P3 received, P3 P5 closed, P5 won.
     assert [r[1:5] for r in rows[1:]] == [("QD-02-01", 2, 1, 1), ("QD-02-02", 1, 2, 1)]
-    assert float(rows[2][5]) == 50.0
+    assert rows[2][5] == pytest.approx(0.5)  # 50 %, a rate cell (see test_xlsx_rates_...)
     types = xlsx_rows(auth.client.get(f"/admin/dashboard/export/types.xlsx?{APRIL}"))
     assert {r[0]: r[1] for r in types[1:]} == {"个人贷款": 2, "保险理赔": 1}  # not P4's 理财产品
     sources = xlsx_rows(auth.client.get(f"/admin/dashboard/export/sources.xlsx?{APRIL}"))
@@ -216,9 +216,60 @@ def test_kpi_table_export_matches_the_cards(city, auth):
     auth.login("root")
     rows = xlsx_rows(auth.client.get(f"/admin/dashboard/export/kpis.xlsx?org=QD&{Q1}"))
     by_label = {r[0]: r[1:] for r in rows[1:]}
-    assert by_label["受理数"] == (7, 0, "—") and by_label["调解成功率"][0] == "66.67%"
+    assert by_label["受理数"] == (7, 0, "—") and by_label["调解成功率"][0] == pytest.approx(0.6667)
     assert float(by_label["协议金额（元）"][0]) == 9550.25
     assert float(by_label["平均办理天数"][0]) == 11.5
+
+
+def sheet_cells(response) -> dict[str, list]:
+    """{first cell of a row: the row's cells} of the table sheet, with their types."""
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    return {row[0].value: list(row[1:]) for row in sheet.iter_rows(min_row=2)}
+
+
+def test_kpi_table_export_types_rates_and_amounts(city, auth):
+    """Rates are numbers shown as 0.00 % (4 of 6 closed succeeded: 0.6667; 履行 1 of 3
+    recorded: 0.3333), amounts numbers with two decimals; Q1 2023 closed nothing, so it has
+    no rate at all (an empty cell, not 0 %)."""
+    auth.login("root")
+    cells = sheet_cells(auth.client.get(f"/admin/dashboard/export/kpis.xlsx?org=QD&{Q1}"))
+    for name, value in [("调解成功率", 0.6667), ("履行率", 0.3333)]:
+        now, before, _change = cells[name]
+        assert (now.data_type, now.number_format) == ("n", "0.00%")
+        assert now.value == pytest.approx(value)
+        assert before.value is None
+    for name, value in [("标的金额（元）", 18700.75), ("协议金额（元）", 9550.25)]:
+        now, before, _change = cells[name]
+        assert (now.data_type, now.number_format, now.value) == ("n", "#,##0.00", value)
+        assert (before.data_type, before.value) == ("n", 0)
+    received = cells["受理数"][0]
+    assert (received.data_type, received.value) == ("n", 7)
+    assert (cells["平均办理天数"][0].data_type, cells["平均办理天数"][0].value) == ("n", 11.5)
+
+
+@pytest.mark.parametrize("table, first, column, value", [
+    ("children", "市南区工作站", 5, 0.6),       # QD-02: 3 of 5 closed succeeded
+    ("trend", "2024-02", 3, 0.3333),            # closed in February: B, C, F; F won
+    ("types", "信用卡", 2, 1.0),                # every case of the ledger is 信用卡
+])
+def test_every_dashboard_rate_column_is_a_rate_cell(city, auth, table, first, column, value):
+    auth.login("root")
+    cells = sheet_cells(auth.client.get(f"/admin/dashboard/export/{table}.xlsx?org=QD&{Q1}"))
+    cell = cells[first][column - 1]
+    assert (cell.data_type, cell.number_format) == ("n", "0.00%")
+    assert cell.value == pytest.approx(value)
+
+
+def test_a_room_mediators_export_types_rate_amount_and_days(april, auth):
+    """QD-02-01 in April: m1 received P1 and P2, closed P1 (success, 协议 100) after 8 days."""
+    auth.login("shinan")
+    response = auth.client.get(f"/admin/dashboard/export/mediators.xlsx?org=QD-02-01&{APRIL}")
+    (row,) = sheet_cells(response).values()
+    rate, agreed, days = row[4], row[5], row[6]
+    assert (rate.data_type, rate.number_format, rate.value) == ("n", "0.00%", 1.0)
+    assert (agreed.data_type, agreed.number_format, agreed.value) == ("n", "#,##0.00", 100)
+    assert (days.data_type, days.value) == ("n", 8.0)
 
 
 # --- scope and input ---------------------------------------------------------------------------

@@ -6,9 +6,11 @@ at most one month left); M002 took a case on 2026-02-01 without pre-service trai
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.admin.scope_checks import xlsx_text
 from tests.admin.training.test_api import year  # noqa: F401
@@ -50,7 +52,17 @@ def test_xlsx_twin(figures, auth):
     response = auth.client.get(f"{URL}export.xlsx?table=units&org=QD-02&year=2026")
     assert response.status_code == 200
     text = xlsx_text(response.data)
-    assert "八大峡工作室" in text and "100.00%" in text
+    assert "八大峡工作室" in text
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    room1 = {sheet.cell(1, c.column).value: c for c in sheet[2]}
+    assert room1["机构"].value == "中山路工作室"
+    rate, hours = room1["覆盖率"], room1["学时"]
+    assert (rate.data_type, rate.number_format, rate.value) == ("n", "0.00%", 1.0)
+    assert (hours.data_type, hours.value) == ("n", 21.0)
+    people = load_workbook(io.BytesIO(auth.client.get(
+        f"{URL}export.xlsx?table=preservice&org=QD-02&year=2026").data)).worksheets[0]
+    first_case = people.cell(2, 4)  # M002's first case, 2026-02-01: a date cell
+    assert first_case.is_date and first_case.value.date() == dt.date(2026, 2, 1)
     assert auth.client.get(f"{URL}export.xlsx?table=nope&org=QD-02").status_code == 404
 
 
