@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, request, session
 from flask_babel import gettext
 from flask_login import current_user
+from jinja2 import BaseLoader
 
 from network.db import db
 
@@ -34,6 +35,29 @@ def switch(code: str):
     return redirect(safe_next(target))
 
 
+HTML_LANG = """<html lang="{{ 'zh-CN' if current_locale.startswith('zh') else 'en' }}">"""
+
+
+class HtmlLangLoader(BaseLoader):
+    """Flask-Admin's admin/base.html opens with a bare <html>, outside any block, so no page
+    extending it can say its language: screen readers then guess, and Chrome offers to
+    translate a Chinese page. This loader serves that one template with lang set from the
+    page's language, as the portal's own standalone pages (login, notices) write it."""
+
+    def __init__(self, inner: BaseLoader) -> None:
+        self.inner = inner
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if template == "admin/base.html":
+            source = source.replace("<html>", HTML_LANG, 1)
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.inner.list_templates()
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["label"] = label
+    app.jinja_env.loader = HtmlLangLoader(app.jinja_env.loader)

@@ -126,6 +126,18 @@ def test_home_page_and_flask_admin_strings_switch(auth, client, network, make_us
     assert "机构编码" in stations and "列表" in stations and "Organisation code" not in stations
 
 
+def test_admin_pages_say_their_language_in_the_html_tag(auth, client, network, make_user):
+    """Flask-Admin's base template has a bare <html>: the portal's pages still say zh-CN or en
+    (screen readers, the browser's translate offer)."""
+    make_user("boss", role="admin")
+    auth.login("boss")
+    for url in ("/admin/", "/admin/stations/", "/admin/dashboard/"):
+        assert '<html lang="zh-CN">' in client.get(url).get_data(as_text=True), url
+    client.get("/lang/en")
+    for url in ("/admin/", "/admin/stations/", "/admin/dashboard/"):
+        assert '<html lang="en">' in client.get(url).get_data(as_text=True), url
+
+
 def test_language_choice_is_remembered_on_the_account(auth, client, network, make_user, app):
     from org.models import User
 

@@ -56,6 +56,7 @@ def test_chinese_pages_take_dates_as_year_month_day_in_an_english_browser(page, 
     log_in(page, "root", PASSWORD)
     for url, fields in pages(people).items():
         page.goto(url)
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"  # the page's own
         expect(page.locator('input[type="date"]')).to_have_count(0)  # no native picker
         for field_id in fields:
             field = page.locator(f"#{field_id}")
@@ -85,6 +86,7 @@ def test_switched_to_english_the_calendar_speaks_english(page, people):
     page.goto("/lang/en?next=/admin/dashboard/%3Forg%3DQD-02%26period%3Dcustom"
               "%26from%3D2024-03-01%26to%3D2024-03-31")
     expect(page.locator("#from")).to_have_value("2024-03-01")
+    assert page.evaluate("document.documentElement.lang") == "en"
     text = open_calendar(page, "from").inner_text()
     assert "Mo" in text and "一" not in text and "月" not in text, text
     assert ENGLISH_MONTHS.search(text), text
