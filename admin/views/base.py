@@ -442,6 +442,10 @@ class ScopedView(RoleAccess, ModelView):
             code, title = self.EXPORT_PAIRS[field.rel_model]
             return [getattr(related_row, code), getattr(related_row, title)]
         raw = getattr(row, name, None) if field is not None else None
+        if isinstance(raw, Decimal) and getattr(field, "decimal_places", 2) != 2:
+            # the sheet writes a Decimal as yuan, rounded to the cent; coordinates (6
+            # places) and hours (1) are plain numbers
+            return [float(raw)]
         if isinstance(raw, (Decimal, dt.date)) or (
                 isinstance(raw, (int, float)) and not isinstance(raw, bool)
                 and name not in (self.column_formatters_export or {})):

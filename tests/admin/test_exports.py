@@ -108,3 +108,21 @@ def test_report_columns_fit(ledger, auth):
     amount = [r for r in sheet.iter_rows(min_row=4) if r[0].value == "QD-02"][0][8]
     # 标的金额 counts the cases closed in the period: IN-0001 only.
     assert amount.value == 12000.5 and amount.number_format == "#,##0.00"
+
+
+def test_coordinates_keep_their_six_decimals(ledger, auth):
+    """Only yuan are 2-place money: a station's 经度/纬度 (6 places) must not be rounded to
+    the cent (120.38 is a kilometre off 120.382613)."""
+    from network.services import update_org
+
+    update_org(ledger["room1"], {"longitude": "120.382613", "latitude": "36.067105"},
+               actor="test", scope=None)
+    auth.login("root")
+    sheet = book_of(auth.client.get("/admin/stations/export/xlsx/")).worksheets[0]
+    columns = header_index(sheet)
+    room1 = next(r for r in sheet.iter_rows(min_row=2) if r[columns["机构编码"] - 1].value
+                 == "QD-02-01")
+    longitude, latitude = room1[columns["经度"] - 1], room1[columns["纬度"] - 1]
+    assert (longitude.data_type, longitude.value) == ("n", 120.382613)
+    assert latitude.value == 36.067105
+    assert longitude.number_format != "#,##0.00"
