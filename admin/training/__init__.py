@@ -12,6 +12,7 @@ def add_views(admin) -> None:
     from .certificates import CertificateView, public_bp
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
+    from .feedback_report import FeedbackReportView
     from .feeds import FeedView
     from .homes import add_panels
     from .mine import MyTrainingView
@@ -26,6 +27,9 @@ def add_views(admin) -> None:
     admin.app.register_blueprint(public_bp)
     admin.add_view(CoverageView(name=lazy_gettext("培训覆盖"), category=category,
                                 endpoint="training_coverage", url="/admin/training/coverage"))
+    admin.add_view(FeedbackReportView(name=lazy_gettext("培训评价"), category=category,
+                                      endpoint="training_feedback",
+                                      url="/admin/training/feedback"))
     # Pages of one session (?session=ID), reached from its details page, not from the menu.
     admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
                                  url="/admin/training/enrolment"))
