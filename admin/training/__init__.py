@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 def add_views(admin) -> None:
     from training.models import Certificate, Session
 
+    from .agenda import AgendaView
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
     from .coverage import CoverageView
@@ -21,6 +22,8 @@ def add_views(admin) -> None:
     category = lazy_gettext("培训")
     admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
                                endpoint="training_sessions", url="/admin/training/sessions"))
+    admin.add_view(AgendaView(name=lazy_gettext("培训日历"), category=category,
+                              endpoint="training_agenda", url="/admin/training/calendar"))
     admin.add_view(CertificateView(Certificate, name=lazy_gettext("培训证书"), category=category,
                                    endpoint="training_certificates",
                                    url="/admin/training/certificates"))
