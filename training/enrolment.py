@@ -23,7 +23,8 @@ from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope
 from network.models import Organization, now
 from network.tree import in_subtree
-from org.models import Mediator
+from org.grades import UNGRADED_STANDING, standings
+from org.models import GRADES, Mediator
 from org.services import in_scope
 
 from .models import (
@@ -158,9 +159,13 @@ class EnrolResult:
 
 def candidates(scope: Organization | None, *, org: Organization | None = None,
                grades: Iterable[str] | None = None, employment: str | None = None,
-               staff_nos: Iterable[str] | None = None) -> pw.ModelSelect:
+               staff_nos: Iterable[str] | None = None,
+               on: dt.date | None = None) -> pw.ModelSelect:
     """在岗 mediators a coordinator may enrol: an organisation's subtree, a grade, a picked
-    list, or all of them together, never outside the coordinator's scope."""
+    list, or all of them together, never outside the coordinator's scope.
+
+    A grade is the one in force `on` the session's day (org.grades keeps no grade on the
+    mediator), so a promotion effective after the session does not count yet."""
     query = (Mediator.select().join(Organization, on=(Mediator.station == Organization.id))
              .where(Mediator.status == "on", in_subtree(Organization.path, scope)))
     if org is not None:
@@ -168,13 +173,22 @@ def candidates(scope: Organization | None, *, org: Organization | None = None,
     if employment:
         query = query.where(Mediator.employment == employment)
     if grades is not None:
-        grade_field = getattr(Mediator, "grade", None)
-        if grade_field is None:
-            raise DomainError(Msg("尚未启用专业等级，不能按等级报名"))
-        query = query.where(grade_field.in_(list(grades)))
+        query = query.where(Mediator.id.in_(_of_grades(query, grades, on or _clock(None).date())))
     if staff_nos is not None:
         query = query.where(Mediator.staff_no.in_([s.strip() for s in staff_nos]))
     return query.order_by(Mediator.staff_no)
+
+
+def _of_grades(query: pw.ModelSelect, grades: Iterable[str], day: dt.date) -> list[int]:
+    """Ids among `query` whose grade on `day` is one of `grades` (未定级 = no history in force)."""
+    wanted = set(grades)
+    unknown = wanted - set(GRADES)
+    if unknown:
+        raise DomainError(Msg("专业等级应为：%(choices)s",
+                              choices="、".join(str(label) for label in GRADES.values())))
+    ids = [row[0] for row in query.select(Mediator.id).tuples()]
+    held = standings(ids, day) if ids else {}
+    return [i for i in ids if held.get(i, UNGRADED_STANDING).grade in wanted]
 
 
 def enrol_many(session: Session, mediators: Iterable[Mediator], *, actor: str,

@@ -67,14 +67,16 @@ class Averages:
     organisation: Decimal
 
 
-def _avg(total: int, count: int) -> Decimal:
-    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def _avg(total: int, count: int, places: int = 2) -> Decimal:
+    return (Decimal(total) / Decimal(count)).quantize(Decimal(1).scaleb(-places),
+                                                      rounding=ROUND_HALF_UP)
 
 
-def _averages(count: int, sums: Iterable[int]) -> Averages:
+def _averages(count: int, sums: Iterable[int], places: int = 2) -> Averages:
+    """Rounded once from the exact sums (a page showing one decimal must not round twice)."""
     content, trainer, organisation = sums
-    return Averages(count, _avg(content, count), _avg(trainer, count),
-                    _avg(organisation, count))
+    return Averages(count, _avg(content, count, places), _avg(trainer, count, places),
+                    _avg(organisation, count, places))
 
 
 def _sums_by_session(scope: Organization | None) -> list[tuple]:
@@ -86,13 +88,13 @@ def _sums_by_session(scope: Organization | None) -> list[tuple]:
                 .group_by(Feedback.session).tuples())
 
 
-def by_session(scope: Organization | None) -> dict[int, Averages]:
-    """Session id → averages (2 decimals, half-up), sessions hosted in the scope."""
-    return {row[0]: _averages(row[1], [int(v) for v in row[2:]])
+def by_session(scope: Organization | None, places: int = 2) -> dict[int, Averages]:
+    """Session id → averages (`places` decimals, half-up), sessions hosted in the scope."""
+    return {row[0]: _averages(row[1], [int(v) for v in row[2:]], places)
             for row in _sums_by_session(scope)}
 
 
-def by_trainer(scope: Organization | None) -> dict[str, Averages]:
+def by_trainer(scope: Organization | None, places: int = 2) -> dict[str, Averages]:
     """Trainer name → averages over all feedback of the sessions they gave (a session with
     two trainers counts for both)."""
     rows = _sums_by_session(scope)
@@ -105,4 +107,4 @@ def by_trainer(scope: Organization | None) -> dict[str, Averages]:
             acc[0] += count
             for i, value in enumerate(sums):
                 acc[i + 1] += int(value)
-    return {name: _averages(acc[0], acc[1:]) for name, acc in sorted(totals.items())}
+    return {name: _averages(acc[0], acc[1:], places) for name, acc in sorted(totals.items())}

@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext
 def add_views(admin) -> None:
     from training.models import Certificate, Session
 
+    from .agenda import AgendaView
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
+    from .feedback_report import FeedbackReportView
     from .feeds import FeedView
     from .homes import add_panels
     from .mine import MyTrainingView
@@ -20,12 +22,17 @@ def add_views(admin) -> None:
     category = lazy_gettext("培训")
     admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
                                endpoint="training_sessions", url="/admin/training/sessions"))
+    admin.add_view(AgendaView(name=lazy_gettext("培训日历"), category=category,
+                              endpoint="training_agenda", url="/admin/training/calendar"))
     admin.add_view(CertificateView(Certificate, name=lazy_gettext("培训证书"), category=category,
                                    endpoint="training_certificates",
                                    url="/admin/training/certificates"))
     admin.app.register_blueprint(public_bp)
     admin.add_view(CoverageView(name=lazy_gettext("培训覆盖"), category=category,
                                 endpoint="training_coverage", url="/admin/training/coverage"))
+    admin.add_view(FeedbackReportView(name=lazy_gettext("培训评价"), category=category,
+                                      endpoint="training_feedback",
+                                      url="/admin/training/feedback"))
     # Pages of one session (?session=ID), reached from its details page, not from the menu.
     admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
                                  url="/admin/training/enrolment"))

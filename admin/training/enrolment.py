@@ -91,14 +91,15 @@ class EnrolmentView(Page):
                            statuses=ENROLMENT_STATUSES, approve_form=ApproveForm(),
                            can_write=self.can_write(), can_approve=self.can_approve(), tr=tr)
 
-    def _people(self, form: EnrolForm) -> list[Mediator]:
+    def _people(self, session, form: EnrolForm) -> list[Mediator]:
         scope = current_scope()
         mode = form.mode.data
         if mode == BY_ORG:
             org = scoped_org((form.org.data or "").strip())
             return list(enrolment.candidates(scope, org=org))
         if mode == BY_GRADE:
-            return list(enrolment.candidates(scope, grades=[form.grade.data]))
+            return list(enrolment.candidates(scope, grades=[form.grade.data],
+                                             on=session.start_day))
         wanted = staff_list(form.staff_nos.data or "")
         if not wanted:
             form.staff_nos.errors = [gettext("请填写工号")]
@@ -117,7 +118,7 @@ class EnrolmentView(Page):
             flash(gettext("页面已过期，请重新提交"), "error")
             return {}
         try:
-            people = self._people(form)
+            people = self._people(session, form)
         except DomainError as exc:
             flash(tr(exc.message), "error")
             return {}

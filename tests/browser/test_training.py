@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.training.conftest import make_session, training_ref  # noqa: F401
 
 from .conftest import log_in
 
@@ -85,3 +86,37 @@ def test_mediator_signs_up_from_home(page, staff, network):
     offer.locator("button[type=submit]").click()
     expect(page.locator("#my-sessions")).to_contain_text("OPEN-1")
     expect(page.locator("#open-sessions")).not_to_contain_text("OPEN-1")
+
+
+def test_calendar_month_next_month_week_and_phone(page, staff, network,
+                                                   make_session):  # noqa: F811
+    from training.models import CANCELLED, Session
+
+    make_session(code="C1", host=network["shinan"], start="2030-03-04 09:00",
+                 end="2030-03-04 12:00")
+    april = make_session(code="C2", host=network["shinan"], start="2030-04-10 09:00",
+                         end="2030-04-10 12:00")
+    Session.update(status=CANCELLED).where(Session.id == april.id).execute()
+    make_session(code="H9", host=network["huangdao"], start="2030-04-11 09:00",
+                 end="2030-04-11 12:00")
+    log_in(page, "t02", PASSWORD)
+    page.goto("/admin/training/calendar/?day=2030-03-15")
+    expect(page.locator("#agenda-title")).to_have_text("2030-03")
+    expect(page.locator('#agenda-grid [data-code="C1"]')).to_be_visible()
+    page.click("#agenda-next")
+    expect(page.locator("#agenda-title")).to_have_text("2030-04")
+    expect(page.locator('#agenda-grid [data-code="C2"] s')).to_be_visible()  # struck through
+    expect(page.locator('[data-code="H9"]')).to_have_count(0)  # the neighbour county
+    page.click("#agenda-week")
+    expect(page.locator("#agenda-title")).to_have_text("2030-04-01 – 2030-04-07")
+    page.click("#agenda-next")
+    expect(page.locator("#agenda-title")).to_have_text("2030-04-08 – 2030-04-14")
+    page.click('#agenda-grid [data-code="C2"]')
+    expect(page).to_have_url(f"{page.url.split('/admin')[0]}/admin/training/sessions/details/"
+                             f"?id={april.id}")
+    # a phone: the grid gives way to a list per day
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/admin/training/calendar/?day=2030-04-10")
+    expect(page.locator("#agenda-grid")).to_be_hidden()
+    expect(page.locator('#agenda-list [data-code="C2"]')).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -211,3 +211,45 @@ def test_cancelled_session_tells_everyone_holding_a_place(open_session, make_med
     texts = sorted((n.mediator_id, str(n.msg)) for n in Notice.select())
     assert texts == [(a.id, "场次「S001 调解技巧」已取消：场地检修"),
                      (b.id, "场次「S001 调解技巧」已取消：场地检修")]
+
+
+def test_enrolment_by_grade_uses_the_grade_on_the_session_day(open_session, make_mediator,
+                                                               network):
+    from org.grades import change_grade
+
+    def graded(station, no, *steps, **extra):
+        mediator = make_mediator(station, staff_no=no, **extra)
+        for grade, effective, reason in steps:
+            change_grade(mediator, grade, effective, reason, actor="t", scope=None)
+        return mediator
+
+    session = open_session(10, host=network["shinan"])  # 2026-03-02
+    graded(network["room1"], "A3", ("3", "2025-01-01", "initial"))
+    graded(network["room2"], "B4", ("4", "2025-01-01", "initial"),
+           ("3", "2026-04-01", "promotion"))  # 三级 only after the session
+    graded(network["room1"], "C0")  # 未定级
+    graded(network["room2"], "D3", ("4", "2025-01-01", "initial"),
+           ("3", "2026-01-15", "promotion"))
+    graded(network["room1"], "E3", ("3", "2025-01-01", "initial"), status="off")
+    graded(network["room3"], "H3", ("3", "2025-01-01", "initial"))  # the neighbour county
+    day = dt.date(2026, 3, 2)
+
+    def nos(scope, grades, on=day):
+        return [m.staff_no for m in enrol.candidates(scope, grades=grades, on=on)]
+
+    assert nos(network["shinan"], ["3"]) == ["A3", "D3"]
+    assert nos(network["shinan"], ["4"]) == ["B4"]
+    assert nos(network["shinan"], ["none"]) == ["C0"]
+    assert nos(network["shinan"], ["3", "4"]) == ["A3", "B4", "D3"]
+    assert nos(network["shinan"], ["3"], on=dt.date(2026, 4, 1)) == ["A3", "B4", "D3"]
+    assert nos(network["shinan"], ["3"], on=dt.date(2024, 12, 31)) == []
+    assert nos(None, ["3"]) == ["A3", "D3", "H3"]
+    with pytest.raises(DomainError):
+        nos(network["shinan"], ["五级"])
+
+    result = enrol.enrol_many(session, enrol.candidates(network["shinan"], grades=["3"], on=day),
+                              actor="c", scope=network["shinan"])
+    assert result.counts() == {"enrolled": 2, "waitlisted": 0, "already": 0}
+    enrolled = {e.mediator.staff_no for e in Enrolment.select().where(
+        Enrolment.session == session.id)}
+    assert enrolled == {"A3", "D3"}

@@ -160,3 +160,25 @@ def test_mediator_is_refused(people, network, auth, make_session):
     auth.login("med1")
     assert auth.client.get(f"{ENROL}?session={session.id}").status_code == 403
     assert auth.client.get(f"{ATTEND}?session={session.id}").status_code == 403
+
+
+def test_enrol_by_grade_takes_the_grade_on_the_session_day(people, network, auth,
+                                                            make_session):
+    from org.grades import change_grade
+
+    # 市南: M001 三级, M002 四级 until its promotion after the session; 黄岛's M003 三级.
+    change_grade(people["m1"], "3", "2025-01-01", "initial", actor="t", scope=None)
+    change_grade(people["m2"], "4", "2025-01-01", "initial", actor="t", scope=None)
+    change_grade(people["m2"], "3", "2026-03-10", "promotion", actor="t", scope=None)
+    change_grade(people["m3"], "3", "2025-01-01", "initial", actor="t", scope=None)
+    session = make_session(code="S1", host=network["shinan"])  # 2026-03-02
+    auth.login("t02")
+    response = auth.post(f"{ENROL}?session={session.id}", {"mode": "grade", "grade": "3"})
+    assert response.status_code == 302
+    assert statuses(session) == {"M001": (ENROLLED, None)}
+    response = auth.post(f"{ENROL}?session={session.id}", {"mode": "grade", "grade": "4"})
+    assert statuses(session) == {"M001": (ENROLLED, None), "M002": (ENROLLED, None)}
+    page = auth.post(f"{ENROL}?session={session.id}",
+                     {"mode": "grade", "grade": "1"}).get_data(as_text=True)
+    assert "没有符合条件的在岗调解员" in page
+    assert "M003" not in statuses(session)

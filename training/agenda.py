@@ -1,0 +1,75 @@
+"""The training calendar's content: which sessions a person sees in a date range and which days
+the working calendar marks. A coordinator or manager sees the sessions hosted in their subtree;
+a mediator sees their own (a seat, an offer, a waitlist place or a pending sign-up) and the open
+sessions they may still sign up for, nothing else, so the calendar leaks no other station's plans.
+A session is placed on its start day (start_day, Asia/Shanghai)."""
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from typing import NamedTuple
+
+import peewee as pw
+
+from network.models import Organization
+from network.tree import in_subtree
+from org.models import Mediator
+
+from .enrolment import ACTIVE, in_audience
+from .models import OPEN, SHANGHAI, Enrolment, Session, WorkDay
+
+
+class DayMark(NamedTuple):
+    is_workday: bool
+    name: str
+
+
+def _in_range(start: dt.date, end: dt.date) -> pw.Expression:
+    return Session.start_day.between(start, end)
+
+
+def staff_sessions(scope: Organization | None, start: dt.date, end: dt.date) -> list[Session]:
+    """Sessions hosted in the scope's subtree starting between the two days, cancelled ones
+    included (the calendar strikes them through)."""
+    return list(Session.select().join(Organization, on=(Session.host == Organization.id))
+                .where(in_subtree(Organization.path, scope), _in_range(start, end))
+                .order_by(Session.start, Session.code))
+
+
+def mediator_sessions(mediator: Mediator, start: dt.date, end: dt.date,
+                      at: dt.datetime | None = None) -> tuple[list[Session], dict[int, str]]:
+    """(sessions, {session id: the mediator's enrolment status}): their own ones, plus open
+    sessions of their audience whose deadline has not passed (no status)."""
+    moment = at or dt.datetime.now(SHANGHAI)
+    own = dict(Enrolment.select(Enrolment.session, Enrolment.status)
+               .join(Session).where(Enrolment.mediator == mediator.id,
+                                    Enrolment.status.in_(ACTIVE), _in_range(start, end))
+               .tuples())
+    sessions = {s.id: s for s in Session.select().where(Session.id.in_(list(own) or [0]))}
+    for session in Session.select().where(Session.status == OPEN, _in_range(start, end),
+                                          Session.id.not_in(list(sessions) or [0])):
+        deadline = session.enrol_deadline or session.start
+        if moment <= deadline and mediator.status == "on" and in_audience(session, mediator):
+            sessions[session.id] = session
+    return sorted(sessions.values(), key=lambda s: (s.start, s.code)), own
+
+
+def day_marks(start: dt.date, end: dt.date) -> dict[dt.date, DayMark]:
+    """The working calendar's exceptions in the range: holidays and 调休 working days."""
+    out = {}
+    for day, is_workday, name in (WorkDay.select(WorkDay.day, WorkDay.is_workday, WorkDay.name)
+                                  .where(WorkDay.day.between(start, end)).tuples()):
+        if isinstance(day, str):  # SQLite may hand back the ISO text
+            day = dt.date.fromisoformat(day)
+        out[day] = DayMark(bool(is_workday), name)
+    return out
+
+
+def month_weeks(year: int, month: int) -> list[list[dt.date]]:
+    """The month's grid, Monday first, with the neighbouring months' days filling the weeks."""
+    return _calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+
+
+def week_days(day: dt.date) -> list[dt.date]:
+    monday = day - dt.timedelta(days=day.weekday())
+    return [monday + dt.timedelta(days=i) for i in range(7)]
