@@ -29,7 +29,7 @@ from evaluation.kpis import closed_by_mediator, closed_case_ids, success_rate
 from org.complaints import upheld_complaint_ids, upheld_complaints
 from org.grades import UNGRADED_STANDING, ladder, standings
 from org.models import GradeStep, Mediator
-from training.hours import credited_hours, credited_records
+from training.hours import credited_evidence, credited_hours
 from training.models import PRE_SERVICE
 
 KEYS = ("months_at_grade", "closed_cases", "success_rate", "training_hours",
@@ -121,8 +121,8 @@ LIST_LIMIT = 1000
 
 def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, everyone: Any,
            source=credited_hours) -> dict[int, Any]:
-    """Credited hours (or, with `source=credited_records`, the records behind them) per
-    mediator under their step's rule: one call per rule."""
+    """Credited hours (or, with `source=credited_evidence`, the hours and the ids of the
+    records behind them) per mediator under their step's rule: one call per rule."""
     start, end = window(day)
     out: dict[int, Any] = {}
     for (pre_service_only, ever), ids in groups.items():
@@ -197,14 +197,14 @@ def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.dat
         # the rows behind the figures, and the figures counted from them: the same
         # conditions as the sums below, one read of each source instead of two
         case_rows = closed_case_ids(ids, start, end)
-        records = _hours(groups, day, ids, credited_records)
+        records = _hours(groups, day, ids, credited_evidence)
         complaint_ids = upheld_complaint_ids(ids, start, end)
         cases = {m: (len(found), succeeded) for m, (found, succeeded) in case_rows.items()}
-        hours = {m: sum((credited for _, credited in rows), Decimal("0.0"))
-                 for m, rows in records.items()}
+        hours = {m: total for m, (total, _) in records.items()}
         complaints = {m: len(found) for m, found in complaint_ids.items()}
-        proofs = {person.id: {"cases": case_rows.get(person.id, ([], 0))[0],
-                              "attendance": [i for i, _ in records.get(person.id, [])],
+        nothing = ((), ())
+        proofs = {person.id: {"cases": list(case_rows.get(person.id, nothing)[0]),
+                              "attendance": list(records.get(person.id, nothing)[1]),
                               "complaints": complaint_ids.get(person.id, [])}
                   for person in people}
     else:
