@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from evaluation.kpis import closed_by_mediator, closed_case_ids, success_rate
+from network.db import db
 from org.complaints import upheld_complaint_ids, upheld_complaints
 from org.grades import UNGRADED_STANDING, ladder, standings
 from org.models import GradeStep, Mediator
@@ -151,7 +152,12 @@ PERSON_FIELDS = (Mediator.id, Mediator.staff_no, Mediator.station, Mediator.join
 
 def _people(mediators: pw.ModelSelect | Iterable[Mediator]) -> list[Person]:
     if isinstance(mediators, pw.ModelSelect):
-        return [Person(*row) for row in mediators.clone().select(*PERSON_FIELDS).tuples()]
+        # straight from the cursor (peewee's row conversion costs more than the query);
+        # SQLite may hand 入职日期 back as ISO text
+        return [Person(n, no, station, dt.date.fromisoformat(joined)
+                       if isinstance(joined, str) else joined, status)
+                for n, no, station, joined, status
+                in db.execute(mediators.clone().select(*PERSON_FIELDS))]
     return [Person(m.id, m.staff_no, m.station_id, m.joined, m.status) for m in mediators]
 
 
