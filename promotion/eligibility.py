@@ -208,9 +208,10 @@ def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.dat
         cases = {m: (len(found), succeeded) for m, (found, succeeded) in case_rows.items()}
         hours = {m: total for m, (total, _) in records.items()}
         complaints = {m: len(found) for m, found in complaint_ids.items()}
-        nothing = ((), ())
-        proofs = {person.id: {"cases": list(case_rows.get(person.id, nothing)[0]),
-                              "attendance": list(records.get(person.id, nothing)[1]),
+        proofs = {person.id: {"cases": case_rows[person.id][0] if person.id in case_rows
+                              else [],
+                              "attendance": records[person.id][1] if person.id in records
+                              else [],
                               "complaints": complaint_ids.get(person.id, [])}
                   for person in people}
     else:
