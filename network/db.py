@@ -56,6 +56,20 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
+def id_list(field: peewee.Field) -> peewee.Node:
+    """An aggregate: the group's values of the integer `field` as one text, "3,1,2" (in no
+    particular order; `split_ids` sorts). A province's ~300,000 evidence ids come back as
+    30,000 texts, one a mediator, instead of 300,000 rows for Python to group."""
+    if is_postgres():
+        return peewee.fn.string_agg(field.cast("text"), ",").coerce(False)
+    return peewee.fn.group_concat(field).coerce(False)
+
+
+def split_ids(text: str | None) -> list[int]:
+    """The ids of an `id_list` text, in ascending order."""
+    return sorted(map(int, text.split(","))) if text else []
+
+
 def prefix_match(field: peewee.Field, prefix: str) -> peewee.Expression:
     """`field` starts with `prefix`, written so that each backend can use a plain index.
 

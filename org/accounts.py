@@ -8,6 +8,7 @@ import re
 import secrets
 from typing import Any
 
+import peewee as pw
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from network import audit
@@ -259,7 +260,10 @@ def user_for_token(token: str, *, at: dt.datetime | None = None) -> User | None:
     if not token:
         return None
     at = at or now()
-    row = (ApiToken.select(ApiToken, User).join(User)
+    # the account's organisation (its scope) in the same statement: every scoped API call
+    # needs it
+    row = (ApiToken.select(ApiToken, User, Organization).join(User)
+           .join(Organization, pw.JOIN.LEFT_OUTER, on=(User.organization == Organization.id))
            .where((ApiToken.token_hash == _digest(token)) & ApiToken.revoked_at.is_null())
            .first())
     if row is None or not row.user.active or at >= row.expiry():

@@ -26,10 +26,11 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from evaluation.kpis import closed_by_mediator, closed_case_ids, success_rate
+from network.db import db
 from org.complaints import upheld_complaint_ids, upheld_complaints
 from org.grades import UNGRADED_STANDING, ladder, standings
 from org.models import GradeStep, Mediator
-from training.hours import credited_hours, credited_records
+from training.hours import credited_evidence, credited_hours
 from training.models import PRE_SERVICE
 
 KEYS = ("months_at_grade", "closed_cases", "success_rate", "training_hours",
@@ -121,8 +122,8 @@ LIST_LIMIT = 1000
 
 def _hours(groups: dict[tuple[bool, bool], list[int]], day: dt.date, everyone: Any,
            source=credited_hours) -> dict[int, Any]:
-    """Credited hours (or, with `source=credited_records`, the records behind them) per
-    mediator under their step's rule: one call per rule."""
+    """Credited hours (or, with `source=credited_evidence`, the hours and the ids of the
+    records behind them) per mediator under their step's rule: one call per rule."""
     start, end = window(day)
     out: dict[int, Any] = {}
     for (pre_service_only, ever), ids in groups.items():
@@ -151,7 +152,12 @@ PERSON_FIELDS = (Mediator.id, Mediator.staff_no, Mediator.station, Mediator.join
 
 def _people(mediators: pw.ModelSelect | Iterable[Mediator]) -> list[Person]:
     if isinstance(mediators, pw.ModelSelect):
-        return [Person(*row) for row in mediators.clone().select(*PERSON_FIELDS).tuples()]
+        # straight from the cursor (peewee's row conversion costs more than the query);
+        # SQLite may hand 入职日期 back as ISO text
+        return [Person(n, no, station, dt.date.fromisoformat(joined)
+                       if isinstance(joined, str) else joined, status)
+                for n, no, station, joined, status
+                in db.execute(mediators.clone().select(*PERSON_FIELDS))]
     return [Person(m.id, m.staff_no, m.station_id, m.joined, m.status) for m in mediators]
 
 
@@ -197,14 +203,15 @@ def eligibility_many(mediators: pw.ModelSelect | Iterable[Mediator], day: dt.dat
         # the rows behind the figures, and the figures counted from them: the same
         # conditions as the sums below, one read of each source instead of two
         case_rows = closed_case_ids(ids, start, end)
-        records = _hours(groups, day, ids, credited_records)
+        records = _hours(groups, day, ids, credited_evidence)
         complaint_ids = upheld_complaint_ids(ids, start, end)
         cases = {m: (len(found), succeeded) for m, (found, succeeded) in case_rows.items()}
-        hours = {m: sum((credited for _, credited in rows), Decimal("0.0"))
-                 for m, rows in records.items()}
+        hours = {m: total for m, (total, _) in records.items()}
         complaints = {m: len(found) for m, found in complaint_ids.items()}
-        proofs = {person.id: {"cases": case_rows.get(person.id, ([], 0))[0],
-                              "attendance": [i for i, _ in records.get(person.id, [])],
+        proofs = {person.id: {"cases": case_rows[person.id][0] if person.id in case_rows
+                              else [],
+                              "attendance": records[person.id][1] if person.id in records
+                              else [],
                               "complaints": complaint_ids.get(person.id, [])}
                   for person in people}
     else:

@@ -30,7 +30,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import peewee as pw
 
-from network.db import db
+from network.db import db, id_list, split_ids
 
 from .models import (
     ABSENT,
@@ -97,9 +97,9 @@ def _window(query: pw.ModelSelect, start_date: dt.date | None, end_date: dt.date
 
 
 def _by_mediator(columns: list, mediator_ids: MediatorIds, start_date, end_date, kinds,
-                 group_by: list | None) -> list[tuple]:
+                 group_by: list) -> list[tuple]:
     """Rows of `columns` over the attendance of the window, grouped by mediator and
-    `group_by` (None: one row per record, not grouped), for the ids asked."""
+    `group_by`, for the ids asked."""
 
     def run(ids_condition) -> list[tuple]:
         query = (Attendance.select(Attendance.mediator, *columns)
@@ -107,9 +107,9 @@ def _by_mediator(columns: list, mediator_ids: MediatorIds, start_date, end_date,
         query = _window(query, start_date, end_date, kinds)
         if ids_condition is not None:
             query = query.where(ids_condition)
-        if group_by is None:  # plain ids, one row per record: straight from the cursor
-            return list(db.execute(query))
-        return list(query.group_by(Attendance.mediator, *group_by).tuples())
+        # from the cursor: the callers convert the sums (_decimal), and peewee's row
+        # conversion of a province's rows costs more than the query
+        return list(db.execute(query.group_by(Attendance.mediator, *group_by)))
 
     if mediator_ids is None:
         return run(None)
@@ -169,21 +169,15 @@ def participations(mediator_ids: MediatorIds, start_date: dt.date | None,
     return result
 
 
-def credited_records(mediator_ids: MediatorIds, start_date: dt.date | None,
-                     end_date: dt.date | None, kinds: Iterable[str] | None = None
-                     ) -> dict[int, list[tuple[int, Decimal]]]:
-    """(attendance id, credited hours) of each record `credited_hours` sums, per mediator,
-    by id: the evidence a promotion round freezes with its figures."""
-    result: dict[int, list[tuple[int, Decimal]]] = {m: [] for m in _keys(mediator_ids)}
-    for mediator_id, record_id, credited in _by_mediator(
-            [Attendance.id, Attendance.credited], mediator_ids, start_date, end_date, kinds,
-            None):
-        if not isinstance(credited, Decimal):  # SQLite's cursor gives a number
-            credited = _decimal(credited)
-        result.setdefault(mediator_id, []).append((record_id, credited))
-    for records in result.values():
-        records.sort()
-    return result
+def credited_evidence(mediator_ids: MediatorIds, start_date: dt.date | None,
+                      end_date: dt.date | None, kinds: Iterable[str] | None = None
+                      ) -> dict[int, tuple[Decimal, list[int]]]:
+    """(credited hours, ids of the attendance records summed) per mediator with credited
+    hours: the figure of `credited_hours` and the evidence a promotion round freezes with
+    it, in one grouped query (the ids joined into one text a mediator by the database)."""
+    return {mediator_id: (_decimal(total), split_ids(ids)) for mediator_id, total, ids
+            in _by_mediator([pw.fn.SUM(Attendance.credited), id_list(Attendance.id)],
+                            mediator_ids, start_date, end_date, kinds, [])}
 
 
 def mediator_hours(mediator_id: int, start_date: dt.date | None, end_date: dt.date | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from network.models import Organization
 from org.models import MEDIATOR, Mediator
 from org.services import in_scope
 from promotion.rounds import Actor
@@ -17,13 +18,16 @@ def visible_mediator(pk=None, staff_no: str | None = None) -> Mediator:
     (the same answer, so 工号 and ids cannot be probed; a mediator's account reaches only its
     own record)."""
     mediator = None
+    # with its station in the same statement: the scope check and every page read it
+    query = (Mediator.select(Mediator, Organization)
+             .join(Organization, on=(Mediator.station == Organization.id)))
     if staff_no is not None:
         text = staff_no.strip()
         if text and len(text) <= 32:
-            mediator = Mediator.get_or_none(Mediator.staff_no == text)
+            mediator = query.where(Mediator.staff_no == text).first()
     else:
         pk = as_pk(pk)
-        mediator = Mediator.get_or_none(Mediator.id == pk) if pk is not None else None
+        mediator = query.where(Mediator.id == pk).first() if pk is not None else None
     if mediator is None:
         abort(404)
     if current_user.role == MEDIATOR:

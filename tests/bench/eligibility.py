@@ -13,6 +13,8 @@ mediators' set-based answers are checked against their one-by-one answers.
 
     python -m tests.bench.eligibility --cases 1000000          # PostgreSQL (BENCH_PG_URL)
     python -m tests.bench.eligibility --url sqlite:////tmp/e.db --cases 100000
+    python -m tests.bench.eligibility --cases 1000000 --keep postgresql://postgres@127.0.0.1/elig
+        # generates into elig_1000000 once; later runs (and promotion_web's) measure it again
 """
 from __future__ import annotations
 
@@ -131,36 +133,52 @@ def median_s(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(url: str, cases: int) -> dict:
+def prepare(url: str, cases: int, keep: bool = False) -> tuple[dict, dict]:
+    """Open `url` and fill it with the province (or, with `keep` and a filled database, reuse
+    it: the rounds of earlier runs are dropped). Returns (network, figures of the build)."""
     from admin.schema import upgrade
-    from network.models import Organization
-    from network.tree import subtree_ids
+    from evaluation.models import Case
     from org.grades import seed_ladder
-    from org.models import Mediator
-    from promotion.eligibility import eligibility, eligibility_many
-    from promotion.rounds import Actor, open_round
-    from tests.bench.generate import generate
+    from promotion.models import PromotionRound
+    from tests.bench.generate import generate, load_network
     from training.reference import seed
 
     open_database(url)
     upgrade()
+    out: dict = {}
+    if keep and Case.select().exists():
+        with db.atomic():
+            PromotionRound.delete().where(PromotionRound.name.startswith("基准轮次")).execute()
+        return load_network(), out
     seed_ladder()
     seed(db.obj)
     rng = random.Random(7)
-    out = {}
     t = time.perf_counter()
     net = generate(cases)
     out["generate cases s"] = time.perf_counter() - t
     t = time.perf_counter()
     ids = [n for room in net["staff"].values() for n, _ in room]
     with db.atomic():
-        grades = build_grades(ids)
+        print("grades:", build_grades(ids))
     out["attendance records"] = build_training(net, rng)
     with db.atomic():
         build_complaints(ids, rng)
     if is_postgres():
         db.execute_sql("ANALYZE")
     out["generate grades/training s"] = time.perf_counter() - t
+    return net, out
+
+
+def measure(url: str, cases: int, keep: bool = False) -> dict:
+    from network.models import Organization
+    from network.tree import subtree_ids
+    from org.models import Mediator
+    from promotion.eligibility import eligibility, eligibility_many
+    from promotion.rounds import Actor, open_round
+
+    net, out = prepare(url, cases, keep)
+    rng = random.Random(7)
+    ids = [n for room in net["staff"].values() for n, _ in room]
     province = Organization.get(Organization.code == "SD")
     people = Mediator.select().where(Mediator.station.in_(subtree_ids(province)))
 
@@ -183,7 +201,6 @@ def measure(url: str, cases: int) -> dict:
     out["open round (snapshot + evidence) s"] = median_s(opening, 3)
     one = sample[0]
     out["eligibility one mediator ms"] = median_s(lambda: eligibility(one, D), 21) * 1000
-    print("grades:", grades)
     return out
 
 
@@ -195,30 +212,52 @@ def _pg_admin():
     return conn
 
 
+def kept(url: str, cases: int) -> str:
+    """The database of `--keep URL` for a size (created when missing)."""
+    parts = urlsplit(url)
+    name = f"{parts.path.strip('/')}_{cases}"
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def run(args, measure_fn) -> dict:
+    """One measurement on `--url`, on the kept database of `--keep`, or on a PostgreSQL
+    database created and dropped here."""
+    if args.keep:
+        return measure_fn(kept(args.keep, args.cases), args.cases, keep=True)
+    if args.url:
+        return measure_fn(args.url, args.cases)
+    name = f"bench_elig_{os.getpid()}"
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    try:
+        return measure_fn(urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}")), args.cases)
+    finally:
+        if not db.is_closed():
+            db.close()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--url", default="", help="an empty database (default: a PostgreSQL "
                                                   "database created and dropped here)")
+    parser.add_argument("--keep", metavar="URL", default="",
+                        help="a PostgreSQL database to generate into once and measure again "
+                             "later (`_<cases>` is added to its name)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("PORTAL_INSTANCE", tmp)
-        if args.url:
-            results = measure(args.url, args.cases)
-        else:
-            name = f"bench_elig_{os.getpid()}"
-            conn = _pg_admin()
-            with conn.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{name}"')
-            try:
-                results = measure(urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}")),
-                                  args.cases)
-            finally:
-                if not db.is_closed():
-                    db.close()
-                with conn.cursor() as cur:
-                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.close()
+        results = run(args, measure)
     print(f"\n{args.cases:,} cases, reference date {D}")
     for key, value in results.items():
         print(f"{key:40}{value:>14,.1f}")

@@ -13,6 +13,7 @@ test client:
 
     python -m tests.bench.promotion_web --cases 1000000       # PostgreSQL (BENCH_PG_URL)
     python -m tests.bench.promotion_web --url sqlite:////tmp/p.db --cases 100000
+    python -m tests.bench.promotion_web --cases 1000000 --keep postgresql://postgres@127.0.0.1/elig
 """
 from __future__ import annotations
 
@@ -24,17 +25,8 @@ import re
 import statistics
 import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-from network.db import db, is_postgres, open_database
-from tests.bench.eligibility import (
-    PG_URL,
-    D,
-    _pg_admin,
-    build_complaints,
-    build_grades,
-    build_training,
-)
+from tests.bench.eligibility import D, prepare, run
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -46,45 +38,28 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def measure(url: str, cases: int) -> dict:
+def measure(url: str, cases: int, keep: bool = False) -> dict:
     from admin.app import create_app
-    from admin.schema import upgrade
     from network.models import Organization
     from network.tree import ancestors
     from org.accounts import create_user, issue_token
-    from org.grades import seed_ladder
-    from org.models import Mediator
+    from org.models import Mediator, User
     from promotion.eligibility import eligibility
     from promotion.models import PromotionRound
-    from tests.bench.generate import generate
-    from training.reference import seed
 
-    open_database(url)
-    upgrade()
-    seed_ladder()
-    seed(db.obj)
+    net, out = prepare(url, cases, keep)
     rng = random.Random(7)
-    out: dict = {}
-    t = time.perf_counter()
-    net = generate(cases)
     ids = [n for room in net["staff"].values() for n, _ in room]
-    with db.atomic():
-        build_grades(ids)
-    out["attendance records"] = build_training(net, rng)
-    with db.atomic():
-        build_complaints(ids, rng)
-    if is_postgres():
-        db.execute_sql("ANALYZE")
-    out["generate s"] = time.perf_counter() - t
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench",
                       "KEEP_DB_OPEN": True})
-    admin = create_user({"username": "bench", "role": "admin", "password": "bench-pass-1"},
-                        actor=None)
+    admin = User.get_or_none(User.username == "bench") or create_user(
+        {"username": "bench", "role": "admin", "password": "bench-pass-1"}, actor=None)
     client = app.test_client()
     sample = [Mediator.get_by_id(n) for n in rng.sample(ids, 5)]
     county = [o for o in ancestors(sample[0].station) if o.level == 2][0]
-    manager = create_user({"username": "county", "role": "manager", "password": "bench-pass-1",
-                           "organization": county.code}, actor=None)
+    manager = User.get_or_none(User.username == "county") or create_user(
+        {"username": "county", "role": "manager", "password": "bench-pass-1",
+         "organization": county.code}, actor=None)
     for who, user in (("admin", admin), ("county", manager)):
         headers = {"Authorization": f"Bearer {issue_token(user, actor='bench')}"}
         people = sample if who == "admin" else sample[:1]
@@ -135,25 +110,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--url", default="", help="an empty database (default: a PostgreSQL "
                                                   "database created and dropped here)")
+    parser.add_argument("--keep", metavar="URL", default="",
+                        help="the kept database of eligibility.py --keep (same URL)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("PORTAL_INSTANCE", tmp)
-        if args.url:
-            results = measure(args.url, args.cases)
-        else:
-            name = f"bench_promoweb_{os.getpid()}"
-            conn = _pg_admin()
-            with conn.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{name}"')
-            try:
-                results = measure(urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}")),
-                                  args.cases)
-            finally:
-                if not db.is_closed():
-                    db.close()
-                with conn.cursor() as cur:
-                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.close()
+        results = run(args, measure)
     print(f"\n{args.cases:,} cases, reference date {D}")
     for key, value in results.items():
         print(f"{key:40}{value:>14,.1f}")

@@ -79,3 +79,23 @@ def test_documented(client):
     route = spec["paths"]["/mediators/{staff_no}"]["get"]
     assert {p["name"] for p in route["parameters"]} == {"staff_no", "as_of"}
     assert set(route["responses"]) == {"200", "400", "401", "403", "404"}
+
+
+def test_statements_of_one_call(world, client):
+    """A regression guard, not a timing: one call is the token with its account and the
+    account's organisation, the mediator with their station, and the five reads of
+    eligibility (ladder, grade history, cases, complaints, hours) — 7 statements, for a
+    scoped manager as for an administrator."""
+    from playhouse.test_utils import count_queries
+
+    from org.accounts import issue_token
+    from org.models import User
+
+    for name in ("m02", "root"):
+        token = issue_token(User.get(User.username == name), actor="test")
+        headers = {"Authorization": f"Bearer {token}"}
+        path = "/api/v1/mediators/E001?as_of=2025-07-01"
+        assert client.get(path, headers=headers).status_code == 200  # notes its last use
+        with count_queries() as counter:
+            assert client.get(path, headers=headers).status_code == 200
+        assert counter.count <= 7, name
