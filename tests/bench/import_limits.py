@@ -65,7 +65,7 @@ def write_files(url: str, rows: int, folder: Path) -> dict[str, Path]:
         writer.writerows([cell_text(c) for c in row] for row in import_rows(net, rows))
     print(f"wrote {paths['csv']} in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
-    _write_xlsx(paths["xlsx"], headers, import_rows(net, rows))
+    _write_xlsx(paths["xlsx"], headers, import_rows(net, rows), rows)
     print(f"wrote {paths['xlsx']} in {time.perf_counter() - t:.0f} s", flush=True)
     stamp.write_text(str(rows))
     return paths
@@ -117,11 +117,13 @@ XLSX_PARTS = {
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def _write_xlsx(path: Path, headers: list[str], rows) -> None:
+def _write_xlsx(path: Path, headers: list[str], rows, count: int) -> None:
     """The sheet as Excel stores it: every text once in the shared strings (sharedStrings.xml,
     which the limits bound separately), cells referring to it by number, dates as serial
-    numbers with a date style, amounts as numbers. openpyxl's own writer stores text inline,
-    which Excel never does, so this writes the parts itself, streaming the sheet."""
+    numbers with a date style, amounts as numbers, and the sheet's size in its <dimension>
+    (without it openpyxl's read-only reader parses the whole sheet once more each time it opens
+    the file, to find out). openpyxl's own writer stores text inline, which Excel never does,
+    so this writes the parts itself, streaming the sheet."""
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(i + 1) for i in range(len(headers))]
@@ -143,7 +145,8 @@ def _write_xlsx(path: Path, headers: list[str], rows) -> None:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
             out = io.TextIOWrapper(raw, encoding="utf-8")
             out.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
-                      '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+                      '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                      f'<dimension ref="A1:{letters[-1]}{count + 1}"/><sheetData>')
             for number, row in enumerate(itertools.chain([headers], rows), start=1):
                 out.write(f'<row r="{number}">' + "".join(
                     cell(f"{letter}{number}", value) for letter, value in zip(letters, row, strict=True))
@@ -239,7 +242,7 @@ def main() -> None:
     parser.add_argument("--url", required=True, help="a database holding the bench province")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/import_limits"))
-    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--formats", default="csv,xlsx", help="the files to check (none: \"\")")
     parser.add_argument("--full", action="store_true", help="also import the CSV for real")
     parser.add_argument("--child", choices=["check", "import"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -252,7 +255,7 @@ def main() -> None:
 
     paths = write_files(args.url, args.rows, args.folder)
     common = ["--url", args.url, "--rows", str(args.rows), "--folder", str(args.folder)]
-    for fmt in args.formats.split(","):
+    for fmt in filter(None, args.formats.split(",")):
         print(json.dumps(file_figures(paths[fmt], len(CASE_COLUMNS), args.rows)), flush=True)
         print(json.dumps(_child([*common, "--child", "check", "--file", str(paths[fmt])]),
                          ensure_ascii=False), flush=True)
