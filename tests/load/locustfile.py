@@ -18,7 +18,9 @@ with open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8") as _fh:
     SETUP = json.load(_fh)
 PASSWORD = SETUP["password"]
 ACCOUNTS = SETUP["accounts"]  # [{"username", "unit", "token"}]
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# the page's form, not the log-out form of the menu (a token that never expires, refused
+# by every other form as 页面已过期)
+CSRF = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
 Q = "from=2025-01-01&to=2025-12-31"
 
 
@@ -80,9 +82,14 @@ class Manager(HttpUser):
     def import_check(self):
         page = self.client.get("/admin/imports/", name="import page").text
         token = CSRF.search(page).group(1)
-        self.client.post("/admin/imports/", name="import upload+check", data={
-            "kind": "stations", "csrf_token": token},
-            files={"file": ("load.csv", import_csv(self.unit), "text/csv")})
+        with self.client.post("/admin/imports/", name="import upload+check", data={
+                "kind": "stations", "csrf_token": token},
+                files={"file": ("load.csv", import_csv(self.unit), "text/csv")},
+                catch_response=True) as response:
+            # a refused upload answers 200 with its error on the form: only the preview
+            # (where the check's progress shows) means the file was taken
+            if not response.url.endswith("/admin/imports/preview"):
+                response.failure("upload refused: no preview")
 
 
 class ApiScript(HttpUser):
