@@ -4,7 +4,8 @@ A hostile or broken file must be refused before it costs much: a CSV header of a
 columns, an XLSX whose shared strings expand to a gigabyte from a few kilobytes, a sheet of
 more cells than any bureau keeps. The limits are settings (an administrator may raise them),
 with defaults that let the largest legitimate file through: a province's year of cases, about
-a million rows of 13 columns (~150 MB as CSV, ~60 MB as XLSX, ~700 MB unpacked).
+a million rows of 13 columns (120 MB as CSV, 63 MB as XLSX, 440 MB unpacked with 26 MB
+of shared strings: tests/bench/import_limits.py).
 """
 from __future__ import annotations
 

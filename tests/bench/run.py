@@ -77,24 +77,31 @@ def count_statements(fn) -> int:
     return handler.count
 
 
+RESULT_TEXT = {"success": "调解成功", "failure": "调解不成功", "withdrawn": "撤回", "open": "调解中"}
+FULFILMENT_TEXT = {"done": "已履行", "partial": "部分履行", "none": "未履行", None: ""}
+
+
+def import_rows(net: dict, rows: int, seed: int = 99):
+    """The rows of a case import file (CASE_COLUMNS order): a year of the province's cases,
+    received in 2025, all new (案件编号 IMP-…). Dates and amounts stay typed, as a bureau's
+    own spreadsheet would hold them; the CSV writer turns them into text."""
+    from .generate import case_values
+
+    rng = random.Random(seed)
+    codes = {room[0]: room[2] for room in net["rooms"]}
+    for i in range(rows):
+        v = case_values(rng, net, f"IMP-{i + 1:07d}", first=dt.date(2025, 1, 1), days=365)
+        yield [v[0], codes[v[1][0]], v[2], v[3], v[4] or "", v[5], v[6], v[7] or "",
+               RESULT_TEXT[v[8]], "线上" if v[9] == "online" else "线下", v[10] or "",
+               "是" if v[11] else "否", FULFILMENT_TEXT[v[12]]]
+
+
 def import_file(net: dict, rows: int, folder: Path) -> Path:
     from evaluation.imports import CASE_COLUMNS
     from network.tabular import write_csv
 
-    from .generate import case_values
-
-    rng = random.Random(99)
-    codes = {room[0]: room[2] for room in net["rooms"]}
-    body = []
-    for i in range(rows):  # a year of the province's cases (received in 2025)
-        v = case_values(rng, net, f"IMP-{i + 1:07d}", first=dt.date(2025, 1, 1), days=365)
-        body.append([v[0], codes[v[1][0]], v[2], v[3], v[4] or "", v[5], v[6], v[7] or "",
-                     {"success": "调解成功", "failure": "调解不成功", "withdrawn": "撤回",
-                      "open": "调解中"}[v[8]], "线上" if v[9] == "online" else "线下",
-                     v[10] or "", "是" if v[11] else "否",
-                     {"done": "已履行", "partial": "部分履行", "none": "未履行", None: ""}[v[12]]])
     path = folder / "cases.csv"
-    path.write_bytes(write_csv(list(CASE_COLUMNS), body))
+    path.write_bytes(write_csv(list(CASE_COLUMNS), list(import_rows(net, rows))))
     return path
 
 
