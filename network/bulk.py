@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import queue
 import sys
 import threading
@@ -269,6 +270,18 @@ def add(model: type[pw.Model], fields: Sequence[str],
     data = [(*values, key) for key, values in rows]
     if data:
         _many(sql, data)
+
+
+def among(field: pw.Field, values: Iterable[Any]) -> pw.Node:
+    """`field IN values` as one parameter, however many values: PostgreSQL `= ANY(array)`,
+    SQLite `IN (SELECT value FROM json_each(…))`. peewee's `in_` compiles a parameter per
+    value (15,000 工号 cost ~0.3 s to compile, in pages under SQLite's limit); both forms
+    here still use the field's index. Values are plain ints or strings."""
+    values = list(values)
+    if is_postgres():
+        return pw.NodeList((field, pw.SQL("= ANY(%s)", [values])))
+    return pw.NodeList((field, pw.SQL("IN (SELECT value FROM json_each(?))",
+                                      [json.dumps(values, ensure_ascii=False)])))
 
 
 def select_pairs(model: type[pw.Model], keys: tuple[pw.Field, pw.Field],

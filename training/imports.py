@@ -104,7 +104,6 @@ SESSIONS = register(ImportSpec(
 ))
 
 
-CHUNK = 1000  # values per IN (...) look-up
 PAIR = ("场次编号", "调解员工号")  # scanned together: the file's (session, mediator) pairs
 
 
@@ -150,21 +149,19 @@ class StagedAttendance:
         codes = [c for c in scanned.get("场次编号", ()) if c]
         numbers = [n for n in scanned.get("调解员工号", ()) if n]
         self.sessions: dict[str, Slot] = {}
-        for part in _chunks(codes):
-            for row in (Session.select(Session.id, Session.code, Session.status, Session.hours,
-                                       Session.minutes, Session.kind, Session.start_day,
-                                       Organization.path)
-                        .join(Organization, on=(Session.host == Organization.id))
-                        .where(Session.code.in_(part)).tuples()):
-                sid, code, status, hours, minutes, kind, day, path = row
-                self.sessions[code] = Slot(sid, code, status, Decimal(hours), minutes, kind,
-                                           day.year, path)
-        self.people: dict[str, Person] = {}
-        for part in _chunks(numbers):
-            for row in (Mediator.select(Mediator.id, Mediator.staff_no, Organization.path)
-                        .join(Organization, on=(Mediator.station == Organization.id))
-                        .where(Mediator.staff_no.in_(part)).tuples()):
-                self.people[row[1]] = Person(*row)
+        for row in (Session.select(Session.id, Session.code, Session.status, Session.hours,
+                                   Session.minutes, Session.kind, Session.start_day,
+                                   Organization.path)
+                    .join(Organization, on=(Session.host == Organization.id))
+                    .where(bulk.among(Session.code, codes)).tuples()):
+            sid, code, status, hours, minutes, kind, day, path = row
+            self.sessions[code] = Slot(sid, code, status, Decimal(hours), minutes, kind,
+                                       day.year, path)
+        self.people: dict[str, Person] = {
+            row[1]: Person(*row) for row in (
+                Mediator.select(Mediator.id, Mediator.staff_no, Organization.path)
+                .join(Organization, on=(Mediator.station == Organization.id))
+                .where(bulk.among(Mediator.staff_no, numbers)).tuples())}
         pairs = {(self.sessions[c].id, self.people[n].id)
                  for c, n in scanned.get(PAIR, ()) if c in self.sessions and n in self.people}
         self.held: dict[tuple[int, int], Held] = {
@@ -205,10 +202,6 @@ class StagedAttendance:
              slot.host_path)
             for slot, person, held, status, minutes, _ in self.changed], at=stamp)
         self.changes.apply()
-
-
-def _chunks(values: list) -> list[list]:
-    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
 def _prepare_attendance(ctx: ImportContext, scanned: dict[Any, set]) -> None:

@@ -132,3 +132,15 @@ def test_add_moves_kept_counts_by_differences(network, make_mediator):
     bulk.add(Case, ["amount_involved"], [])
     assert [c.amount_involved for c in Case.select().order_by(Case.case_no)] == [
         Decimal("15.00"), Decimal("2.50"), Decimal("12.50")]
+
+
+def test_among_matches_like_in_with_any_number_of_values(network, make_mediator):
+    from org.models import Mediator
+
+    people = [make_mediator(network["room1"], staff_no=f"W{i}") for i in range(3)]
+    asked = ["W0", "W2", "没有", "it's"] + [f"X{i}" for i in range(40000)]
+    found = Mediator.select(Mediator.staff_no).where(bulk.among(Mediator.staff_no, asked))
+    assert sorted(found.tuples()) == [("W0",), ("W2",)]
+    ids = Mediator.select(Mediator.id).where(bulk.among(Mediator.id, [people[1].id]))
+    assert [m.id for m in ids] == [people[1].id]
+    assert not Mediator.select().where(bulk.among(Mediator.id, [])).exists()
