@@ -126,6 +126,12 @@ class Person(NamedTuple):
     path: str  # of the station, for the scope check (Organization.contains reads `path`)
 
 
+class _Unit(NamedTuple):
+    """A session's host as Organization.contains reads it (its path)."""
+
+    path: str
+
+
 class Held(NamedTuple):
     """A record the file names that exists already."""
 
@@ -243,10 +249,6 @@ def _import_attendance(row: dict[str, str], ctx: ImportContext) -> str:
         return UNCHANGED
     staged.update(session, mediator, held, status, minutes, credited)
     return UPDATED
-
-
-class _Unit(NamedTuple):
-    path: str
 
 
 def _write_attendance(ctx: ImportContext, result: ImportResult) -> None:
