@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from network.db import db, open_database
+from network.db import db, is_postgres, open_database
 
 from .training import build_training, median_ms
 
@@ -70,6 +70,20 @@ def generate(url: str) -> dict:
     figures["generate s"] = round(time.perf_counter() - t, 1)
     db.close()
     return {"net": net, "figures": figures}
+
+
+def server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used, when the server runs on
+    this machine (its /proc entry): with the process's own, what an import costs whatever the
+    machine's load, where the wall clock measures the competition too."""
+    if not is_postgres():
+        return None
+    (pid,) = db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(url: str, import_rows: int, folder: Path, generated: dict | None = None,
@@ -117,11 +131,15 @@ def measure(url: str, import_rows: int, folder: Path, generated: dict | None = N
     before = Attendance.select().count()
     source = attendance_file(net, import_rows, folder)
     profiler = cProfile.Profile() if profile else None
-    t = time.perf_counter()
+    server = server_cpu()
+    cpu, t = time.process_time(), time.perf_counter()
     if profiler is not None:
         profiler.enable()
     result = import_attendance(source, actor="bench", scope=None)
     seconds = time.perf_counter() - t
+    figures["import cpu s, this process"] = round(time.process_time() - cpu, 2)
+    if server is not None:
+        figures["import cpu s, PostgreSQL backend"] = round(server_cpu() - server, 2)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile)
