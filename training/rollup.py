@@ -98,14 +98,19 @@ class Changes:
         # (mediator, year, kind) → [hours, participations]
         self.hours: defaultdict[tuple[int, int, int], list] = defaultdict(
             lambda: [Decimal(0), 0])
+        # (mediator, year) → [hours, participations], summed as the records come: an import
+        # adds them while the database still takes its rows, not after
+        self.totals: defaultdict[tuple[int, int], list] = defaultdict(lambda: [Decimal(0), 0])
 
     def add(self, session_id: int, mediator_id: int, year: int, kind_id: int,
             credited: Decimal, sign: int = 1) -> None:
         if credited > 0:  # only records with credited hours count (人次, year rows)
             self.participants[session_id] += sign
-            cell = self.hours[(mediator_id, year, kind_id)]
-            cell[0] += credited * sign
-            cell[1] += sign
+            change = credited * sign
+            for cell in (self.hours[(mediator_id, year, kind_id)],
+                         self.totals[(mediator_id, year)]):
+                cell[0] += change
+                cell[1] += sign
 
     def remove(self, session_id: int, mediator_id: int, year: int, kind_id: int,
                credited: Decimal) -> None:
@@ -119,15 +124,11 @@ class Changes:
                  [(s, (n,)) for s, n in sorted(self.participants.items()) if n])
         rows = [(*key, hours, n) for key, (hours, n) in sorted(self.hours.items())
                 if n or hours]
-        totals: defaultdict[tuple[int, int], list] = defaultdict(lambda: [Decimal(0), 0])
-        for mediator, year, _, hours, n in rows:
-            cell = totals[(mediator, year)]
-            cell[0] += hours
-            cell[1] += n
         bulk.upsert_add(YearHours, ["mediator", "year", "kind"], ["hours", "participations"],
                         rows)
         bulk.upsert_add(YearTotal, ["mediator", "year"], ["hours", "participations"],
-                        [(*key, hours, n) for key, (hours, n) in sorted(totals.items())])
+                        [(*key, hours, n) for key, (hours, n) in sorted(self.totals.items())
+                         if n or hours])
         emptied: defaultdict[int, set[int]] = defaultdict(set)
         for mediator, year, _, _, n in rows:
             if n < 0:
