@@ -3,10 +3,11 @@ rows: each session's participant count (人次) and each mediator's credited hou
 calendar year and kind (YearHours).
 
 One function keeps both: `refresh_sessions(ids)` recomputes the counts of those sessions and
-the year rows (per kind, and in all) of everyone who attended them, for the sessions' years (and `extra_years`, the
-year a session moved away from). Every write path calls it: recording attendance, its import
-(once per file), a change of a session's hours, kind, date or status. Recomputing from the
-attendance, instead of adding differences, keeps the figures right whatever changed.
+the year rows (per kind, and in all) of everyone who attended them, for the sessions' years
+(and `extra_years`, the year a session moved away from). Every write path calls it but the
+import: recording attendance, a change of a session's hours, kind, date or status.
+Recomputing from the attendance, instead of adding differences, keeps the figures right
+whatever changed.
 
 The attendance import is the exception (`Changes`): it knows each record's former and new
 credited hours, all at sessions that are not cancelled, so it adds the differences to the
