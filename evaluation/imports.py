@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import peewee as pw
 
-from network import audit
+from network import audit, bulk
 from network.audit import diff, snapshot
 from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
@@ -39,7 +39,7 @@ from network.imports import (
 from network.models import Organization, now
 from org.models import Assignment, Mediator
 
-from . import bulk, rollups
+from . import rollups
 from .kpis import as_date
 from .models import DISPUTE_TYPES, FULFILMENTS, METHODS, RESULTS, SOURCES, Case
 from .services import FIELDS, CaseLookups, check_case

@@ -14,11 +14,12 @@ from operator import add, sub
 
 import peewee as pw
 
+from network import bulk
 from network import services as network_services
 from network.db import db, is_postgres
 from network.models import Organization
 
-from . import bulk, mix
+from . import mix
 from .kpis import (
     CLOSED_COUNTS,
     Figures,

@@ -127,9 +127,10 @@ class ImportSpec:
     field_columns: dict[str, str] = field(default_factory=dict)
     finish: Callable[[ImportContext, ImportResult], None] | None = None
     # Called once before the rows, e.g. to load every look-up the file needs at once, with
-    # the distinct values of the `scan` columns (read in the pass that counts the rows).
-    prepare: Callable[[ImportContext, dict[str, set[str]]], None] | None = None
-    scan: tuple[str, ...] = ()
+    # the distinct values of the `scan` columns (read in the pass that counts the rows); a
+    # tuple of columns scans their values together, as tuples.
+    prepare: Callable[[ImportContext, dict[Any, set]], None] | None = None
+    scan: tuple[str | tuple[str, ...], ...] = ()
     # False when `apply` only checks rows and stages them in memory for `finish` to write:
     # a row that writes nothing needs no savepoint (two statements per row otherwise).
     row_savepoint: bool = True

@@ -82,17 +82,23 @@ class Table:
             self._count = sum(1 for _ in self._cells())
         return self._count
 
-    def scan(self, headers: list[str]) -> dict[str, set[str]]:
+    def scan(self, headers: list[str | tuple[str, ...]]) -> dict[Any, set]:
         """The distinct values of a few columns, in the pass that also counts the rows, so an
-        importer can load what the file refers to before reading it for real."""
-        seen: dict[str, set[str]] = {h: set() for h in headers}
-        where = [(seen[h], self.headers.index(h)) for h in headers if h in self.headers]
+        importer can load what the file refers to before reading it for real. A tuple of
+        headers scans their values together (an attendance file's (场次, 工号) pairs)."""
+        seen: dict[Any, set] = {h: set() for h in headers}
         text = str.strip if self.fmt == "csv" else cell_text
+        single = [(seen[h], self.headers.index(h)) for h in headers
+                  if isinstance(h, str) and h in self.headers]
+        combined = [(seen[h], [self.headers.index(part) for part in h]) for h in headers
+                    if isinstance(h, tuple) and all(part in self.headers for part in h)]
         count = 0
         for cells in self._raw_cells():
             count += 1
-            for values, index in where:
+            for values, index in single:
                 values.add(text(cells[index]) if index < len(cells) else "")
+            for values, indexes in combined:
+                values.add(tuple(text(cells[i]) if i < len(cells) else "" for i in indexes))
         self._count = count
         return seen
 

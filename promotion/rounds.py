@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from evaluation import bulk
-from network import audit
+from network import audit, bulk
 from network.db import db, is_postgres
 from network.errors import DomainError, Msg, NotFound, OutOfScope, ValidationError
 from network.models import CITY, COUNTY, Organization, now

@@ -71,7 +71,8 @@ def record_attendance(session: Session, mediator: Mediator, status: Any, minutes
 def save_attendance(session: Session, mediator_id: int, code: str, minutes: int | None,
                     actor: str) -> tuple[Attendance, tuple | None]:
     """Write one checked record with its credited hours; returns it and its former
-    (status, minutes), None when new. Callers check scope and audit (an import audits once)."""
+    (status, minutes), None when new. The caller checks scope and audits (record_attendance;
+    the import writes in bulk, training.imports.StagedAttendance)."""
     credited = credit(code, session.hours, minutes, session.minutes)
     record = Attendance.get_or_none(Attendance.session == session.id,
                                     Attendance.mediator == mediator_id)

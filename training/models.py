@@ -202,8 +202,11 @@ class Attendance(BaseModel):
     """出勤: `credited` is written by training.hours.credit, the one rule, whenever the record
     or its session's hours change, so that sums over a province stay a plain SUM."""
 
-    session = pw.ForeignKeyField(Session, backref="attendance", on_delete="CASCADE")
-    mediator = pw.ForeignKeyField(Mediator, backref="attendance", on_delete="CASCADE")
+    # no index of their own: the two below start with each (migration 021)
+    session = pw.ForeignKeyField(Session, backref="attendance", on_delete="CASCADE",
+                                 index=False)
+    mediator = pw.ForeignKeyField(Mediator, backref="attendance", on_delete="CASCADE",
+                                  index=False)
     status = pw.CharField(max_length=10, choices=list(ATTENDANCE_STATUSES.items()),
                           verbose_name=N_("出勤情况"))
     minutes = pw.IntegerField(null=True, verbose_name=N_("实到分钟"))

@@ -37,7 +37,7 @@ MONTHS = [(y, m) for y in (2023, 2024, 2025) for m in range(1, 13)]
 
 def build_grades(mediator_ids: list[int]) -> dict:
     """Every mediator but one in twenty gets an initial grading (一级 … 四级)."""
-    from evaluation import bulk
+    from network import bulk
     from network.models import now
     from org.models import GradeChange
 
@@ -60,7 +60,7 @@ def build_grades(mediator_ids: list[int]) -> dict:
 
 def build_training(net: dict, rng: random.Random) -> int:
     """A session a month per county, and its mediators' attendance; returns the records."""
-    from evaluation import bulk
+    from network import bulk
     from network.models import now
     from training.hours import credit
     from training.models import SHANGHAI, Attendance, Course, Session, TrainingKind
@@ -113,7 +113,7 @@ def build_training(net: dict, rng: random.Random) -> int:
 
 
 def build_complaints(mediator_ids: list[int], rng: random.Random) -> None:
-    from evaluation import bulk
+    from network import bulk
     from network.models import now
     from org.models import Complaint
 

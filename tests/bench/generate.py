@@ -35,7 +35,7 @@ def _id_number(n: int) -> str:
 
 def build_network() -> dict:
     """Organisations (ids assigned here so paths are known), mediators and assignments."""
-    from evaluation import bulk
+    from network import bulk
     from network.models import DEFAULT_KINDS, Organization, now
     from network.services import ensure_kinds
     from org.models import Assignment, Mediator
@@ -123,8 +123,8 @@ def case_values(rng: random.Random, net: dict, case_no: str, first: dt.date = FI
 
 
 def build_cases(net: dict, count: int, seed: int = 1) -> None:
-    from evaluation import bulk
     from evaluation.models import Case
+    from network import bulk
     from network.models import now
 
     rng = random.Random(seed)

@@ -33,7 +33,7 @@ STATUSES = ["present"] * 14 + ["late"] * 2 + ["left_early"] + ["absent"] * 2 + [
 
 def build_training(net: dict, seed: int = 7) -> int:
     """Sessions and attendance, valid by construction; returns the number of records."""
-    from evaluation import bulk
+    from network import bulk
     from network.models import now
     from training import rollup
     from training.hours import credit

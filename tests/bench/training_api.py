@@ -5,17 +5,28 @@ token like a client would, medians of 5; and the attendance import (`import atte
 rate in rows/s on a file of new records.
 
     python -m tests.bench.training_api --backends postgresql --import-rows 20000
+
+Generating the province takes minutes. `--keep URL` generates it once into that database
+(PostgreSQL, or a SQLite file) and measures a fresh copy of it on every run (`CREATE DATABASE
+… TEMPLATE`, or a copy of the file), so that the import always meets the same data:
+
+    python -m tests.bench.training_api --import-rows 20000 \
+        --keep postgresql://postgres@127.0.0.1:5432/bench_training
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import random
+import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from network.db import db, open_database
+from network.db import db, is_postgres, open_database
 
 from .training import build_training, median_ms
 
@@ -43,19 +54,13 @@ def attendance_file(net: dict, rows: int, folder: Path) -> Path:
     return path
 
 
-def measure(url: str, import_rows: int, folder: Path) -> dict:
-    from admin.app import create_app
-    from org.accounts import create_user, issue_token
+def generate(url: str) -> dict:
+    """The province and its training into the (migrated) database at `url`."""
+    from admin.schema import upgrade
     from tests.bench.generate import build_network
-    from training.imports import import_attendance
-    from training.models import Attendance
 
-    os.environ["DATABASE_URL"] = url
-    app = create_app({"DATABASE_URL": url, "KEEP_DB_OPEN": True})
     open_database(url)
     db.connect(reuse_if_open=True)
-    from admin.schema import upgrade
-
     upgrade()
     figures = {}
     t = time.perf_counter()
@@ -63,8 +68,47 @@ def measure(url: str, import_rows: int, folder: Path) -> dict:
         net = build_network()
         figures["attendance records"] = build_training(net)
     figures["generate s"] = round(time.perf_counter() - t, 1)
-    admin = create_user({"username": "bench", "role": "admin", "password": "Bench-Pass-1"},
-                        actor=None)
+    db.close()
+    return {"net": net, "figures": figures}
+
+
+def server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used, when the server runs on
+    this machine (its /proc entry): with the process's own, what an import costs whatever the
+    machine's load, where the wall clock measures the competition too."""
+    if not is_postgres():
+        return None
+    (pid,) = db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url: str, import_rows: int, folder: Path, generated: dict | None = None,
+            profile: str | None = None) -> dict:
+    """The figures on the database at `url`: generated here, or (`generated` None) a copy of
+    a kept one, whose network is read back."""
+    from admin.app import create_app
+    from admin.schema import upgrade
+    from org.accounts import create_user, issue_token
+    from org.models import User
+    from tests.bench.generate import load_network
+    from training.imports import import_attendance
+    from training.models import Attendance
+
+    os.environ["DATABASE_URL"] = url
+    app = create_app({"DATABASE_URL": url, "KEEP_DB_OPEN": True})
+    open_database(url)
+    db.connect(reuse_if_open=True)
+    upgrade()  # a kept copy may predate this branch's migrations
+    if generated is None:
+        net, figures = load_network(), {"attendance records": Attendance.select().count()}
+    else:
+        net, figures = generated["net"], dict(generated["figures"])
+    admin = User.get_or_none(User.username == "bench") or create_user(
+        {"username": "bench", "role": "admin", "password": "Bench-Pass-1"}, actor=None)
     headers = {"Authorization": f"Bearer {issue_token(admin, actor='bench')}"}
     client = app.test_client()
 
@@ -86,9 +130,19 @@ def measure(url: str, import_rows: int, folder: Path) -> dict:
     figures["API hours one mediator ms"] = round(median_ms(lambda: get(path)), 1)
     before = Attendance.select().count()
     source = attendance_file(net, import_rows, folder)
-    t = time.perf_counter()
+    profiler = cProfile.Profile() if profile else None
+    server = server_cpu()
+    cpu, t = time.process_time(), time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     result = import_attendance(source, actor="bench", scope=None)
     seconds = time.perf_counter() - t
+    figures["import cpu s, this process"] = round(time.process_time() - cpu, 2)
+    if server is not None:
+        figures["import cpu s, PostgreSQL backend"] = round(server_cpu() - server, 2)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
     assert result.ok, [str(e) for e in result.errors[:5]]
     added = Attendance.select().count() - before
     figures["import rows"] = f"{import_rows} ({added} new)"
@@ -97,24 +151,76 @@ def measure(url: str, import_rows: int, folder: Path) -> dict:
     return figures
 
 
+@contextmanager
+def kept_copy(keep: str, folder: Path):
+    """A fresh copy of the kept database (generated first when it holds nothing yet)."""
+    if keep.startswith("sqlite"):
+        source = Path(keep.removeprefix("sqlite:///"))
+        if not source.exists():
+            generate(keep)
+        copy = folder / "kept-copy.db"
+        shutil.copyfile(source, copy)
+        yield f"sqlite:///{copy}"
+        return
+    from tests.conftest import _pg_admin
+
+    parts = urlsplit(keep)
+    name = parts.path.strip("/")
+    conn = _pg_admin(keep)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            fresh = cur.fetchone() is None
+            if fresh:
+                cur.execute(f'CREATE DATABASE "{name}"')
+        if fresh:
+            generated = generate(keep)
+            print(f"generated {name}: {generated['figures']}")
+        copy = f"{name}_run{os.getpid()}"
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        try:
+            yield urlunsplit(parts._replace(path=f"/{copy}"))
+        finally:
+            if not db.is_closed():
+                db.close()
+            with conn.cursor() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    finally:
+        conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="postgresql")
     parser.add_argument("--import-rows", type=int, default=20000)
+    parser.add_argument("--keep", metavar="URL",
+                        help="generate once into this database (PostgreSQL URL or sqlite:///"
+                             "file) and measure a fresh copy of it; sets the backend")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the import to FILE (pstats format)")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        for backend in args.backends.split(","):
+        if args.keep:
+            backend = "postgresql" if args.keep.startswith("postgres") else "sqlite"
+            with kept_copy(args.keep, Path(folder)) as url:
+                results[backend] = measure(url, args.import_rows, Path(folder),
+                                           profile=args.profile)
+        for backend in [] if args.keep else args.backends.split(","):
             if backend == "sqlite":
-                results[backend] = measure(f"sqlite:///{Path(folder) / 'bench.db'}",
-                                           args.import_rows, Path(folder))
+                url = f"sqlite:///{Path(folder) / 'bench.db'}"
+                results[backend] = measure(url, args.import_rows, Path(folder),
+                                           generate(url), args.profile)
             else:
                 from tests.conftest import pg_scratch_database
 
                 base = os.environ.get("BENCH_PG_URL",
                                       "postgresql://postgres@127.0.0.1:5432/bench")
                 with pg_scratch_database(base, f"trainweb{os.getpid()}") as url:
-                    results[backend] = measure(url, args.import_rows, Path(folder))
+                    results[backend] = measure(url, args.import_rows, Path(folder),
+                                               generate(url), args.profile)
     names = list(next(iter(results.values())))
     print("| figure | " + " | ".join(results) + " |")
     print("|---|" + "---:|" * len(results))

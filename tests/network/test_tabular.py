@@ -53,6 +53,25 @@ def test_xlsx_numbers_and_dates_come_back_as_typed_text(tmp_path):
     assert rows[1][1]["姓名"] == "李四"
 
 
+def test_scan_reads_distinct_values_and_pairs_as_the_rows_read_them(tmp_path):
+    """One pass for the look-ups: a column's distinct values, and a tuple of columns' distinct
+    combinations, each cell as `rows()` gives it (stripped; an XLSX number as typed text)."""
+    path = tmp_path / "a.csv"
+    path.write_text("场次,工号,出勤\nS1, M1 ,出席\nS1,M2,缺席\n\nS2,M1,出席\nS1,M1,迟到\n",
+                    encoding="utf-8")
+    table = open_table(path)
+    assert table.scan(["场次", ("场次", "工号"), "其他", ("场次", "其他")]) == {
+        "场次": {"S1", "S2"}, ("场次", "工号"): {("S1", "M1"), ("S1", "M2"), ("S2", "M1")},
+        "其他": set(), ("场次", "其他"): set()}
+    assert table.count() == 4
+    book = Workbook()
+    book.active.append(["场次", "工号"])
+    book.active.append(["S1", 1024])
+    book.save(tmp_path / "b.xlsx")
+    assert open_table(tmp_path / "b.xlsx").scan([("场次", "工号")]) == {
+        ("场次", "工号"): {("S1", "1024")}}
+
+
 def test_cell_text():
     assert cell_text(370202.0) == "370202"
     assert cell_text(12.5) == "12.5"

@@ -2,6 +2,7 @@
 per-row Chinese errors, scope, re-import by key."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -164,3 +165,97 @@ def test_attendance_errors_and_scope(tmp_path, roll):
         (3, "调解员工号", "调解员「H1」不存在"),
     ]
     assert Attendance.select().count() == 0
+
+
+def test_attendance_mix_of_new_changed_and_unchanged_records(tmp_path, roll):
+    """Re-import by key: one record changes (hours credited again, audited old → new), one
+    stays as it was (not written again), two are new; the kept figures follow."""
+    from network.models import AuditLog
+    from tests.training.test_rollup import counted, counted_totals, kept, participants_ok, totals
+
+    session, _, people = roll
+    path = write_csv(tmp_path, "first.csv", [
+        "场次编号,调解员工号,出勤情况,实到分钟", "PX-1,M1,出席,", "PX-1,M2,迟到,120"])
+    assert import_attendance(path, actor="first", scope=None).ok
+    path = write_csv(tmp_path, "second.csv", [
+        "场次编号,调解员工号,出勤情况,实到分钟",
+        "PX-1,M1,出席,",        # as it was
+        "PX-1,M2,早退,60",      # 3 × 60/180 = 1.0 (was 3 × 120/180 = 2.0)
+        "PX-1,M3,出席,",        # new, 3.0
+        "PX-2,M3,缺席,",        # new, nothing credited
+    ])
+    result = import_attendance(path, actor="second", scope=None)
+    assert errors_of(result) == []
+    assert result.counts() == {"total": 4, "created": 2, "updated": 1, "unchanged": 1}
+    records = {(a.session.code, a.mediator.staff_no): (a.status, a.minutes, a.credited,
+                                                        a.recorded_by)
+               for a in Attendance.select()}
+    assert records == {
+        ("PX-1", "M1"): ("present", None, Decimal("3.0"), "first"),
+        ("PX-1", "M2"): ("left_early", 60, Decimal("1.0"), "second"),
+        ("PX-1", "M3"): ("present", None, Decimal("3.0"), "second"),
+        ("PX-2", "M3"): ("absent", None, Decimal("0.0"), "second"),
+    }
+    changed = AuditLog.select().where(AuditLog.table == "attendance",
+                                      AuditLog.actor == "second", AuditLog.action == "update")
+    assert [(a.object_repr, json.loads(a.changes), a.org_path) for a in changed] == [
+        ("PX-1/M2", {"status": ["late", "left_early"], "minutes": [120, 60]},
+         session.host.path)]
+    assert AuditLog.select().where(AuditLog.table == "attendance", AuditLog.actor == "second",
+                                   AuditLog.action == "import").count() == 1
+    # M1 3.0 + M2 1.0 + M3 3.0 at PX-1; nothing credited at PX-2
+    assert [(s.code, s.participants) for s in Session.select().order_by(Session.code)] == [
+        ("PX-1", 3), ("PX-2", 0)]
+    assert kept() == counted() and totals() == counted_totals() and participants_ok()
+
+
+def test_attendance_changed_to_nothing_credited_leaves_no_empty_year_row(tmp_path, roll):
+    """A mediator's only credited record turned 缺席: their year rows go, as a recompute
+    would leave them out, and the session's count drops."""
+    from tests.training.test_rollup import counted, counted_totals, kept, participants_ok, totals
+    from training.models import YearHours, YearTotal
+
+    _, _, people = roll
+    path = write_csv(tmp_path, "a.csv", ["场次编号,调解员工号,出勤情况,实到分钟",
+                                         "PX-1,M1,出席,", "PX-1,M2,出席,"])
+    assert import_attendance(path, actor="t", scope=None).ok
+    path = write_csv(tmp_path, "b.csv", ["场次编号,调解员工号,出勤情况,实到分钟",
+                                         "PX-1,M1,缺席,"])
+    assert import_attendance(path, actor="t", scope=None).counts()["updated"] == 1
+    assert not YearHours.select().where(YearHours.mediator == people["M1"].id).exists()
+    assert not YearTotal.select().where(YearTotal.mediator == people["M1"].id).exists()
+    assert YearTotal.get(YearTotal.mediator == people["M2"].id).participations == 1
+    assert Session.get(Session.code == "PX-1").participants == 1
+    assert kept() == counted() and totals() == counted_totals() and participants_ok()
+
+
+def test_large_attendance_file_with_one_bad_row_writes_nothing(tmp_path, make_session,
+                                                               make_mediator, network):
+    """More rows than the bulk writer's pages (they reach the table while later rows are
+    checked): a bad last row still leaves no record, no count, no year row."""
+    from network.bulk import PAGE
+    from training.models import YearHours
+
+    people = [make_mediator(network["room1"], staff_no=f"N{i:02d}") for i in range(50)]
+    sessions = [make_session(code=f"B-{k:02d}") for k in range(PAGE * 3 // 50 + 1)]
+    lines = ["场次编号,调解员工号,出勤情况,实到分钟"]
+    lines += [f"{s.code},{p.staff_no},出席," for s in sessions for p in people]
+    lines.append("B-00,NOBODY,出席,")
+    result = import_attendance(write_csv(tmp_path, "big.csv", lines), actor="t", scope=None)
+    assert errors_of(result) == [(len(lines), "调解员工号", "调解员「NOBODY」不存在")]
+    assert Attendance.select().count() == 0 and YearHours.select().count() == 0
+    assert all(s.participants == 0 for s in Session.select())
+    # the same file without its bad row: every record, counted
+    result = import_attendance(write_csv(tmp_path, "good.csv", lines[:-1]), actor="t",
+                               scope=None)
+    assert result.ok and result.created == len(lines) - 2 == Attendance.select().count()
+    assert all(s.participants == 50 for s in Session.select())
+
+
+def test_attendance_preview_writes_nothing(tmp_path, roll):
+    path = write_csv(tmp_path, "a.csv", ["场次编号,调解员工号,出勤情况,实到分钟",
+                                         "PX-1,M1,出席,"])
+    result = import_attendance(path, actor="t", scope=None, dry_run=True)
+    assert result.ok and result.counts()["created"] == 1
+    assert Attendance.select().count() == 0
+    assert Session.get(Session.code == "PX-1").participants == 0

@@ -1,5 +1,6 @@
-"""The bulk writer the case import streams into: rows land, and a database refusal reaches
-the caller as peewee's error after the helper thread has stopped."""
+"""The bulk writer the imports stream into: rows land, and a database refusal reaches the
+caller as peewee's error after the helper thread has stopped; the look-up of many key pairs
+and the additions to kept counts."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +10,9 @@ from decimal import Decimal
 import peewee as pw
 import pytest
 
-from evaluation import bulk
 from evaluation.imports import INSERTED
 from evaluation.models import Case
+from network import bulk
 from network.db import db
 
 
@@ -94,3 +95,52 @@ def test_the_gil_is_handed_over_faster_only_while_a_copy_runs(network, make_medi
                 for i in range(bulk.PAGE * 3):  # the same numbers again: refused
                     sink.add(case_row(f"G-{i:05d}", room, mediator.id))
     assert sys.getswitchinterval() == before
+
+
+def test_select_pairs_finds_exactly_the_rows_of_the_pairs_given(network, make_mediator):
+    """More pairs than one statement takes: each existing pair once, unknown pairs nothing."""
+    from org.models import Mediator
+
+    people = [make_mediator(network["room1"]).id for _ in range(3)]
+    rooms = [network["room1"].id, network["room2"].id]
+    with db.atomic():
+        bulk.insert(Case, INSERTED, [case_row(f"K-{i}", rooms[i % 2], people[i % 3])
+                                     for i in range(12)])
+    stored = {(c.station_id, c.mediator_id): [] for c in Case.select()}
+    for c in Case.select():
+        stored[(c.station_id, c.mediator_id)].append(c.case_no)
+    asked = [(room, person) for room in rooms for person in people[:2]]
+    asked += [(room, 10**6 + k) for k in range(6000) for room in rooms[:1]]  # nobody
+    found = bulk.select_pairs(Case, (Case.station, Case.mediator), asked,
+                              [Case.station, Case.mediator, Case.case_no])
+    assert sorted(found) == sorted((s, m, no) for (s, m), nos in stored.items()
+                                   if m in people[:2] for no in nos)
+    assert len(found) == 8  # 12 cases, a third of them by the person not asked for
+    assert bulk.select_pairs(Case, (Case.station, Case.mediator), [], [Case.id]) == []
+    assert Mediator.select().count() == 3
+
+
+def test_add_moves_kept_counts_by_differences(network, make_mediator):
+    mediator = make_mediator(network["room1"])
+    with db.atomic():
+        bulk.insert(Case, INSERTED, [case_row(f"A-{i}", network["room1"].id, mediator.id)
+                                     for i in range(3)])
+    first, second, _ = (c.id for c in Case.select().order_by(Case.case_no))
+    with db.atomic():
+        bulk.add(Case, ["amount_involved"], [(first, (Decimal("2.50"),)),
+                                             (second, (Decimal("-10.00"),))])
+    bulk.add(Case, ["amount_involved"], [])
+    assert [c.amount_involved for c in Case.select().order_by(Case.case_no)] == [
+        Decimal("15.00"), Decimal("2.50"), Decimal("12.50")]
+
+
+def test_among_matches_like_in_with_any_number_of_values(network, make_mediator):
+    from org.models import Mediator
+
+    people = [make_mediator(network["room1"], staff_no=f"W{i}") for i in range(3)]
+    asked = ["W0", "W2", "没有", "it's"] + [f"X{i}" for i in range(40000)]
+    found = Mediator.select(Mediator.staff_no).where(bulk.among(Mediator.staff_no, asked))
+    assert sorted(found.tuples()) == [("W0",), ("W2",)]
+    ids = Mediator.select(Mediator.id).where(bulk.among(Mediator.id, [people[1].id]))
+    assert [m.id for m in ids] == [people[1].id]
+    assert not Mediator.select().where(bulk.among(Mediator.id, [])).exists()
