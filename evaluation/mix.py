@@ -14,6 +14,7 @@ import peewee as pw
 
 from network.dates import month_end
 from network.db import is_postgres
+from network.models import Organization
 
 from .kpis import in_org, month_start, split_range
 from .models import Case, MixRollup
@@ -62,21 +63,26 @@ def _month_sql(field: pw.Field) -> pw.Node:
 
 def add_cases(where: pw.Node | None, pairs: pw.Table) -> None:
     """Add the cases matching `where` (not yet counted) in one INSERT … SELECT … ON CONFLICT:
-    grouped per (station, month, type, source), joined to `pairs` (unit, ancestor) and summed
-    per proper ancestor."""
+    grouped per (station's parent, month, type, source), joined to `pairs` (unit, ancestor)
+    and summed per ancestor of the parent, i.e. per proper ancestor of the station.
+
+    Grouped by the parent, not the station: a station's month rarely holds two cases of one
+    type and source, so per station the groups were as many as the cases (1M cases: ~0.9M
+    groups, then ~2.7M rows joined to the pairs, 6.9 s of an 18.6 s `stats rebuild`); per
+    parent they are bounded by the ~170 units above the rooms."""
     source = pw.fn.COALESCE(Case.source, UNFILLED)
     month = _month_sql(Case.received)
-    inner = (Case.select(Case.station.alias("unit"), month.alias("month"),
+    inner = (Case.select(Organization.parent.alias("unit"), month.alias("month"),
                          Case.dispute_type.alias("dispute_type"), source.alias("source"),
                          pw.fn.COUNT(pw.SQL("*")).alias("n"))
-             .group_by(Case.station, month, Case.dispute_type, source))
+             .join(Organization, on=Case.station == Organization.id)
+             .group_by(Organization.parent, month, Case.dispute_type, source))
     if where is not None:
         inner = inner.where(where)
     inner = inner.alias("mix")
     query = (pw.Select([inner], [pairs.ancestor_id, inner.c.month, inner.c.dispute_type,
                                  inner.c.source, pw.fn.SUM(inner.c.n)])
              .join(pairs, on=(pairs.unit_id == inner.c.unit))
-             .where(pairs.ancestor_id != pairs.unit_id)
              .group_by(pairs.ancestor_id, inner.c.month, inner.c.dispute_type, inner.c.source))
     fields = [MixRollup.organization, MixRollup.month, MixRollup.dispute_type,
               MixRollup.source, MixRollup.received]

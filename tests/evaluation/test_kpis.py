@@ -206,3 +206,16 @@ def test_a_range_without_a_whole_month_is_planned_month_by_month():
     # 01-25 … 02-03: both pieces short, read from the cases.
     assert plan_range(d(2024, 1, 25), d(2024, 2, 3)) == RangePlan(
         None, [(d(2024, 1, 25), d(2024, 1, 31)), (d(2024, 2, 1), d(2024, 2, 3))], [])
+
+
+def test_ids_in_matches_the_same_rows_as_in(network):
+    """`kpis.ids_in` (one array parameter on PostgreSQL past 50 ids) selects what `in_`
+    selects: the six units of the fixture among 200 ids, most of which do not exist."""
+    from evaluation.kpis import ids_in
+    from network.models import Organization
+
+    units = {u.id for u in network.values()}
+    for ids in ([min(units)], sorted(units) + list(range(10_000, 10_194))):
+        by_in = {u.id for u in Organization.select().where(Organization.id.in_(ids))}
+        assert {u.id for u in Organization.select().where(ids_in(Organization.id, ids))} == by_in
+    assert by_in == units
