@@ -56,7 +56,8 @@ def _backend_cpu(pid: int) -> float:
 
 
 def profile(url: str, rows: int, drops: list[str], explain: bool, prof: bool) -> dict:
-    from evaluation import bulk, imports, rollups
+    from evaluation import imports, rollups
+    from network import bulk
     from evaluation.imports import import_cases
     from network.db import open_database
 
