@@ -143,6 +143,9 @@ class ImportSpec:
     optional: dict[str, str] = field(default_factory=dict)
     # The values a column accepts, for the guide (a function: kinds are data).
     choices: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
+    # Account roles (org's role names) that may import this kind besides administrators and
+    # managers: training coordinators keep their own sessions and attendance.
+    extra_roles: tuple[str, ...] = ()
     # The model whose not-null fields without default make a cell required (for the guide).
     model: type[pw.Model] | None = None
     # More headers that, with `key`, identify a row (attendance: 场次编号 and 调解员工号).

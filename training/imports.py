@@ -32,7 +32,7 @@ from network.imports import (
     register,
 )
 from network.models import Organization, now
-from org.models import Mediator
+from org.models import TRAINER, Mediator
 
 from . import rollup
 from .attendance import clean_minutes, status_code
@@ -98,6 +98,7 @@ SESSIONS = register(ImportSpec(
                "2026-03-10 12:00", "3", "市调解中心三楼会议室", "王老师", "40"]],
     field_columns={"start_day": "开始时间", "enrol_deadline": "开始时间"},
     model=Session,
+    extra_roles=(TRAINER,),
     aliases={"课程名称": ("课程", "培训名称"), "培训类型": ("类型",), "主办机构编码": ("主办机构",),
              "主讲人": ("授课人", "讲师"), "地点": ("培训地点",)},
     choices={"培训类型": lambda: [k.name for k in TrainingKind.select().order_by(TrainingKind.id)]},
@@ -280,6 +281,7 @@ ATTENDANCE = register(ImportSpec(
     scan=("场次编号", "调解员工号", PAIR),
     finish=_write_attendance,
     row_savepoint=False,
+    extra_roles=(TRAINER,),
     aliases={"调解员工号": ("工号",), "出勤情况": ("出勤", "考勤"), "实到分钟": ("实际到课分钟",)},
     synonyms={"出勤情况": {"到": "出席", "出勤": "出席", "已到": "出席", "未到": "缺席",
                            "旷课": "缺席", "病假": "请假", "事假": "请假"}},

@@ -49,7 +49,7 @@ from network.imports import (
 )
 from network.limits import MB, Limits
 from network.models import DONE, FAILED, JOB_STATUSES, ImportJob
-from org.models import ADMIN, MANAGER
+from org.models import ADMIN, MANAGER, TRAINER
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
@@ -66,7 +66,7 @@ UPLOAD_MAX_AGE = 24 * 3600  # seconds an abandoned upload is kept
 
 class UploadForm(CSRFForm):
     kind = SelectField(lazy_gettext("导入内容"),
-                       choices=lambda: [(k, label(s.label)) for k, s in IMPORT_KINDS.items()])
+                       choices=lambda: [(k, label(s.label)) for k, s in allowed_kinds().items()])
     file = FileField(lazy_gettext("文件（CSV 或 XLSX）"))
 
 
@@ -142,8 +142,16 @@ def sweep_uploads(folder: Path) -> None:
             item.unlink(missing_ok=True)
 
 
+def allowed_kinds() -> dict[str, ImportSpec]:
+    """The import kinds the logged-in account may upload: every kind for administrators and
+    managers, the kinds naming their role for others (a coordinator: sessions, attendance)."""
+    role = current_user.role
+    return {key: spec for key, spec in IMPORT_KINDS.items()
+            if role in (ADMIN, MANAGER) or role in spec.extra_roles}
+
+
 class ImportView(RoleAccess, BaseView):
-    roles = (ADMIN, MANAGER)
+    roles = (ADMIN, MANAGER, TRAINER)
 
 
     # --- the pending upload of this session -------------------------------------------------
@@ -151,7 +159,7 @@ class ImportView(RoleAccess, BaseView):
         upload = session.get(SESSION_KEY)
         if not upload or not TOKEN_RE.match(upload.get("token", "")):
             return None
-        if upload.get("kind") not in IMPORT_KINDS or not self._path(upload).is_file():
+        if upload.get("kind") not in allowed_kinds() or not self._path(upload).is_file():
             return None
         return upload
 
@@ -172,7 +180,8 @@ class ImportView(RoleAccess, BaseView):
         request.max_content_length = limits.max_bytes + MB
         form = UploadForm(CombinedMultiDict([request.files, request.form])
                           if request.method == "POST" else None)
-        if request.method == "GET" and request.args.get("kind") in IMPORT_KINDS:
+        kinds = allowed_kinds()
+        if request.method == "GET" and request.args.get("kind") in kinds:
             form.kind.data = request.args["kind"]
         error = None
         if request.method == "POST":
@@ -187,8 +196,8 @@ class ImportView(RoleAccess, BaseView):
                   .where((ImportJob.username == current_user.username)
                          & (ImportJob.dry_run == False))  # noqa: E712 (SQL)
                   .order_by(ImportJob.id.desc()).limit(10))
-        return self.render("imports/index.html", form=form, error=error, kinds=IMPORT_KINDS,
-                           guides={key: spec.guide() for key, spec in IMPORT_KINDS.items()},
+        return self.render("imports/index.html", form=form, error=error, kinds=kinds,
+                           guides={key: spec.guide() for key, spec in kinds.items()},
                            recent=list(recent), statuses=JOB_STATUSES,
                            limit_mb=limits.max_bytes // MB)
 
@@ -300,7 +309,7 @@ class ImportView(RoleAccess, BaseView):
 
     @expose("/template/<kind>.<fmt>")
     def template(self, kind: str, fmt: str):
-        if kind not in IMPORT_KINDS or fmt not in ("csv", "xlsx"):
+        if kind not in allowed_kinds() or fmt not in ("csv", "xlsx"):
             abort(404)
         spec: ImportSpec = IMPORT_KINDS[kind]
         try:

@@ -321,3 +321,40 @@ def test_import_page_lists_aliases_values_and_synonyms(app, admin_client):
     assert "本科 → 大学本科" in guide
     stations = html[html.index('id="guide-stations"'):html.index('id="guide-mediators"')]
     assert "调解中心、调解工作站、调解工作室" in stations  # the kinds table
+
+
+def test_training_coordinator_imports_sessions_of_their_scope_only(app, make_user, auth, network,
+                                                                 sync_jobs, tmp_path):
+    """培训管理员 reach the upload page for the training kinds alone, inside their subtree."""
+    from training.imports import SESSION_COLUMNS
+    from training.models import Session
+
+    make_user("coord", role="trainer", organization=network["shinan"])
+    auth.login("coord")
+    page = auth.client.get("/admin/imports/").get_data(as_text=True)
+    assert 'value="sessions"' in page and 'value="attendance"' in page
+    assert 'value="stations"' not in page and 'value="cases"' not in page
+    assert auth.client.get("/admin/imports/template/sessions.csv").status_code == 200
+    assert auth.client.get("/admin/imports/template/stations.csv").status_code == 404
+
+    # a kind not theirs is refused by the form: no check job, nothing written
+    content = write_sheet(tmp_path / "st.csv", HEADERS,
+                          [station("QD-02-09", "本区工作室", "社区级", "QD-02",
+                                   kind="调解工作室")]).read_bytes()
+    refused = upload(auth, content, "st.csv", kind="stations").get_data(as_text=True)
+    assert "请选择导入内容" in refused
+    assert ImportJob.select().count() == 0
+
+    row = ["PX-T-01", "调解实务", "年度培训", "QD-02", "2030-03-10 09:00", "2030-03-10 12:00",
+           "3", "会议室", "王老师", "40"]
+    outside = [*row[:3], "QD-11", *row[4:]]
+    outside[0] = "PX-T-02"
+    both = write_sheet(tmp_path / "both.csv", list(SESSION_COLUMNS), [row, outside]).read_bytes()
+    html = upload(auth, both, "both.csv", kind="sessions").get_data(as_text=True)
+    assert "超出管辖范围" in html
+    assert Session.select().count() == 0
+
+    mine = write_sheet(tmp_path / "mine.csv", list(SESSION_COLUMNS), [row]).read_bytes()
+    confirm(auth, upload(auth, mine, "mine.csv", kind="sessions").get_data(as_text=True))
+    created = Session.get(Session.code == "PX-T-01")
+    assert created.host_id == network["shinan"].id

@@ -57,8 +57,8 @@ def _backend_cpu(pid: int) -> float:
 
 def profile(url: str, rows: int, drops: list[str], explain: bool, prof: bool) -> dict:
     from evaluation import imports, rollups
-    from network import bulk
     from evaluation.imports import import_cases
+    from network import bulk
     from network.db import open_database
 
     from .generate import load_network
