@@ -31,10 +31,10 @@ from network.imports import (
     ImportContext,
     ImportResult,
     ImportSpec,
-    RowError,
     out_of_scope,
     register,
     same_values,
+    write_staged,
 )
 from network.models import Organization, now
 from org.models import Assignment, Mediator
@@ -272,17 +272,8 @@ def _stage_case(data: dict[str, Any], case_no: str, ctx: ImportContext) -> str:
 
 
 def _write(ctx: ImportContext, result: ImportResult) -> None:
-    """Write the staged file once every row has passed (never for a preview)."""
     staged: Staged = ctx.cache["staged"]
-    if result.errors or result.dry_run:
-        if staged.sink is not None:
-            staged.sink.abandon()  # the rows streamed so far go with the rollback
-        return
-    try:
-        staged.write(ctx.actor)
-    except pw.DatabaseError as exc:
-        result.errors.append(RowError(0, "", Msg("数据库拒绝了导入：%(reason)s",
-                                                 reason=str(exc).splitlines()[0])))
+    write_staged(result, staged.sink, lambda: staged.write(ctx.actor))
 
 
 CASES = register(ImportSpec(

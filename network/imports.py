@@ -321,6 +321,21 @@ def run_import(spec: ImportSpec, path: str | Path, *, actor: str, scope: Organiz
     return result
 
 
+def write_staged(result: ImportResult, sink: Any, write: Callable[[], None]) -> None:
+    """The `finish` of an import that stages its rows: write only once every row has passed and
+    never for a preview (the rows a sink streamed so far then go with the rollback); the
+    database refusing the file is the file's one error, not a traceback."""
+    if result.errors or result.dry_run:
+        if sink is not None:
+            sink.abandon()
+        return
+    try:
+        write()
+    except pw.DatabaseError as exc:
+        result.errors.append(RowError(0, "", Msg("数据库拒绝了导入：%(reason)s",
+                                                 reason=str(exc).splitlines()[0])))
+
+
 def row_key(spec: ImportSpec, row: dict[str, str]) -> str:
     """The row's identity in the file ("" when a key cell is empty: nothing to compare)."""
     parts = [(row.get(header) or "").strip() for header in (spec.key, *spec.key_columns)]

@@ -15,8 +15,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import peewee as pw
-
 from network import audit, bulk
 from network.db import N_
 from network.errors import DomainError, Msg, ValidationError
@@ -27,9 +25,9 @@ from network.imports import (
     ImportContext,
     ImportResult,
     ImportSpec,
-    RowError,
     out_of_scope,
     register,
+    write_staged,
 )
 from network.models import Organization, now
 from org.models import TRAINER, Mediator
@@ -253,17 +251,8 @@ def _import_attendance(row: dict[str, str], ctx: ImportContext) -> str:
 
 
 def _write_attendance(ctx: ImportContext, result: ImportResult) -> None:
-    """Write the staged file once every row has passed (never for a preview)."""
     staged: StagedAttendance = ctx.cache["staged"]
-    if result.errors or result.dry_run:
-        if staged.sink is not None:
-            staged.sink.abandon()  # the rows streamed so far go with the rollback
-        return
-    try:
-        staged.write()
-    except pw.DatabaseError as exc:
-        result.errors.append(RowError(0, "", Msg("数据库拒绝了导入：%(reason)s",
-                                                 reason=str(exc).splitlines()[0])))
+    write_staged(result, staged.sink, lambda: staged.write())
 
 
 ATTENDANCE = register(ImportSpec(
