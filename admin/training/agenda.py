@@ -66,7 +66,8 @@ class AgendaView(Page):
         return self.render("training/agenda.html", view=view, day=day, weeks=weeks,
                            by_day=by_day, marks=agenda.day_marks(start, end),
                            statuses=statuses, labels=ENROLMENT_STATUSES, mine=mine, prev_day=prev_day,
-                           next_day=next_day, cancelled=CANCELLED, link=self.link)
+                           next_day=next_day, cancelled=CANCELLED, link=self.link,
+                           today=dt.datetime.now(SHANGHAI).date())
 
     def link(self, session) -> str:
         """Staff open the session's page; a mediator acts on their home panel."""

@@ -91,6 +91,18 @@ def test_week_view_and_navigation(plan, auth):
     assert codes(auth.client.get(f"{URL}?day=2030-04-01").get_data(as_text=True)) == {"A1"}
 
 
+def test_today_is_marked_on_the_default_page_only(plan, auth):
+    import re
+    from zoneinfo import ZoneInfo
+
+    auth.login("t02")
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    page = auth.client.get(URL).get_data(as_text=True)
+    assert re.findall(r'aria-current="date" data-day="([0-9-]+)"', page) == [today]
+    elsewhere = auth.client.get(f"{URL}?day=2030-03-13").get_data(as_text=True)
+    assert 'aria-current="date"' not in elsewhere
+
+
 def test_bad_input_and_refusals(plan, auth):
     auth.login("t02")
     assert auth.client.get(f"{URL}?day=2030-13-01").status_code == 400
