@@ -2,7 +2,8 @@
 the working calendar marks. A coordinator or manager sees the sessions hosted in their subtree;
 a mediator sees their own (a seat, an offer, a waitlist place or a pending sign-up) and the open
 sessions they may still sign up for, nothing else, so the calendar leaks no other station's plans.
-A session is placed on its start day (start_day, Asia/Shanghai)."""
+A session is placed on every day it takes place (Asia/Shanghai): each of its dates when it has
+several, else every day from its start to its end."""
 from __future__ import annotations
 
 import calendar as _calendar
@@ -16,7 +17,10 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .enrolment import ACTIVE, in_audience
-from .models import OPEN, SHANGHAI, Enrolment, Session, WorkDay
+from .models import OPEN, SHANGHAI, Enrolment, Session, SessionDate, WorkDay
+
+# the longest span looked back for a session still running in a range (an index bound)
+LONGEST_DAYS = 366
 
 
 class DayMark(NamedTuple):
@@ -24,8 +28,49 @@ class DayMark(NamedTuple):
     name: str
 
 
+class Entry(NamedTuple):
+    """A session on one day: when it begins that day (None: it runs on from the day before)
+    and which of its days this is (1/3), when it has several."""
+    session: Session
+    begins: dt.datetime | None
+    part: str
+
+
 def _in_range(start: dt.date, end: dt.date) -> pw.Expression:
-    return Session.start_day.between(start, end)
+    """Sessions taking place on any day of the range: started by its last day, ended after
+    its first day began."""
+    first = dt.datetime.combine(start, dt.time(), SHANGHAI)
+    return (Session.start_day.between(start - dt.timedelta(days=LONGEST_DAYS), end)
+            & (Session.end > first))
+
+
+def by_day(sessions: list[Session], start: dt.date, end: dt.date) -> dict[dt.date, list[Entry]]:
+    """The calendar's cells: every day of the range each session takes place on, in order
+    of the time it begins that day. One look-up of the dates, whatever the number of sessions."""
+    dates: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for date in (SessionDate.select().where(SessionDate.session.in_([s.id for s in sessions]))
+                 .order_by(SessionDate.start)) if sessions else []:
+        dates.setdefault(date.session_id, []).append((date.start, date.end))
+    out: dict[dt.date, list[Entry]] = {}
+    for session in sessions:
+        spans = dates.get(session.id) or [(session.start, session.end)]
+        days = []
+        for begin, finish in spans:
+            begin, finish = begin.astimezone(SHANGHAI), finish.astimezone(SHANGHAI)
+            last = finish.date()
+            if finish.time() == dt.time() and last > begin.date():
+                last -= dt.timedelta(days=1)  # ending at midnight takes nothing of that day
+            for offset in range((last - begin.date()).days + 1):
+                day = begin.date() + dt.timedelta(days=offset)
+                days.append((day, begin if offset == 0 else None))
+        for number, (day, begins) in enumerate(days, start=1):
+            if start <= day <= end:
+                part = f"{number}/{len(days)}" if len(days) > 1 else ""
+                out.setdefault(day, []).append(Entry(session, begins, part))
+    for entries in out.values():
+        entries.sort(key=lambda e: (e.begins is not None, e.begins or e.session.start,
+                                    e.session.code))
+    return out
 
 
 def staff_sessions(scope: Organization | None, start: dt.date, end: dt.date) -> list[Session]:

@@ -33,6 +33,11 @@ def trainers_of(text: str) -> set[str]:
 
 
 def spans(session: Session) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The session's time ranges: its days, or its start to end. A session being edited may
+    carry the days typed in its form (`pending_dates`), not yet saved."""
+    pending = getattr(session, "pending_dates", None)
+    if pending is not None:
+        return list(pending) or [(session.start, session.end)]
     dates = list(SessionDate.select().where(SessionDate.session == session.id)
                  .order_by(SessionDate.start)) if session.id else []
     return [(d.start, d.end) for d in dates] or [(session.start, session.end)]

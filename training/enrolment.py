@@ -24,7 +24,7 @@ from network.errors import DomainError, Msg, OutOfScope
 from network.models import Organization, now
 from network.tree import in_subtree
 from org.grades import UNGRADED_STANDING, standings
-from org.models import GRADES, Mediator
+from org.models import EMPLOYMENT, GRADES, Mediator
 from org.services import in_scope
 
 from .models import (
@@ -40,7 +40,7 @@ from .models import (
     SessionAudience,
 )
 from .notices import notify
-from .sessions import check_scope
+from .sessions import check_scope, grades_of
 
 OFFER_HOURS = 48  # how long an offered seat is held for the next in line
 ACTIVE = (ENROLLED, WAITLISTED, OFFERED, PENDING)
@@ -114,15 +114,35 @@ def _enrol_one(session: Session, mediator_id: int, actor: str, *, pending: bool)
         return _place(session, mediator_id, actor, existing)
 
 
-def in_audience(session: Session, mediator: Mediator) -> bool:
-    """The session's audience: its organisations (with their subtrees) and 专职/兼职; a
-    session that names none is for everyone."""
-    if session.audience_employment and mediator.employment != session.audience_employment:
-        return False
+def outside_audience(session: Session, mediators: Iterable[Mediator]) -> dict[int, list[Msg]]:
+    """Per mediator outside the session's audience: why (organisation, grade on the session's
+    day, 专职/兼职). A session that names none is for everyone. Set-based: one look-up of the
+    audience organisations and one of the grades, whatever the number of mediators."""
+    people = list(mediators)
     orgs = list(Organization.select().join(
         SessionAudience, on=(SessionAudience.organization == Organization.id))
         .where(SessionAudience.session == session.id))
-    return not orgs or any(org.contains(mediator.station) for org in orgs)
+    wanted = grades_of(session)
+    held = standings([m.id for m in people], session.start_day) if wanted and people else {}
+    out: dict[int, list[Msg]] = {}
+    for mediator in people:
+        reasons = []
+        if orgs and not any(org.contains(mediator.station) for org in orgs):
+            reasons.append(Msg("不在本场次面向的机构（%(orgs)s）",
+                               orgs="、".join(org.name for org in orgs)))
+        if wanted and held.get(mediator.id, UNGRADED_STANDING).grade not in wanted:
+            reasons.append(Msg("等级不在本场次面向的等级（%(grades)s）", grades=[
+                Msg(label) for code, label in GRADES.items() if code in wanted]))
+        if session.audience_employment and mediator.employment != session.audience_employment:
+            reasons.append(Msg("本场次仅面向%(kind)s调解员", kind=Msg(
+                EMPLOYMENT.get(session.audience_employment, session.audience_employment))))
+        if reasons:
+            out[mediator.id] = reasons
+    return out
+
+
+def in_audience(session: Session, mediator: Mediator) -> bool:
+    return not outside_audience(session, [mediator])
 
 
 def sign_up(session: Session, mediator: Mediator, *, actor: str,
@@ -138,8 +158,10 @@ def sign_up(session: Session, mediator: Mediator, *, actor: str,
         raise DomainError(Msg("场次「%(code)s」报名已截止", code=session.code))
     if mediator.status != "on":
         raise DomainError(Msg("离岗调解员不能报名"))
-    if not in_audience(session, mediator):
-        raise DomainError(Msg("场次「%(code)s」不面向您所在的机构或人员类别", code=session.code))
+    refused = outside_audience(session, [mediator]).get(mediator.id)
+    if refused:
+        raise DomainError(Msg("不能报名场次「%(code)s」：%(why)s", code=session.code,
+                              why=refused[0]))
     existing = _current(session.id, mediator.id)
     if existing is not None and existing.status in ACTIVE:
         raise DomainError(Msg("您已报名场次「%(code)s」", code=session.code))

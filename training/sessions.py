@@ -7,6 +7,7 @@ through training.hours, the one rule.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,7 +15,7 @@ from network import audit
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
-from org.models import EMPLOYMENT
+from org.models import EMPLOYMENT, GRADES
 
 from . import hours as hours_rule
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     SHANGHAI,
     Course,
     Session,
+    SessionAudience,
     SessionDate,
     TrainingKind,
 )
@@ -36,6 +38,110 @@ FIELDS = ["code", "course", "kind", "host", "trainers", "venue", "online_link", 
           "audience_grades", "audience_employment"]
 # what a calendar subscriber sees: a change of any bumps SEQUENCE
 SCHEDULE_FIELDS = ("start", "end", "venue", "online_link", "status", "trainers")
+LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
+# one day of a multi-day session: `2026-05-06 09:00-12:00` (a dash, en dash or ～ between)
+DATE_LINE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s+(\d{1,2}:\d{2})\s*[-–—~～至]\s*(\d{1,2}:\d{2})$")
+
+
+def parse_grades(value: Any) -> str:
+    """面向等级 as grade codes in ladder order, comma-joined ("" = every grade). Codes or
+    labels (四级, 未定级) are accepted, as a list or one text separated by 、 or commas."""
+    items = (list(value) if isinstance(value, (list, tuple, set))
+             else LIST_SEPARATORS.split(str(value or "").strip()))
+    by_name = {**{code: code for code in GRADES}, **{str(label): code for code, label in GRADES.items()}}
+    wanted, unknown = set(), []
+    for item in (str(i).strip() for i in items):
+        if item and item in by_name:
+            wanted.add(by_name[item])
+        elif item:
+            unknown.append(item)
+    if unknown:
+        raise ValueError(Msg("未知的等级「%(value)s」，应为：%(choices)s", value="、".join(unknown),
+                             choices="、".join(str(label) for label in GRADES.values())))
+    return ",".join(code for code in GRADES if code in wanted)
+
+
+def grades_of(session: Session) -> set[str]:
+    """The grade codes a session is meant for (empty: every grade). Tolerates text stored
+    before the field was checked: unknown words are ignored."""
+    try:
+        text = parse_grades(session.audience_grades)
+    except ValueError:
+        by_name = {str(label): code for code, label in GRADES.items()}
+        text = ",".join(by_name.get(w, w) for w in LIST_SEPARATORS.split(session.audience_grades)
+                        if by_name.get(w, w) in GRADES)
+    return set(filter(None, text.split(",")))
+
+
+def parse_dates(value: Any) -> list[tuple[dt.datetime, dt.datetime]]:
+    """A multi-day session's days, sorted: pairs of times, or text with one day per line
+    (`2026-05-06 09:00-12:00`). Days may not overlap. An empty value: no separate days."""
+    if isinstance(value, str):
+        pairs = []
+        for number, line in enumerate(value.splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            found = DATE_LINE.match(line)
+            if not found:
+                raise ValueError(Msg("第%(n)d行「%(line)s」格式应为 YYYY-MM-DD HH:MM-HH:MM",
+                                     n=number, line=line[:40]))
+            day, begin, finish = found.groups()
+            try:
+                pairs.append((parse_time(f"{dt.date.fromisoformat(_iso(day))} {begin:0>5}"),
+                              parse_time(f"{dt.date.fromisoformat(_iso(day))} {finish:0>5}")))
+            except ValueError:
+                raise ValueError(Msg("第%(n)d行「%(line)s」不是有效的日期或时间", n=number,
+                                     line=line[:40])) from None
+    else:
+        pairs = [(parse_time(start), parse_time(end)) for start, end in (value or [])]
+    for start, end in pairs:
+        if end <= start:
+            raise ValueError(Msg("%(day)s 的结束时间应晚于开始时间",
+                                 day=start.strftime("%Y-%m-%d")))
+    pairs.sort()
+    for (_, end), (start, _) in zip(pairs, pairs[1:], strict=False):
+        if start < end:
+            raise ValueError(Msg("各日期的时间段不能重叠"))
+    return pairs
+
+
+def _iso(day: str) -> str:
+    year, month, date = day.split("-")
+    return f"{year}-{int(month):02d}-{int(date):02d}"
+
+
+def dates_text(session: Session) -> str:
+    """The session's days as the form shows them, one per line."""
+    return "\n".join(f"{d.start.astimezone(SHANGHAI):%Y-%m-%d %H:%M}-"
+                     f"{d.end.astimezone(SHANGHAI):%H:%M}"
+                     for d in session.dates.order_by(SessionDate.start)) if session.id else ""
+
+
+def audience_codes(session: Session) -> list[str]:
+    if not session.id:
+        return []
+    return [code for (code,) in Organization.select(Organization.code).join(
+        SessionAudience, on=(SessionAudience.organization == Organization.id))
+        .where(SessionAudience.session == session.id).order_by(Organization.code).tuples()]
+
+
+def _parse_orgs(value: Any) -> list[Organization]:
+    items = (list(value) if isinstance(value, (list, tuple, set))
+             else LIST_SEPARATORS.split(str(value or "").strip()))
+    found, missing = [], []
+    for item in items:
+        if isinstance(item, Organization):
+            found.append(item)
+            continue
+        code = str(item).strip()
+        if not code:
+            continue
+        org = Organization.get_or_none(Organization.code == code)
+        (found.append(org) if org is not None else missing.append(code))
+    if missing:
+        raise ValueError(Msg("机构「%(code)s」不存在", code="、".join(missing)))
+    return list({org.id: org for org in found}.values())
 
 
 def parse_time(value: Any) -> dt.datetime:
@@ -99,8 +205,7 @@ def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, A
             clash = clash.where(Session.id != instance.id)
         if clash.exists():
             errors["code"] = Msg("场次编号「%(code)s」已存在", code=out["code"])
-    for name, limit in (("trainers", 200), ("venue", 200), ("online_link", 500),
-                        ("audience_grades", 100)):
+    for name, limit in (("trainers", 200), ("venue", 200), ("online_link", 500)):
         text(name, limit)
     if "kind" in data:
         kind = _kind(data["kind"])
@@ -138,6 +243,16 @@ def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, A
             out[name] = parse_time(data[name])
         except ValueError as exc:
             errors[name] = exc.args[0]
+    if "dates" in data:
+        try:
+            out["dates"] = parse_dates(data["dates"])
+        except ValueError as exc:
+            errors["dates"] = exc.args[0]
+        else:
+            if out["dates"]:  # the days decide the span; a wrong start/end typed beside is moot
+                out["start"], out["end"] = out["dates"][0][0], out["dates"][-1][1]
+                errors.pop("start", None)
+                errors.pop("end", None)
     start = out.get("start", instance.start if instance else None)
     end = out.get("end", instance.end if instance else None)
     if start and end and "start" not in errors and "end" not in errors and end <= start:
@@ -161,6 +276,16 @@ def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, A
                 errors["capacity"] = Msg("容量不能少于已占名额（%(n)d）", n=booked)
         except ValueError:
             errors["capacity"] = Msg("容量应为正整数")
+    if "audience_grades" in data:
+        try:
+            out["audience_grades"] = parse_grades(data["audience_grades"])
+        except ValueError as exc:
+            errors["audience_grades"] = exc.args[0]
+    if "audience_orgs" in data:
+        try:
+            out["audience_orgs"] = _parse_orgs(data["audience_orgs"])
+        except ValueError as exc:
+            errors["audience_orgs"] = exc.args[0]
     if "audience_employment" in data:
         value = str(data["audience_employment"] or "").strip()
         if value and value not in EMPLOYMENT:
@@ -195,6 +320,48 @@ def _course(values: dict[str, Any]) -> None:
         values["course"] = Course.create(name=course, kind=values["kind"])
 
 
+def _check_audience(orgs: list[Organization] | None, scope: Organization | None) -> None:
+    for org in orgs or []:
+        if scope is not None and not scope.contains(org):
+            raise OutOfScope(Msg("机构「%(code)s」超出您的管辖范围", code=org.code),
+                             field="audience_orgs")
+
+
+def _write_audience(session: Session, orgs: list[Organization] | None) -> None:
+    if orgs is None:
+        return
+    SessionAudience.delete().where(SessionAudience.session == session.id).execute()
+    for org in orgs:
+        SessionAudience.create(session=session, organization=org)
+
+
+PARKED = dt.datetime(1900, 1, 1, tzinfo=SHANGHAI)
+
+
+def _write_dates(session: Session, dates: list[tuple[dt.datetime, dt.datetime]] | None) -> None:
+    """Rewrite the days in place, first to last, so that a day keeps its row (and the .ics
+    UID built from it) when only its times change."""
+    if dates is None:
+        return
+    rows = list(SessionDate.select().where(SessionDate.session == session.id)
+                .order_by(SessionDate.start))
+    # park the kept rows out of the way of the unique (session, start) index first
+    for index, row in enumerate(rows[:len(dates)]):
+        SessionDate.update(start=PARKED + dt.timedelta(days=index)).where(
+            SessionDate.id == row.id).execute()
+    for row, (start, end) in zip(rows, dates, strict=False):
+        SessionDate.update(start=start, end=end).where(SessionDate.id == row.id).execute()
+    SessionDate.delete().where(SessionDate.id.in_([r.id for r in rows[len(dates):]])).execute()
+    for start, end in dates[len(rows):]:
+        SessionDate.create(session=session, start=start, end=end)
+
+
+def _extras(session: Session) -> dict[str, str]:
+    """The audience organisations and days as the audit trail records them."""
+    return {"audience_orgs": "、".join(audience_codes(session)),
+            "dates": dates_text(session).replace("\n", "；")}
+
+
 def _schedule(session: Session) -> None:
     session.start_day = session.start.astimezone(SHANGHAI).date()
     dates = list(session.dates) if session.id else []
@@ -210,13 +377,21 @@ REQUIRED = ("code", "course", "kind", "host", "start", "end", "hours", "capacity
 def create_session(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Session:
     values = clean_session({**{k: None for k in REQUIRED}, **data}, None)
     _check_host(values["host"], scope)
+    orgs, dates = values.pop("audience_orgs", None), values.pop("dates", None)
+    _check_audience(orgs, scope)
     with db.atomic():
         _course(values)
         session = Session(**values)
         _schedule(session)
         session.save()
+        if orgs or dates:
+            _write_audience(session, orgs)
+            _write_dates(session, dates)
+            _schedule(session)
+            session.save()
         audit.record(actor, "create", "training_session", session.id, session.code,
-                     audit.snapshot(session, FIELDS), org_path=session.host.path)
+                     {**audit.snapshot(session, FIELDS), **_extras(session)},
+                     org_path=session.host.path)
         return session
 
 
@@ -228,15 +403,21 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
     values = clean_session(data, session)
     if "host" in values:
         _check_host(values["host"], scope)
+    orgs, dates = values.pop("audience_orgs", None), values.pop("dates", None)
+    _check_audience(orgs, scope)
     with db.atomic():
         _course(values)
-        before = audit.snapshot(session, FIELDS)
+        before = {**audit.snapshot(session, FIELDS), **_extras(session)}
         old = {name: getattr(session, name)
                for name in (*SCHEDULE_FIELDS, "hours", "minutes", "kind_id", "start_day")}
+        _write_audience(session, orgs)
+        _write_dates(session, dates)
         for name, value in values.items():
             setattr(session, name, value)
         _schedule(session)
-        if any(getattr(session, name) != old[name] for name in SCHEDULE_FIELDS):
+        after_days = _extras(session)["dates"]
+        if (any(getattr(session, name) != old[name] for name in SCHEDULE_FIELDS)
+                or after_days != before["dates"]):
             session.sequence += 1
         session.updated_at = now()
         session.save()
@@ -245,34 +426,18 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
         if any(getattr(session, name) != old[name]
                for name in ("hours", "minutes", "kind_id", "start_day")):
             refresh_sessions([session.id], extra_years=[old["start_day"].year])
-        changes = audit.diff(before, audit.snapshot(session, FIELDS))
+        changes = audit.diff(before, {**audit.snapshot(session, FIELDS), **_extras(session)})
         if changes:
             audit.record(actor, "update", "training_session", session.id, session.code,
                          changes, org_path=session.host.path)
         return session
 
 
-def set_dates(session: Session, dates: list[tuple[Any, Any]], *, actor: str,
+def set_dates(session: Session, dates: Any, *, actor: str,
               scope: Organization | None) -> Session:
     """Replace a multi-day session's dates; the session spans the first start to the last
     end and its scheduled minutes become the sum of the dates."""
-    check_scope(session, scope)
-    parsed = []
-    for start, end in dates:
-        start, end = parse_time(start), parse_time(end)
-        if end <= start:
-            raise ValidationError({"dates": Msg("结束时间应晚于开始时间")})
-        parsed.append((start, end))
-    parsed.sort()
-    for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
-        if start < end:
-            raise ValidationError({"dates": Msg("各日期的时间段不能重叠")})
-    with db.atomic():
-        SessionDate.delete().where(SessionDate.session == session.id).execute()
-        for start, end in parsed:
-            SessionDate.create(session=session, start=start, end=end)
-        data = {"start": parsed[0][0], "end": parsed[-1][1]} if parsed else {}
-        return update_session(session, data, actor=actor, scope=scope)
+    return update_session(session, {"dates": dates}, actor=actor, scope=scope)
 
 
 def copy_session(session: Session, *, code: str, start: Any, actor: str,
@@ -284,7 +449,10 @@ def copy_session(session: Session, *, code: str, start: Any, actor: str,
     data = {name: getattr(session, name) for name in FIELDS if name != "status"}
     data.update(code=code, start=begin, end=session.end + shift,
                 enrol_deadline=(session.enrol_deadline + shift
-                                if session.enrol_deadline else None))
+                                if session.enrol_deadline else None),
+                audience_orgs=audience_codes(session),
+                dates=[(d.start + shift, d.end + shift)
+                       for d in session.dates.order_by(SessionDate.start)])
     return create_session(data, actor=actor, scope=scope)
 
 

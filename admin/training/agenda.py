@@ -60,11 +60,8 @@ class AgendaView(Page):
             sessions, statuses = agenda.mediator_sessions(current_user.mediator, start, end)
         else:
             sessions, statuses = agenda.staff_sessions(current_scope(), start, end), {}
-        by_day: dict[dt.date, list] = {}
-        for session in sessions:
-            by_day.setdefault(session.start_day, []).append(session)
         return self.render("training/agenda.html", view=view, day=day, weeks=weeks,
-                           by_day=by_day, marks=agenda.day_marks(start, end),
+                           by_day=agenda.by_day(sessions, start, end), marks=agenda.day_marks(start, end),
                            statuses=statuses, labels=ENROLMENT_STATUSES, mine=mine, prev_day=prev_day,
                            next_day=next_day, cancelled=CANCELLED, link=self.link,
                            today=dt.datetime.now(SHANGHAI).date())

@@ -128,6 +128,8 @@ class EnrolmentView(Page):
             flash(gettext("没有符合条件的在岗调解员"), "warning")
             return {}
         clashes = calendar.enrolment_warnings(session, [m.id for m in people])
+        for mediator_id, reasons in enrolment.outside_audience(session, people).items():
+            clashes.setdefault(mediator_id, []).extend(reasons)
         if clashes and not form.confirm.data:
             names = {m.id: m for m in people}
             return {names[k]: v for k, v in clashes.items()}

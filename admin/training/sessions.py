@@ -13,13 +13,13 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization
 from network.tree import subtree_ids
-from org.models import ADMIN, EMPLOYMENT, MANAGER, TRAINER
+from org.models import ADMIN, EMPLOYMENT, GRADES, MANAGER, TRAINER
 from training import calendar, sessions
 from training.models import CANCELLED, SESSION_STATUSES, Course, Session
 
@@ -79,8 +79,8 @@ class SessionView(ScopedView):
                    "booked", "status"]
     column_details_list = ["code", "course", "kind", "host", "trainers", "venue", "online_link",
                            "start", "end", "minutes", "hours", "capacity", "booked",
-                           "enrol_deadline", "audience_grades", "audience_employment",
-                           "mandatory", "needs_approval", "status", "cancel_reason",
+                           "dates", "enrol_deadline", "audience_orgs", "audience_grades",
+                           "audience_employment", "mandatory", "needs_approval", "status", "cancel_reason",
                            "created_at", "updated_at"]
     column_export_list = column_details_list
     column_searchable_list = ["code", "trainers", "venue"]
@@ -89,6 +89,10 @@ class SessionView(ScopedView):
     column_formatters = {
         "status": choice(SESSION_STATUSES),
         "audience_employment": choice(EMPLOYMENT),
+        "audience_grades": lambda v, c, m, n: "、".join(
+            gettext(label) for code, label in GRADES.items() if code in sessions.grades_of(m)),
+        "audience_orgs": lambda v, c, m, n: "、".join(sessions.audience_codes(m)),
+        "dates": lambda v, c, m, n: "；".join(sessions.dates_text(m).splitlines()),
         "host": lambda v, c, m, n: m.host.name,
         "course": lambda v, c, m, n: m.course.name,
         "kind": lambda v, c, m, n: gettext(m.kind.name),
@@ -108,16 +112,23 @@ class SessionView(ScopedView):
                     "audience_employment", "mandatory", "needs_approval", "status"]
     form_overrides = {"course": StringField, "start": StringField, "end": StringField,
                       "enrol_deadline": StringField, "status": SelectField,
-                      "audience_employment": SelectField}
+                      "audience_employment": SelectField, "audience_grades": SelectMultipleField}
     form_args = {
-        "start": {"description": "YYYY-MM-DD HH:MM"},
-        "end": {"description": "YYYY-MM-DD HH:MM"},
+        # required unless the days below are given: training.sessions decides
+        "start": {"description": "YYYY-MM-DD HH:MM", "validators": [Optional()]},
+        "end": {"description": "YYYY-MM-DD HH:MM", "validators": [Optional()]},
         "enrol_deadline": {"description": "YYYY-MM-DD HH:MM", "validators": [Optional()]},
         "status": {"choices": choices(EDITABLE_STATUSES)},
         "audience_employment": {"choices": choices(EMPLOYMENT, blank=True)},
+        "audience_grades": {"choices": choices(GRADES), "validators": [Optional()],
+                            "description": lazy_gettext("不选为面向所有等级；按场次开始当日的等级")},
         "course": {"description": lazy_gettext("已有课程名称，或新课程名称（按本场次类型新建）")},
     }
     form_extra_fields = {
+        "dates": TextAreaField(lazy_gettext("分日日程"), description=lazy_gettext(
+            "多日培训每行一天，如 2026-05-06 09:00-12:00；填写后开始、结束时间取首日开始与末日结束")),
+        "audience_orgs": StringField(lazy_gettext("面向机构"), description=lazy_gettext(
+            "机构编码，多个用逗号分隔（含下级机构）；留空为不限")),
         "confirm": BooleanField(lazy_gettext("已知悉提醒（节假日、地点或主讲人冲突），仍然保存")),
     }
     form_ajax_refs = {"host": {"fields": ["code", "name"],
@@ -137,13 +148,26 @@ class SessionView(ScopedView):
                              .join(Course).switch(Session).join(Organization))
 
     # --- forms ------------------------------------------------------------------------------
+    @staticmethod
+    def _times_optional(form):
+        """The browser must let start/end be left empty when the days are typed instead."""
+        for name in ("start", "end"):
+            getattr(form, name).flags.required = False
+        return form
+
+    def create_form(self, obj=None):
+        return self._times_optional(super().create_form(obj))
+
     def edit_form(self, obj=None):
-        form = super().edit_form(obj)
+        form = self._times_optional(super().edit_form(obj))
         if obj is not None and request.method == "GET":
             for name in TIME_FIELDS:
                 value = getattr(obj, name)
                 getattr(form, name).data = value.strftime(sessions.TIME_FORMAT) if value else ""
             form.course.data = obj.course.name
+            form.audience_grades.data = sorted(sessions.grades_of(obj))
+            form.audience_orgs.data = "，".join(sessions.audience_codes(obj))
+            form.dates.data = sessions.dates_text(obj)
         return form
 
     def form_data(self, form) -> dict:
@@ -160,6 +184,7 @@ class SessionView(ScopedView):
         for name in ("start", "end", "trainers", "venue"):
             if name in values:
                 setattr(probe, name, values[name])
+        probe.pending_dates = values.get("dates")
         confirm_warnings(calendar.session_warnings(probe), confirmed)
 
     def create_record(self, data):

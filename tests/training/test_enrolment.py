@@ -153,9 +153,10 @@ def test_sign_up_rules(open_session, make_session, make_mediator, network):
     outsider = make_mediator(network["room1"], employment="full")
     part_timer = make_mediator(network["room3"], employment="part")
     insider = make_mediator(network["room3"], employment="full")
-    for who in (outsider, part_timer):
-        with pytest.raises(DomainError, match="不面向"):
-            enrol.sign_up(narrow, who, actor="t", at=BEFORE)
+    with pytest.raises(DomainError, match="不在本场次面向的机构（黄岛区工作站）"):
+        enrol.sign_up(narrow, outsider, actor="t", at=BEFORE)
+    with pytest.raises(DomainError, match="本场次仅面向专职调解员"):
+        enrol.sign_up(narrow, part_timer, actor="t", at=BEFORE)
     assert enrol.sign_up(narrow, insider, actor="t", at=BEFORE).status == ENROLLED
 
 
@@ -253,3 +254,44 @@ def test_enrolment_by_grade_uses_the_grade_on_the_session_day(open_session, make
     enrolled = {e.mediator.staff_no for e in Enrolment.select().where(
         Enrolment.session == session.id)}
     assert enrolled == {"A3", "D3"}
+
+
+def test_sign_up_follows_the_audience_grades_on_the_session_day(open_session, make_mediator,
+                                                                network):
+    """面向等级 三级、四级 at a session on 2026-03-02: a 二级 mediator, an ungraded one and one
+    promoted to 三级 only after the session are refused; a 四级 one and one promoted to 三级
+    before the session may sign up."""
+    from org.grades import change_grade
+
+    def graded(no, *steps):
+        mediator = make_mediator(network["room1"], staff_no=no)
+        for grade, effective, reason in steps:
+            change_grade(mediator, grade, effective, reason, actor="t", scope=None)
+        return mediator
+
+    session = open_session(5, audience_grades="三级、4")
+    assert session.audience_grades == "4,3"  # codes in ladder order, labels accepted
+    second = graded("G2", ("2", "2024-01-01", "initial"))
+    ungraded = graded("G0")
+    late = graded("GL", ("4", "2024-01-01", "initial"), ("3", "2026-03-03", "promotion"))
+    fourth = graded("G4", ("4", "2024-01-01", "initial"))
+    early = graded("GE", ("2", "2024-01-01", "initial"), ("3", "2026-03-01", "demotion"))
+    for who in (second, ungraded):
+        with pytest.raises(DomainError, match="等级不在本场次面向的等级（四级；三级）"):
+            enrol.sign_up(session, who, actor="t", at=BEFORE)
+    # GL is 四级 on the session day: in the audience
+    assert enrol.sign_up(session, late, actor="t", at=BEFORE).status == ENROLLED
+    assert enrol.sign_up(session, fourth, actor="t", at=BEFORE).status == ENROLLED
+    assert enrol.sign_up(session, early, actor="t", at=BEFORE).status == ENROLLED
+    outside = enrol.outside_audience(session, [second, ungraded, late, fourth, early])
+    assert sorted(outside) == sorted([second.id, ungraded.id])
+
+
+def test_audience_grades_are_checked(make_session):
+    from network.errors import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        make_session(audience_grades="三级、五级")
+    assert "五级" in str(caught.value.errors["audience_grades"])
+    assert make_session(audience_grades="").audience_grades == ""
+    assert make_session(audience_grades=["none", "1"]).audience_grades == "none,1"

@@ -108,3 +108,17 @@ def test_bad_input_and_refusals(plan, auth):
     assert auth.client.get(f"{URL}?day=2030-13-01").status_code == 400
     assert auth.client.get(f"{URL}?view=year").status_code == 400
     assert auth.client.get(URL).status_code == 200  # today
+
+
+def test_a_multi_day_session_is_on_each_of_its_days(people, network, auth, make_session):
+    make_session(code="D2", host=network["shinan"], start="", end="",
+                 dates="2030-03-29 09:00-12:00\n2030-04-01 14:00-16:00")
+    auth.login("t02")
+    page = auth.client.get(f"{URL}?day=2030-04-10").get_data(as_text=True)
+    import re
+    cells = re.findall(r'data-day="([0-9-]+)"[^>]*>\s*<div class="small">[^<]*(?:<span[^>]*>[^<]*</span>)?\s*</div>\s*'
+                       r'<a class="agenda-session[^"]*"\s*data-code="D2" data-part="([0-9/]+)"', page)
+    # April's grid begins on Monday 2030-04-01; the first day (03-29) is March's
+    assert cells == [("2030-04-01", "2/2")]
+    march = auth.client.get(f"{URL}?day=2030-03-10").get_data(as_text=True)
+    assert re.findall(r'data-code="D2" data-part="([0-9/]+)"', march)[:1] == ["1/2"]

@@ -68,6 +68,19 @@ def test_overlap_warning_must_be_confirmed(people, network, auth, make_session):
     assert statuses(second) == {"M001": (ENROLLED, None)}
 
 
+def test_enrolling_outside_the_audience_must_be_confirmed(people, network, auth, make_session):
+    """A coordinator may enrol someone the session is not meant for (a stand-in), but only
+    after seeing why: here M001 is ungraded and the session is for 三级 and above."""
+    session = make_session(code="G", host=network["shinan"], audience_grades="三级、二级、一级")
+    auth.login("t02")
+    data = {"mode": "list", "staff_nos": "M001"}
+    page = auth.post(f"{ENROL}?session={session.id}", data).get_data(as_text=True)
+    assert "等级不在本场次面向的等级（三级；二级；一级）" in page
+    assert statuses(session) == {}
+    auth.post(f"{ENROL}?session={session.id}", {**data, "confirm": "y"})
+    assert statuses(session) == {"M001": (ENROLLED, None)}
+
+
 def test_pending_sign_up_is_approved(people, network, auth, make_session):
     from training.enrolment import sign_up
 

@@ -128,3 +128,39 @@ def test_other_district_is_refused_everywhere(people, network, auth, make_sessio
     unchanged = Session.get_by_id(outsider.id)
     assert (unchanged.code, unchanged.status) == ("HD-SECRET", "planned")
     assert not Session.select().where(Session.code == "HD-COPY").exists()
+
+
+def test_days_and_audience_through_the_form(people, network, auth):
+    auth.login("t02")
+    data = form(network, start="", end="", dates="2026-05-06 09:00-12:00\n2026-05-07 09:00-11:00",
+                audience_orgs="QD-02-01", audience_grades=["4", "3"], hours="5")
+    response = auth.post(f"{BASE}new/", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session = Session.get(Session.code == "QD02-001")
+    assert session.minutes == 300 and session.audience_grades == "4,3"
+    details = auth.client.get(f"{BASE}details/?id={session.id}").get_data(as_text=True)
+    assert "2026-05-06 09:00-12:00；2026-05-07 09:00-11:00" in details
+    assert "四级、三级" in details and "QD-02-01" in details
+    edit = auth.client.get(f"{BASE}edit/?id={session.id}").get_data(as_text=True)
+    assert "2026-05-06 09:00-12:00\n2026-05-07 09:00-11:00</textarea>" in edit
+    assert 'value="QD-02-01"' in edit
+    assert '<option selected value="4">' in edit and '<option selected value="3">' in edit
+
+
+def test_bad_days_and_outside_audience_in_the_form(people, network, auth):
+    auth.login("t02")
+    page = auth.post(f"{BASE}new/", form(network, dates="2026-05-06 09:00"),
+                     follow_redirects=True).get_data(as_text=True)
+    assert "第1行「2026-05-06 09:00」格式应为 YYYY-MM-DD HH:MM-HH:MM" in page
+    page = auth.post(f"{BASE}new/", form(network, audience_orgs="QD-11-01"),
+                     follow_redirects=True).get_data(as_text=True)
+    assert "机构「QD-11-01」超出您的管辖范围" in page
+    # without days, the start stays required
+    page = auth.post(f"{BASE}new/", form(network, start=""),
+                     follow_redirects=True).get_data(as_text=True)
+    import re
+    field = re.search(r'<input[^>]*id="start"[^>]*>\s*<div class="invalid-feedback">\s*'
+                      r'<ul[^>]*>\s*<li>([^<]*)</li>', page)
+    assert "required" not in re.search(r'<input[^>]*id="start"[^>]*>', page).group(0)
+    assert field is not None and field.group(1) == "必填", page[page.find('id="start"') - 80:][:400]
+    assert Session.select().count() == 0
