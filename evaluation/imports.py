@@ -180,7 +180,7 @@ class Staged:
         self.stamp = now()
         # a preview writes nothing: its rows are only checked
         self.sink = None if ctx.dry_run else ctx.closing.enter_context(
-            bulk.Inserter(Case, INSERTED))
+            bulk.Inserter(Case, INSERTED, order_by=("station", "received")))
         self.changed: list[tuple[Case, dict[str, Any]]] = []
         self.created = 0
         # the new rows are those above the highest id now that carry this import's stamp
