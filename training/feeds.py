@@ -38,13 +38,20 @@ def revoke_feed(feed: CalendarFeed) -> None:
 
 
 def active_feed(token: str) -> CalendarFeed | None:
-    return CalendarFeed.get_or_none(CalendarFeed.token == (token or "")[:64],
-                                    CalendarFeed.revoked_at.is_null())
+    """A disabled account's feeds stop with it: its token answers like a revoked one, and
+    works again only if the account is re-enabled (the token itself was never leaked)."""
+    return (CalendarFeed.select(CalendarFeed, User)
+            .join(User, on=(CalendarFeed.user == User.id))
+            .where(CalendarFeed.token == (token or "")[:64], CalendarFeed.revoked_at.is_null(),
+                   User.active == True)  # noqa: E712
+            .first())
 
 
 def feed_sessions(feed: CalendarFeed, today: dt.date | None = None) -> list[Session]:
     since = (today or dt.date.today()) - dt.timedelta(days=HISTORY_DAYS)
     user = feed.user
+    if not user.active:
+        return []
     query = Session.select().where(Session.start_day >= since)
     if feed.organization_id is None and user.role == MEDIATOR:
         if user.mediator_id is None:

@@ -71,3 +71,29 @@ def test_other_district_and_other_accounts_feeds_are_refused(people, network, au
     assert CalendarFeed.get_by_id(theirs.id).revoked_at is None
     assert theirs.token not in auth.client.get(URL).get_data(as_text=True)
     assert CalendarFeed.select().count() == 1
+
+
+def test_disabled_account_feed_answers_like_a_revoked_one(people, network, auth, app,
+                                                          make_session):
+    from org.models import User
+    from training.enrolment import enrol_many
+    from training.feeds import create_feed, revoke_feed
+
+    mine = make_session(code="MINE", host=network["shinan"], start=future(2), end=future(2, 10))
+    enrol_many(mine, [people["m1"]], actor="t", scope=None)
+    owner = User.get(User.username == "med1")
+    feed = create_feed(owner)
+    revoked = create_feed(User.get(User.username == "t02"), network["shinan"])
+    revoke_feed(revoked)
+    client = app.test_client()
+    path = f"/feeds/{feed.token}.ics"
+    found, _ = events(client, path)
+    assert list(found) == ["调解技巧（MINE）"]
+    User.update(active=False).where(User.id == owner.id).execute()
+    refused = client.get(path)
+    gone = client.get(f"/feeds/{revoked.token}.ics")
+    assert refused.status_code == gone.status_code == 404
+    assert refused.get_data() == gone.get_data().replace(revoked.token.encode(),
+                                                         feed.token.encode())
+    User.update(active=True).where(User.id == owner.id).execute()
+    assert client.get(path).status_code == 200
