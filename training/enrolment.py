@@ -32,6 +32,7 @@ from .models import (
     OFFERED,
     OPEN,
     PENDING,
+    REJECTED,
     SHANGHAI,
     WAITLISTED,
     WITHDRAWN,
@@ -150,9 +151,13 @@ def sign_up(session: Session, mediator: Mediator, *, actor: str,
     """A mediator signs themself up for an open session before its deadline; a session that
     needs approval waits for the station manager before a seat is taken."""
     moment = _clock(at)
+    expire_offers(moment, [session.id])
     session = Session.get_by_id(session.id)
     if session.status != OPEN:
         raise DomainError(Msg("场次「%(code)s」不在报名中", code=session.code))
+    if session.mandatory:
+        raise DomainError(Msg("场次「%(code)s」为必修场次，由培训管理员统一安排报名，不能自行报名",
+                              code=session.code))
     deadline = session.enrol_deadline or session.start
     if moment > deadline:
         raise DomainError(Msg("场次「%(code)s」报名已截止", code=session.code))
@@ -248,6 +253,24 @@ def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> 
         return _place(current.session, current.mediator_id, actor, current)
 
 
+def reject(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
+    """The approver turns a pending sign-up down: no seat was taken, so none is freed; the
+    mediator is told in the portal and may sign up again while the session is open."""
+    if not in_scope(enrolment.mediator, scope):
+        raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=enrolment.mediator.staff_no))
+    with _serialised():
+        _lock(enrolment.session_id)
+        current = Enrolment.get_by_id(enrolment.id)
+        if current.status != PENDING:
+            raise DomainError(Msg("该报名不在待审批状态"))
+        Enrolment.update(status=REJECTED, enrolled_by=actor, updated_at=now()).where(
+            Enrolment.id == current.id).execute()
+        session = current.session
+        notify(current.mediator_id, Msg("您报名的场次「%(code)s %(course)s」未通过审批",
+                                        code=session.code, course=session.course.name), session)
+    return Enrolment.get_by_id(current.id)
+
+
 def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:
     """Inside a serialised transaction, with one seat in hand: offer it to the first in line,
     or give it back when nobody waits."""
@@ -268,13 +291,30 @@ def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:
     return Enrolment.get_by_id(first.id)
 
 
+def withdraw(enrolment: Enrolment, *, actor: str, own: bool = False,
+             at: dt.datetime | None = None) -> Enrolment:
+    """A place given up by its holder (`own`) or by a coordinator: only an active one, and
+    only before the session has ended; a seat goes to the next in line. A mediator cannot
+    leave a 必修 session on their own: the coordinator who enrolled them decides."""
+    moment = _clock(at)
+    current = Enrolment.get_by_id(enrolment.id)
+    if current.status not in ACTIVE:
+        raise DomainError(Msg("该报名已不在有效状态"))
+    if own and current.session.mandatory:
+        raise DomainError(Msg("必修场次不能自行取消报名，请联系培训管理员"))
+    if current.session.end < moment or current.session.status not in ("planned", OPEN):
+        raise DomainError(Msg("场次「%(code)s」已结束或已取消，不能再取消报名",
+                              code=current.session.code))
+    return cancel(current, actor=actor, at=moment)
+
+
 def cancel(enrolment: Enrolment, *, actor: str, at: dt.datetime | None = None) -> Enrolment:
     """Withdraw; a seat given up goes to the next in line at once."""
     moment = _clock(at)
     with _serialised():
         _lock(enrolment.session_id)
         current = Enrolment.get_by_id(enrolment.id)
-        if current.status == WITHDRAWN:
+        if current.status in (WITHDRAWN, REJECTED):
             return current
         held_seat = current.status in (ENROLLED, OFFERED)
         Enrolment.update(status=WITHDRAWN, offer_expires=None, updated_at=now(),
@@ -319,13 +359,21 @@ def _expire(current: Enrolment, moment: dt.datetime) -> None:
     _offer_next(current.session_id, moment)
 
 
-def expire_offers(at: dt.datetime | None = None) -> int:
-    """Offers past their time lose the seat to the next in line (run periodically)."""
+def expire_offers(at: dt.datetime | None = None,
+                  sessions: Iterable[int] | None = None) -> int:
+    """Offers past their time lose the seat to the next in line. Run periodically
+    (`flask training expire-offers`) and, for the `sessions` a page is about to show, when it
+    is read: a lapsed offer must not hold a seat until the next cron run."""
     moment = _clock(at)
-    due = list(Enrolment.select(Enrolment.id, Enrolment.session).where(
-        Enrolment.status == OFFERED, Enrolment.offer_expires < moment))
+    due = Enrolment.select(Enrolment.id, Enrolment.session).where(
+        Enrolment.status == OFFERED, Enrolment.offer_expires < moment)
+    if sessions is not None:
+        wanted = list(sessions)
+        if not wanted:
+            return 0
+        due = due.where(Enrolment.session.in_(wanted))
     done = 0
-    for item in due:
+    for item in list(due):
         with _serialised():
             _lock(item.session_id)
             current = Enrolment.get_by_id(item.id)

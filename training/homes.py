@@ -12,7 +12,7 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .coverage import Coverage, at_risk, coverage
-from .enrolment import in_audience
+from .enrolment import ACTIVE, expire_offers, in_audience
 from .hours import mediator_hours, year_bounds
 from .models import (
     ANNUAL_HOURS,
@@ -20,8 +20,10 @@ from .models import (
     ENROLLED,
     OFFERED,
     OPEN,
+    REJECTED,
     SHANGHAI,
     WAITLISTED,
+    WITHDRAWN,
     Attendance,
     Certificate,
     Enrolment,
@@ -97,25 +99,41 @@ class MediatorHome:
     required: Decimal
     certificates: list[Certificate]
     open_sessions: list[Session] = field(default_factory=list)
+    cancelled: list[Enrolment] = field(default_factory=list)
+
+
+def _open_sessions(at: dt.datetime) -> pw.ModelSelect:
+    """Open for self sign-up: 报名中, not begun, deadline not passed, not 必修 (a mandatory
+    session is enrolled by the coordinator)."""
+    return Session.select().where(
+        Session.status == OPEN, Session.start > at, Session.mandatory == False,  # noqa: E712
+        (Session.enrol_deadline.is_null()) | (Session.enrol_deadline >= at))
 
 
 def mediator_home(mediator: Mediator, at: dt.datetime) -> MediatorHome:
+    """The mediator's sessions to come (enrolled, offered, waiting, 待审批), those cancelled
+    under them or given up (to drop from their calendar app), and the sessions they may still
+    sign up for. Lapsed offers among what is shown are expired first, so the page never shows
+    a seat held by an offer nobody can accept any more."""
     today = at.astimezone(SHANGHAI).date()
-    upcoming = list(Enrolment.select(Enrolment, Session)
-                    .join(Session, on=(Enrolment.session == Session.id))
-                    .where(Enrolment.mediator == mediator.id,
-                           Enrolment.status.in_([ENROLLED, OFFERED, WAITLISTED]),
-                           Session.status != CANCELLED, Session.end >= at)
-                    .order_by(Session.start))
+    offered = Enrolment.select(Enrolment.session).where(Enrolment.mediator == mediator.id,
+                                                        Enrolment.status == OFFERED)
+    expire_offers(at, [row.session_id for row in offered]
+                  + [s.id for s in _open_sessions(at).select(Session.id)])
+    mine = list(Enrolment.select(Enrolment, Session)
+                .join(Session, on=(Enrolment.session == Session.id))
+                .where(Enrolment.mediator == mediator.id, Session.end >= at)
+                .order_by(Session.start))
+    upcoming = [e for e in mine if e.status in ACTIVE and e.session.status != CANCELLED]
+    cancelled = [e for e in mine
+                 if e.session.status == CANCELLED or e.status in (WITHDRAWN, REJECTED)]
     held = {e.session_id for e in Enrolment.select(Enrolment.session).where(
-        Enrolment.mediator == mediator.id, Enrolment.status != "cancelled")}
-    open_now = [s for s in Session.select().where(
-        Session.status == OPEN, Session.start > at,
-        (Session.enrol_deadline.is_null()) | (Session.enrol_deadline >= at))
-        .order_by(Session.start) if s.id not in held and in_audience(s, mediator)]
+        Enrolment.mediator == mediator.id, Enrolment.status.in_(ACTIVE))}
+    open_now = [s for s in _open_sessions(at).order_by(Session.start)
+                if s.id not in held and in_audience(s, mediator)]
     certificates = list(Certificate.select().where(Certificate.mediator == mediator.id)
                         .order_by(Certificate.issued.desc()))
     start, end = year_bounds(today.year)
     return MediatorHome(upcoming, mediator_hours(mediator.id, start, end),
                         requirement(ANNUAL_HOURS),
-                        certificates, open_now)
+                        certificates, open_now, cancelled)

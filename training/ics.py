@@ -26,7 +26,9 @@ def uid(session: Session, date: SessionDate | None = None) -> str:
     return f"session-{session.id}-{date.id}@{UID_DOMAIN}"
 
 
-def _events(session: Session, stamp: dt.datetime) -> list[icalendar.Event]:
+def _events(session: Session, stamp: dt.datetime,
+            cancelled: bool = False) -> list[icalendar.Event]:
+    cancelled = cancelled or session.status == CANCELLED
     dates = list(SessionDate.select().where(SessionDate.session == session.id)
                  .order_by(SessionDate.start))
     pieces = [(uid(session, d), d.start, d.end) for d in dates] or [
@@ -40,6 +42,8 @@ def _events(session: Session, stamp: dt.datetime) -> list[icalendar.Event]:
         event.add("dtstart", start.astimezone(SHANGHAI))
         event.add("dtend", end.astimezone(SHANGHAI))
         summary = f"{session.course.name}（{session.code}）"
+        if session.mandatory:
+            summary = f"【必修】{summary}"
         if len(pieces) > 1:
             summary += f" {index}/{len(pieces)}"
         event.add("summary", summary)
@@ -53,7 +57,7 @@ def _events(session: Session, stamp: dt.datetime) -> list[icalendar.Event]:
         if session.status == CANCELLED:
             lines.append(f"已取消：{session.cancel_reason}")
         event.add("description", "\n".join(line for line in lines if line))
-        event.add("status", "CANCELLED" if session.status == CANCELLED else "CONFIRMED")
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         events.append(event)
     return events
 
@@ -80,12 +84,15 @@ def feed(sessions: Iterable[Session], name: str, *, stamp: dt.datetime | None = 
     return calendar.to_ical()
 
 
-def session_file(session: Session, *, stamp: dt.datetime | None = None) -> bytes:
-    """One session as a file to open or mail: METHOD:CANCEL once it is cancelled."""
+def session_file(session: Session, *, stamp: dt.datetime | None = None,
+                 withdrawn: bool = False) -> bytes:
+    """One session as a file to open or mail: METHOD:CANCEL once it is cancelled, or once the
+    reader's own place is given up (`withdrawn`), so that their calendar app drops the event
+    it was given earlier under the same UID."""
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    method = "CANCEL" if session.status == CANCELLED else "PUBLISH"
-    calendar = _calendar(method, session.code)
-    for event in _events(session, stamp):
+    cancelled = withdrawn or session.status == CANCELLED
+    calendar = _calendar("CANCEL" if cancelled else "PUBLISH", session.code)
+    for event in _events(session, stamp, cancelled):
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -41,10 +41,10 @@ PLANNED, OPEN, FINISHED, CANCELLED = "planned", "open", "finished", "cancelled"
 SESSION_STATUSES = {PLANNED: N_("计划"), OPEN: N_("报名中"), FINISHED: N_("已结束"),
                     CANCELLED: N_("已取消")}
 
-ENROLLED, WAITLISTED, OFFERED, WITHDRAWN, PENDING = (
-    "enrolled", "waitlisted", "offered", "cancelled", "pending")
+ENROLLED, WAITLISTED, OFFERED, WITHDRAWN, PENDING, REJECTED = (
+    "enrolled", "waitlisted", "offered", "cancelled", "pending", "rejected")
 ENROLMENT_STATUSES = {ENROLLED: N_("已报名"), WAITLISTED: N_("候补"), OFFERED: N_("待确认名额"),
-                      WITHDRAWN: N_("已取消"), PENDING: N_("待审批")}
+                      WITHDRAWN: N_("已取消"), PENDING: N_("待审批"), REJECTED: N_("审批未通过")}
 
 PRESENT, LATE, LEFT_EARLY, ABSENT, LEAVE = "present", "late", "left_early", "absent", "leave"
 ATTENDANCE_STATUSES = {PRESENT: N_("出席"), LATE: N_("迟到"), LEFT_EARLY: N_("早退"),

@@ -11,6 +11,7 @@ def add_views(admin) -> None:
     from .agenda import AgendaView
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
+    from .cli import install as install_cli
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
     from .feedback_report import FeedbackReportView
@@ -43,3 +44,4 @@ def add_views(admin) -> None:
     admin.add_view(FeedView(name=lazy_gettext("日历订阅"), category=category,
                             endpoint="training_feeds", url="/admin/training/feeds"))
     add_panels()
+    install_cli(admin.app)

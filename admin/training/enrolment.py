@@ -1,5 +1,7 @@
 """报名管理 of one session: seats left, who holds a seat, the waitlist in its order, sign-ups
-waiting for approval, and enrolment by organisation subtree, grade or a picked list.
+waiting for approval (approve or reject), withdrawing a place (the seat goes to the next in
+line), and enrolment by organisation subtree, grade or a picked list. Offers past their time
+are expired when the page is read, so the lists never show a seat held by a lapsed offer.
 
 The page only gathers what the coordinator picked; training.enrolment takes the seats (atomic,
 capacity never exceeded) and refuses anyone outside the coordinator's scope. Mediators already
@@ -23,6 +25,7 @@ from training.models import (
     PENDING,
     WAITLISTED,
     Enrolment,
+    Session,
 )
 
 from ..forms import CSRFForm, tr
@@ -77,6 +80,8 @@ class EnrolmentView(Page):
     @expose("/", methods=("GET", "POST"))
     def index(self):
         session = visible_session(request.args.get("session"))
+        if enrolment.expire_offers(sessions=[session.id]):
+            session = Session.get_by_id(session.id)
         form = EnrolForm(request.form if request.method == "POST" else None)
         warnings = {}
         if request.method == "POST":
@@ -146,11 +151,8 @@ class EnrolmentView(Page):
                       **counts), "success")
         return None
 
-    @expose("/approve/", methods=("POST",))
-    def approve(self):
-        session = visible_session(request.args.get("session"))
-        if not self.can_approve():
-            abort(403)
+    def _posted_row(self, session) -> Enrolment:
+        """The enrolment the form names, at this session; any other id is a 404."""
         form = ApproveForm(request.form)
         if not form.validate():
             abort(400)
@@ -159,12 +161,42 @@ class EnrolmentView(Page):
             if pk is not None else None
         if row is None:
             abort(404)
+        return row
+
+    def _act(self, session, action, done: str):
+        """Run `action(row)` on the posted enrolment; a mediator outside the caller's scope
+        answers like a missing one."""
+        row = self._posted_row(session)
         try:
-            enrolment.approve(row, actor=current_user.username, scope=current_scope())
+            action(row)
         except OutOfScope:
-            abort(403)
+            abort(404)
         except DomainError as exc:
             flash(tr(exc.message), "error")
         else:
-            flash(gettext("已审批通过"), "success")
+            flash(done, "success")
         return redirect(self.get_url(".index", session=session.id))
+
+    @expose("/approve/", methods=("POST",))
+    def approve(self):
+        session = visible_session(request.args.get("session"))
+        if not self.can_approve():
+            abort(403)
+        return self._act(session, lambda row: enrolment.approve(
+            row, actor=current_user.username, scope=current_scope()), gettext("已审批通过"))
+
+    @expose("/reject/", methods=("POST",))
+    def reject(self):
+        session = visible_session(request.args.get("session"))
+        if not self.can_approve():
+            abort(403)
+        return self._act(session, lambda row: enrolment.reject(
+            row, actor=current_user.username, scope=current_scope()), gettext("已退回该报名"))
+
+    @expose("/withdraw/", methods=("POST",))
+    def withdraw(self):
+        session = visible_session(request.args.get("session"))
+        if not self.can_write():
+            abort(403)
+        return self._act(session, lambda row: enrolment.withdraw(
+            row, actor=current_user.username), gettext("已取消该调解员的报名"))

@@ -1,7 +1,8 @@
 """The training panels of the home page: the coordinator's (this week, seats, waitlists,
 attendance not yet recorded, coverage and at-risk count of their scope this year) and the
-mediator's (next sessions with .ics, hours against the requirement, certificates, offers to
-answer before their deadline, sessions open for sign-up, feedback on attended sessions)."""
+mediator's (unread notices, next sessions with .ics, sessions cancelled or given up, hours
+against the requirement, certificates, offers to answer before their deadline, sessions open
+for sign-up, feedback on attended sessions)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,9 @@ import datetime as dt
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training.homes import coordinator_home, mediator_home
 from training.models import ENROLMENT_STATUSES, OFFERED, SHANGHAI, Attendance, Feedback, Session
+from training.notices import unread
 
-from ..forms import CSRFForm
+from ..forms import CSRFForm, tr
 from ..views.home import Panel, add_panel
 
 
@@ -38,7 +40,8 @@ def mediator_context(user, scope) -> dict:
         return {}
     home = mediator_home(mediator, _now())
     return {"home": home, "offers": [e for e in home.next_sessions if e.status == OFFERED],
-            "review": to_review(mediator.id), "form": CSRFForm(), "statuses": ENROLMENT_STATUSES}
+            "review": to_review(mediator.id), "form": CSRFForm(), "statuses": ENROLMENT_STATUSES,
+            "notices": unread(mediator.id), "tr": tr}
 
 
 def add_panels() -> None:

@@ -1,5 +1,5 @@
 """我的培训: what a mediator does for themself — sign up for an open session, accept or decline
-a seat offered from the waitlist, give feedback on a session they attended, download a session
+a seat offered from the waitlist, withdraw from a session, mark their notices read, give feedback on a session they attended, download a session
 as .ics. Every action names only the caller's own mediator record; another's enrolment id is
 simply not found (404)."""
 from __future__ import annotations
@@ -12,8 +12,8 @@ from wtforms import SelectField, TextAreaField
 
 from network.errors import DomainError, ValidationError
 from org.models import MEDIATOR
-from training import enrolment, feedback, ics
-from training.models import Enrolment, Session
+from training import enrolment, feedback, ics, notices
+from training.models import REJECTED, WITHDRAWN, Enrolment, Session
 
 from ..forms import CSRFForm, apply_errors, tr
 from ..views.base import Page, as_pk
@@ -73,15 +73,43 @@ class MyTrainingView(Page):
                   "success")
         return self._home()
 
-    @expose("/offer/", methods=("POST",))
-    def offer(self):
-        self._post_checked()
-        mediator = self._me()
+    def _own_enrolment(self, mediator) -> Enrolment:
+        """The caller's own enrolment named by the form; another's id is simply not found."""
         pk = as_pk(request.form.get("enrolment"))
         row = (Enrolment.get_or_none(Enrolment.id == pk, Enrolment.mediator == mediator.id)
                if pk is not None else None)
         if row is None:
             abort(404)
+        return row
+
+    @expose("/withdraw/", methods=("POST",))
+    def withdraw(self):
+        """退出 a session (the confirmation is asked on the page before the POST)."""
+        self._post_checked()
+        row = self._own_enrolment(self._me())
+        try:
+            enrolment.withdraw(row, actor=current_user.username, own=True)
+        except DomainError as exc:
+            flash(tr(exc.message), "error")
+        else:
+            flash(gettext("已取消报名"), "success")
+        return self._home()
+
+    @expose("/notices/read/", methods=("POST",))
+    def notices_read(self):
+        """Mark the notices named (or, with none named, all of the caller's) as read."""
+        self._post_checked()
+        mediator = self._me()
+        ids = [pk for pk in (as_pk(v) for v in request.form.getlist("notice")) if pk is not None]
+        if not ids:
+            ids = [n.id for n in notices.unread(mediator.id)]
+        notices.mark_read(mediator.id, ids)
+        return self._home()
+
+    @expose("/offer/", methods=("POST",))
+    def offer(self):
+        self._post_checked()
+        row = self._own_enrolment(self._me())
         try:
             if request.form.get("answer") == "accept":
                 enrolment.accept_offer(row)
@@ -114,13 +142,17 @@ class MyTrainingView(Page):
 
     @expose("/session.ics")
     def session_ics(self):
-        """One of the caller's own sessions (enrolled, offered, waiting) as a calendar file."""
+        """One of the caller's own sessions as a calendar file: METHOD:CANCEL when the session
+        was cancelled or the caller's place was given up or refused."""
         mediator = self._me()
         session = self._session(request.args.get("session"))
-        if not Enrolment.select().where(Enrolment.session == session.id,
-                                        Enrolment.mediator == mediator.id).exists():
+        mine = Enrolment.get_or_none(Enrolment.session == session.id,
+                                     Enrolment.mediator == mediator.id)
+        if mine is None:
             abort(404)
-        response = Response(ics.session_file(session), mimetype="text/calendar")
+        response = Response(ics.session_file(session,
+                                             withdrawn=mine.status in (WITHDRAWN, REJECTED)),
+                            mimetype="text/calendar")
         response.headers["Content-Disposition"] = f"attachment; filename={session.code}.ics"
         return response
 
