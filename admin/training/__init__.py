@@ -9,6 +9,7 @@ def add_views(admin) -> None:
     from training.models import Certificate, Session
 
     from .agenda import AgendaView
+    from .approvals import ApprovalView
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
     from .cli import install as install_cli
@@ -34,6 +35,8 @@ def add_views(admin) -> None:
     admin.add_view(FeedbackReportView(name=lazy_gettext("培训评价"), category=category,
                                       endpoint="training_feedback",
                                       url="/admin/training/feedback"))
+    admin.add_view(ApprovalView(name=lazy_gettext("待审批"), category=category,
+                                endpoint="training_approvals", url="/admin/training/approvals"))
     # Pages of one session (?session=ID), reached from its details page, not from the menu.
     admin.add_view(EnrolmentView(name=lazy_gettext("报名管理"), endpoint="training_enrolment",
                                  url="/admin/training/enrolment"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
+from training.approvals import pending_sign_ups
 from training.homes import coordinator_home, mediator_home
 from training.models import ENROLMENT_STATUSES, OFFERED, SHANGHAI, Attendance, Feedback, Session
 from training.notices import unread
@@ -21,7 +22,7 @@ def _now() -> dt.datetime:
 
 
 def coordinator_context(user, scope) -> dict:
-    return {"home": coordinator_home(scope, _now())}
+    return {"home": coordinator_home(scope, _now()), "pending": pending_sign_ups(scope).count()}
 
 
 def to_review(mediator_id: int) -> list[Session]:
