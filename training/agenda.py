@@ -84,7 +84,8 @@ def staff_sessions(scope: Organization | None, start: dt.date, end: dt.date) -> 
 def mediator_sessions(mediator: Mediator, start: dt.date, end: dt.date,
                       at: dt.datetime | None = None) -> tuple[list[Session], dict[int, str]]:
     """(sessions, {session id: the mediator's enrolment status}): their own ones, plus open
-    sessions of their audience whose deadline has not passed (no status)."""
+    sessions of their audience whose deadline has not passed (no status), 必修 ones excepted
+    (the coordinator enrols those)."""
     moment = at or dt.datetime.now(SHANGHAI)
     own = dict(Enrolment.select(Enrolment.session, Enrolment.status)
                .join(Session).where(Enrolment.mediator == mediator.id,
@@ -92,6 +93,7 @@ def mediator_sessions(mediator: Mediator, start: dt.date, end: dt.date,
                .tuples())
     sessions = {s.id: s for s in Session.select().where(Session.id.in_(list(own) or [0]))}
     for session in Session.select().where(Session.status == OPEN, _in_range(start, end),
+                                          Session.mandatory == False,  # noqa: E712 (not offered)
                                           Session.id.not_in(list(sessions) or [0])):
         deadline = session.enrol_deadline or session.start
         if moment <= deadline and mediator.status == "on" and in_audience(session, mediator):

@@ -41,6 +41,13 @@ class CopyForm(CSRFForm):
     start = StringField(lazy_gettext("开始时间"), description="YYYY-MM-DD HH:MM")
 
 
+def mandatory_badge(session: Session) -> Markup:
+    """必修 beside a session's code in lists: it is enrolled by the coordinator, not offered."""
+    if not session.mandatory:
+        return Markup("")
+    return Markup(' <span class="badge badge-danger mandatory">{}</span>').format(gettext("必修"))
+
+
 def scope_sessions(query, scope):
     """Sessions hosted in the subtree of `scope`: the one rule for every training page."""
     return query.where(Session.host.in_(subtree_ids(scope)))
@@ -100,8 +107,8 @@ class SessionView(ScopedView):
         "end": lambda v, c, m, n: m.end.strftime(sessions.TIME_FORMAT),
         "enrol_deadline": lambda v, c, m, n: (m.enrol_deadline.strftime(sessions.TIME_FORMAT)
                                               if m.enrol_deadline else ""),
-        "code": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
-            v.get_url(".details_view", id=m.id), escape(m.code)),
+        "code": lambda v, c, m, n: Markup('<a href="{}">{}</a>{}').format(
+            v.get_url(".details_view", id=m.id), escape(m.code), mandatory_badge(m)),
     }
     column_formatters_export = {**{k: f for k, f in column_formatters.items() if k != "code"},
                                 "host": lambda v, c, m, n: m.host.code}
