@@ -120,3 +120,39 @@ def test_calendar_month_next_month_week_and_phone(page, staff, network,
     expect(page.locator("#agenda-grid")).to_be_hidden()
     expect(page.locator('#agenda-list [data-code="C2"]')).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_mediator_withdraws_after_confirming(page, staff, network):
+    """The 取消报名 button asks first (confirm.js): dismissed, nothing is sent; accepted, the
+    place is given up, the session moves to 已取消的场次 and M002, first in line, is offered the
+    seat with a notice."""
+    from org.models import Mediator
+    from training.enrolment import enrol_many
+    from training.models import OFFERED, WITHDRAWN, Enrolment
+    from training.sessions import create_session
+
+    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    session = create_session({"code": "ONE-1", "course": "金融法规", "kind": "年度培训",
+                              "host": network["shinan"], "start": f"{day} 09:00",
+                              "end": f"{day} 11:00", "hours": "2", "capacity": 1},
+                             actor="t", scope=None)
+    second = Mediator.get(Mediator.staff_no == "M002")
+    enrol_many(session, [staff["m1"], second], actor="t", scope=None)  # M002 waits
+    log_in(page, "med1", PASSWORD)
+    row = page.locator("#my-sessions li", has_text="ONE-1")
+    answers, asked = iter([False, True]), []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if next(answers) else dialog.dismiss()
+
+    page.on("dialog", answer)
+    row.locator("button[type=submit]").click()
+    page.wait_for_timeout(300)  # a submit that was not stopped would be under way by now
+    assert asked == ["确定取消报名场次「ONE-1」吗？"]
+    expect(page.locator("#my-sessions")).to_contain_text("ONE-1")
+    assert Enrolment.get(Enrolment.mediator == staff["m1"].id).status != WITHDRAWN
+    row.locator("button[type=submit]").click()
+    expect(page.locator("#my-cancelled")).to_contain_text("ONE-1")
+    expect(page.locator("#my-sessions")).not_to_contain_text("ONE-1")
+    assert Enrolment.get(Enrolment.mediator == second.id).status == OFFERED

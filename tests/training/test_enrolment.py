@@ -15,6 +15,7 @@ from training.models import (
     ENROLLED,
     OFFERED,
     PENDING,
+    REJECTED,
     WAITLISTED,
     WITHDRAWN,
     Enrolment,
@@ -295,3 +296,90 @@ def test_audience_grades_are_checked(make_session):
     assert "五级" in str(caught.value.errors["audience_grades"])
     assert make_session(audience_grades="").audience_grades == ""
     assert make_session(audience_grades=["none", "1"]).audience_grades == "none,1"
+
+
+def test_withdraw_rules_and_the_seat_passing_on(open_session, make_mediator, network):
+    session = open_session(1, mandatory=False)  # 2026-03-02 09:00–12:00
+    a, b = (make_mediator(network["room1"], staff_no=n) for n in "AB")
+    enrol.enrol_many(session, [a, b], actor="t", scope=None)
+    # after the session has ended nothing is withdrawn
+    with pytest.raises(DomainError, match="已结束或已取消"):
+        enrol.withdraw(_get(session, a), actor="a", own=True, at=at("2026-03-02 12:01"))
+    assert _get(session, a).status == ENROLLED
+    assert enrol.withdraw(_get(session, a), actor="a", own=True,
+                          at=BEFORE).status == WITHDRAWN
+    assert _get(session, b).status == OFFERED
+    assert Session.get_by_id(session.id).booked == 1
+    with pytest.raises(DomainError, match="不在有效状态"):
+        enrol.withdraw(_get(session, a), actor="a", own=True, at=BEFORE)
+    # 必修: the mediator may not leave on their own, the coordinator may
+    must = open_session(1, mandatory=True, code="MUST")
+    enrol.enrol_many(must, [a], actor="t", scope=None)
+    with pytest.raises(DomainError, match="必修"):
+        enrol.withdraw(_get(must, a), actor="a", own=True, at=BEFORE)
+    assert enrol.withdraw(_get(must, a), actor="t", at=BEFORE).status == WITHDRAWN
+    assert Session.get_by_id(must.id).booked == 0
+
+
+def test_reject_a_pending_sign_up(open_session, make_mediator, network):
+    session = open_session(1, needs_approval=True)
+    a = make_mediator(network["room1"])
+    b = make_mediator(network["room3"])
+    for person in (a, b):
+        enrol.sign_up(session, person, actor="t", at=BEFORE)
+    with pytest.raises(OutOfScope):
+        enrol.reject(_get(session, b), actor="m", scope=network["shinan"])
+    assert _get(session, b).status == PENDING
+    assert enrol.reject(_get(session, a), actor="m", scope=network["shinan"]).status == REJECTED
+    assert Session.get_by_id(session.id).booked == 0
+    assert Notice.select().where(Notice.mediator == a.id).count() == 1
+    with pytest.raises(DomainError, match="待审批"):
+        enrol.reject(_get(session, a), actor="m", scope=None)
+    with pytest.raises(DomainError, match="待审批"):
+        enrol.approve(_get(session, a), actor="m", scope=None)
+    # a rejected sign-up may be made again while the session is open
+    assert enrol.sign_up(session, a, actor="a", at=BEFORE).status == PENDING
+
+
+def test_mandatory_session_refuses_self_sign_up(open_session, make_mediator, network):
+    must = open_session(5, mandatory=True)
+    person = make_mediator(network["room1"])
+    with pytest.raises(DomainError, match="必修场次"):
+        enrol.sign_up(must, person, actor="t", at=BEFORE)
+    assert not Enrolment.select().exists()
+    assert enrol.enrol_many(must, [person], actor="t", scope=None).enrolled == [person.id]
+
+
+def test_expire_offers_of_named_sessions_only(open_session, make_mediator, network):
+    """The lazy pass a page runs touches only the sessions it reads; the cron pass all."""
+    one, two = open_session(1, code="ONE"), open_session(1, code="TWO")
+    a, b, c, d = (make_mediator(network["room1"], staff_no=n) for n in "ABCD")
+    enrol.enrol_many(one, [a, b], actor="t", scope=None)
+    enrol.enrol_many(two, [c, d], actor="t", scope=None)
+    enrol.cancel(_get(one, a), actor="t", at=BEFORE)
+    enrol.cancel(_get(two, c), actor="t", at=BEFORE)
+    late = BEFORE + dt.timedelta(hours=48, minutes=1)
+    assert enrol.expire_offers(at=late, sessions=[]) == 0
+    assert enrol.expire_offers(at=BEFORE + dt.timedelta(hours=47), sessions=[one.id]) == 0
+    assert enrol.expire_offers(at=late, sessions=[one.id]) == 1
+    assert (_get(one, b).status, _get(two, d).status) == (WITHDRAWN, OFFERED)
+    assert enrol.expire_offers(at=late) == 1
+    assert _get(two, d).status == WITHDRAWN
+    assert Session.get_by_id(one.id).booked == Session.get_by_id(two.id).booked == 0
+
+
+def test_sign_up_expires_the_lapsed_offer_first(open_session, make_mediator, network):
+    session = open_session(1)
+    a, b, c = (make_mediator(network["room1"], staff_no=n) for n in "ABC")
+    enrol.enrol_many(session, [a, b], actor="t", scope=None)
+    enrol.cancel(_get(session, a), actor="t", at=BEFORE)
+    assert _get(session, b).status == OFFERED
+    # before the offer lapses c waits; a sign-up made after it has lapsed gets the seat
+    on_time = BEFORE + dt.timedelta(hours=1)
+    late = BEFORE + dt.timedelta(hours=49)
+    d = make_mediator(network["room1"], staff_no="D")
+    assert enrol.sign_up(session, c, actor="c", at=on_time).status == WAITLISTED
+    enrol.cancel(_get(session, c), actor="c", at=on_time)
+    assert enrol.sign_up(session, d, actor="d", at=late).status == ENROLLED
+    assert _get(session, b).status == WITHDRAWN
+    assert Session.get_by_id(session.id).booked == 1
