@@ -3,6 +3,14 @@
 Every change that a calendar subscriber should see bumps `sequence` (iCalendar SEQUENCE);
 a change of 学时 or schedule rewrites the stored credited hours of the session's attendance
 through training.hours, the one rule.
+
+Scheduled minutes (the denominator of a late arrival's or early leaver's credited hours): for a
+session held on one stretch of time they are 结束时间 − 开始时间, as domain.md states; for a
+multi-day session (分日日程) they are the sum of its days' (end − start), not last end − first
+start. domain.md's rule predates multi-day sessions: applied to a session of two mornings it
+would count the night in between, so someone present for the whole of one morning would be
+credited a sliver of the 学时. Summing the days is the same rule applied to each day
+(`_schedule`), and equals it for a one-day session.
 """
 from __future__ import annotations
 
