@@ -448,10 +448,9 @@ def set_dates(session: Session, dates: Any, *, actor: str,
     return update_session(session, {"dates": dates}, actor=actor, scope=scope)
 
 
-def copy_session(session: Session, *, code: str, start: Any, actor: str,
-                 scope: Organization | None) -> Session:
-    """A new session like `session` (same course, kind, host, length, audience), at `start`."""
-    check_scope(session, scope)
+def copy_data(session: Session, *, code: str, start: Any) -> dict[str, Any]:
+    """What a copy of `session` starting at `start` would be created with (the web form checks
+    its calendar warnings before copying): same course, kind, host, length, audience, days."""
     begin = parse_time(start)
     shift = begin - session.start
     data = {name: getattr(session, name) for name in FIELDS if name != "status"}
@@ -461,7 +460,14 @@ def copy_session(session: Session, *, code: str, start: Any, actor: str,
                 audience_orgs=audience_codes(session),
                 dates=[(d.start + shift, d.end + shift)
                        for d in session.dates.order_by(SessionDate.start)])
-    return create_session(data, actor=actor, scope=scope)
+    return data
+
+
+def copy_session(session: Session, *, code: str, start: Any, actor: str,
+                 scope: Organization | None) -> Session:
+    """A new session like `session` (same course, kind, host, length, audience), at `start`."""
+    check_scope(session, scope)
+    return create_session(copy_data(session, code=code, start=start), actor=actor, scope=scope)
 
 
 def cancel_session(session: Session, reason: str, *, actor: str,
