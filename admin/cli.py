@@ -203,6 +203,8 @@ def _import_file(kind: str, path: str, scope_code: str | None) -> None:
     label = Msg(spec.label)
     for note in result.mapped:  # 「名称」按「机构名称」读取: what the file called otherwise
         say(note)
+    for warning in result.warnings:  # passed, but worth a look (a session on a holiday)
+        say(Msg("提醒：%(msg)s", msg=warning.as_msg()))
     if not result.ok:
         for error in result.errors:
             say(error.as_msg(), err=True)

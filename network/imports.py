@@ -69,6 +69,9 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     # what was read as something else: 「名称」按「机构名称」读取, 「本科」按「大学本科」读取
     mapped: list[Msg] = field(default_factory=list)
+    # what a row brought in that someone should look at but that does not stop the file (a
+    # training session on a holiday): reported by the preview and the command, never refused
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,11 @@ class ImportContext:
     # Look-ups reused from row to row (kinds, organisations by code), so that a large file
     # does not repeat the same query for every row that names the same parent.
     cache: dict[str, dict] = field(default_factory=dict)
+    # the warnings of the row being imported (`warn`); kept only if the row passes
+    row_warnings: list[Msg] = field(default_factory=list)
+
+    def warn(self, message: Msg) -> None:
+        self.row_warnings.append(message)
 
     def orgs(self) -> dict[str, Organization]:
         return self.cache.setdefault("orgs", {})
@@ -351,6 +359,7 @@ def _import_row(spec: ImportSpec, ctx: ImportContext, number: int, row: dict[str
             column="+".join((spec.key, *spec.key_columns)), value=key,
             first=ctx.seen[key])))
         return
+    ctx.row_warnings.clear()
     try:
         # a savepoint: a refused row leaves the transaction usable
         with db.atomic() if spec.row_savepoint else nullcontext():
@@ -366,6 +375,7 @@ def _import_row(spec: ImportSpec, ctx: ImportContext, number: int, row: dict[str
                                                       reason=str(exc).splitlines()[0])))
     else:
         setattr(result, outcome, getattr(result, outcome) + 1)
+        result.warnings.extend(RowError(number, "", message) for message in ctx.row_warnings)
     finally:
         if key:
             ctx.seen[key] = number

@@ -1,6 +1,10 @@
 """Certificates (培训证书): issue, revoke, verify, and the printable PDF.
 
-A certificate is issued to a mediator who earned credited hours at a session; its expiry is
+A certificate is issued to a mediator who completed the session: credited hours equal to the
+session's 学时 (domain.md's rule gives that to 出席, and to 迟到/早退 only when the minutes
+missed round away to nothing). A partial credit (a late arrival's 1.5 of 3 学时) counts
+towards the year's hours but is not a completed course, so it earns no certificate; the
+refusal names the hours credited and the hours required. Its expiry is
 fixed at issue from the course's validity (none: it does not expire), so a later change of
 the course does not move dates already printed. The serial carries a random part, so the
 public verification page cannot be walked serial by serial. Revocation keeps the row (the
@@ -51,6 +55,11 @@ def new_serial(issued: dt.date) -> str:
     return f"{issued.year}-{secrets.token_hex(5).upper()}"
 
 
+def completed(record: Attendance, session: Session) -> bool:
+    """The course was completed: every 学时 of the session credited (see the module's rule)."""
+    return Decimal(record.credited) >= Decimal(session.hours) > 0
+
+
 def issue(session: Session, mediator: Mediator, *, actor: str, scope: Organization | None,
           issuer: str | None = None, today: dt.date | None = None) -> Certificate:
     """Issue (once) the certificate of `mediator` for `session`, for the hours credited."""
@@ -64,6 +73,11 @@ def issue(session: Session, mediator: Mediator, *, actor: str, scope: Organizati
     if record is None or Decimal(record.credited) <= 0:
         raise DomainError(Msg("调解员「%(no)s」在场次「%(code)s」没有认定学时，不能发证",
                               no=mediator.staff_no, code=session.code))
+    if not completed(record, session):
+        raise DomainError(Msg("调解员「%(no)s」在场次「%(code)s」认定学时%(credited)s，未达到该场次"
+                              "学时%(hours)s（未完成培训），不能发证", no=mediator.staff_no,
+                              code=session.code, credited=f"{Decimal(record.credited):.1f}",
+                              hours=f"{Decimal(session.hours):.1f}"))
     existing = Certificate.get_or_none(Certificate.session == session.id,
                                        Certificate.mediator == mediator.id,
                                        Certificate.revoked_at.is_null())
@@ -85,13 +99,20 @@ def issue(session: Session, mediator: Mediator, *, actor: str, scope: Organizati
 
 def issue_for_session(session: Session, *, actor: str, scope: Organization | None,
                       today: dt.date | None = None) -> list[Certificate]:
-    """Certificates for everyone with credited hours at `session` (existing ones kept)."""
+    """Certificates for everyone who completed `session` (existing ones kept)."""
     check_scope(session, scope)
-    people = (Mediator.select().join(Attendance, on=(Attendance.mediator == Mediator.id))
-              .where(Attendance.session == session.id, Attendance.credited > 0)
-              .order_by(Mediator.staff_no))
+    people = completers(session)
     return [issue(session, person, actor=actor, scope=scope, today=today) for person in people
             if in_scope(person, scope)]
+
+
+def completers(session: Session) -> list[Mediator]:
+    """Who completed `session`, by 工号 (each with `.credited`, their hours there)."""
+    return list(Mediator.select(Mediator, Attendance.credited)
+                .join(Attendance, on=(Attendance.mediator == Mediator.id))
+                .where(Attendance.session == session.id, Attendance.credited > 0,
+                       Attendance.credited >= session.hours)
+                .order_by(Mediator.staff_no).objects())
 
 
 def revoke(certificate: Certificate, reason: str, *, actor: str,
@@ -136,10 +157,9 @@ def verify(serial: str, today: dt.date | None = None) -> dict | None:
             "revoke_reason": certificate.revoke_reason if certificate.revoked_at else None}
 
 
-def cjk_font() -> Path:
-    """A font file with Chinese glyphs: $PORTAL_CJK_FONT, else what fontconfig finds for
-    WenQuanYi Zen Hei, else its usual Debian paths. The install step provides it
-    (fonts-wqy-zenhei); without one the PDF cannot be made, and the message says so."""
+def system_cjk_font() -> Path | None:
+    """A font file with Chinese glyphs installed on the machine: $PORTAL_CJK_FONT, else what
+    fontconfig finds for WenQuanYi Zen Hei, else its usual Debian paths (fonts-wqy-zenhei)."""
     candidates = [os.environ.get(FONT_ENV, "")]
     if shutil.which("fc-match"):
         found = subprocess.run(["fc-match", "-f", "%{file}", FONT_FAMILY], capture_output=True,
@@ -150,15 +170,39 @@ def cjk_font() -> Path:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    raise DomainError(Msg("未找到中文字体：请安装 fonts-wqy-zenhei，或用环境变量 %(env)s 指定字体文件",
-                          env=FONT_ENV))
+    return None
+
+
+def cjk_fonts(bundled: Path | None = None) -> list[Path]:
+    """The fonts the PDF is drawn with, first choice first: the bundled subset (the web layer
+    ships one, GB 2312 only, so the PDF does not depend on the machine), then the system's
+    full font for any character outside it. Without either the PDF cannot be made, and the
+    message says which font to install."""
+    fonts = [font for font in (bundled if bundled and bundled.is_file() else None,
+                               system_cjk_font()) if font is not None]
+    if not fonts:
+        raise DomainError(Msg("未找到中文字体：请安装 fonts-wqy-zenhei，或用环境变量 %(env)s 指定字体文件",
+                              env=FONT_ENV))
+    return fonts
+
+
+def add_cjk_fonts(document, bundled: Path | None = None) -> str:
+    """Register cjk_fonts() with an fpdf2 document, the later ones as fallbacks for glyphs the
+    first lacks; the family name to `set_font` with."""
+    families = []
+    for number, font in enumerate(cjk_fonts(bundled)):
+        families.append(f"cjk{number}")
+        document.add_font(families[-1], fname=str(font),
+                          **({"collection_font_number": 0} if font.suffix == ".ttc" else {}))
+    document.set_fallback_fonts(families[1:])
+    return families[0]
 
 
 def verify_url(certificate: Certificate, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/{certificate.serial}"
 
 
-def pdf(certificate: Certificate, base_url: str) -> bytes:
+def pdf(certificate: Certificate, base_url: str, bundled_font: Path | None = None) -> bytes:
     """The printable certificate (A4 landscape): holder, course, hours, dates, issuer, and a
     QR code with the verification URL (also printed below it, for typing)."""
     import segno
@@ -168,16 +212,14 @@ def pdf(certificate: Certificate, base_url: str) -> bytes:
     document = FPDF(orientation="L", format="A4")
     document.set_auto_page_break(False)
     document.add_page()
-    font = cjk_font()
-    document.add_font("cjk", fname=str(font),
-                      **({"collection_font_number": 0} if font.suffix == ".ttc" else {}))
+    family = add_cjk_fonts(document, bundled_font)
     document.set_draw_color(150, 30, 30)
     document.set_line_width(1.2)
     document.rect(10, 10, 277, 190)
-    document.set_font("cjk", size=30)
+    document.set_font(family, size=30)
     document.set_y(32)
     document.cell(0, 16, "培训证书", align="C", new_x="LMARGIN", new_y="NEXT")
-    document.set_font("cjk", size=15)
+    document.set_font(family, size=15)
     document.ln(12)
     lines = [
         f"{certificate.mediator.name} 同志：",
@@ -189,7 +231,7 @@ def pdf(certificate: Certificate, base_url: str) -> bytes:
     for line in lines:
         document.set_x(35)
         document.cell(0, 12, line, new_x="LMARGIN", new_y="NEXT")
-    document.set_font("cjk", size=12)
+    document.set_font(family, size=12)
     document.set_xy(35, 150)
     document.cell(0, 8, f"证书编号：{certificate.serial}", new_x="LMARGIN", new_y="NEXT")
     document.set_x(35)
@@ -203,7 +245,7 @@ def pdf(certificate: Certificate, base_url: str) -> bytes:
     segno.make(url, error="m").save(image, kind="png", scale=4, border=2)
     image.seek(0)
     document.image(image, x=232, y=30, w=40, h=40)
-    document.set_font("cjk", size=7)
+    document.set_font(family, size=7)
     document.set_xy(212, 72)
     document.cell(80, 5, url, align="C")
     return bytes(document.output())

@@ -1,7 +1,10 @@
 """Imports of sessions (场次) and attendance (出勤), all-or-nothing through network.imports.
 
 Rows go through the same checks as the forms (training.sessions.clean_session,
-training.attendance), so a file cannot bring in what a form would refuse. Re-importing a file
+training.attendance), so a file cannot bring in what a form would refuse; what the session form
+asks to confirm (training.calendar.session_warnings: a holiday, a venue or trainer booked twice)
+is reported per row as a warning, checked against the sessions stored and the file's earlier
+rows. Re-importing a file
 updates by key: a session by 场次编号, an attendance record by 场次编号 and 调解员工号.
 
 An attendance file of 20,000 rows must take about a second (issue 14), so, like the case
@@ -34,6 +37,7 @@ from org.models import TRAINER, Mediator
 
 from . import rollup
 from .attendance import clean_minutes, status_code
+from .calendar import session_warnings
 from .hours import credit
 from .models import ATTENDANCE_STATUSES, CANCELLED, Attendance, Session, TrainingKind
 from .sessions import clean_session, create_session, update_session
@@ -76,12 +80,16 @@ def _import_session(row: dict[str, str], ctx: ImportContext) -> str:
     if scope is not None and not scope.contains(host):
         raise out_of_scope(Msg("机构「%(code)s」", code=host.code), scope, "host")
     if existing is None:
-        create_session(values, actor=ctx.actor, scope=scope)
-        return CREATED
-    if _unchanged(existing, values):
+        outcome, session = CREATED, create_session(values, actor=ctx.actor, scope=scope)
+    elif _unchanged(existing, values):
         return UNCHANGED
-    update_session(existing, values, actor=ctx.actor, scope=scope)
-    return UPDATED
+    else:
+        outcome, session = UPDATED, update_session(existing, values, actor=ctx.actor,
+                                                    scope=scope)
+    # what the session form asks to confirm is reported, not refused: the file was meant
+    for warning in session_warnings(session):
+        ctx.warn(warning)
+    return outcome
 
 
 SESSIONS = register(ImportSpec(

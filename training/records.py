@@ -1,5 +1,9 @@
-"""A mediator's training record: history, hours per year and kind, in the shape the
-portal's pages and the JSON API (`/api/v1/training/hours`) show."""
+"""A mediator's training record: history, hours per year and kind, certificates, in the shape
+the portal's pages (培训档案) and the JSON API (`/api/v1/training/hours`) show.
+
+The per-year table is summed from the history rows already loaded (one query for the whole
+record); a session counts in the year of its start in Asia/Shanghai (`start_day`), like
+training.hours, so each year's total equals credited_hours over that year."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,7 +11,7 @@ from decimal import Decimal
 from org.models import Mediator
 
 from .hours import credited_hours, hours_by_kind, participations, year_bounds
-from .models import ATTENDANCE_STATUSES, Attendance, Course, Session, TrainingKind
+from .models import ATTENDANCE_STATUSES, Attendance, Certificate, Course, Session, TrainingKind
 
 
 def history(mediator_id: int) -> list[dict]:
@@ -20,6 +24,7 @@ def history(mediator_id: int) -> list[dict]:
             .order_by(Session.start.desc(), Session.id.desc()))
     return [{"session": r.session.code, "course": r.session.course.name,
              "kind": r.session.kind.name, "start": r.session.start,
+             "start_day": r.session.start_day, "session_id": r.session.id,
              "hours": r.session.hours, "status": ATTENDANCE_STATUSES[r.status],
              "minutes": r.minutes, "credited": Decimal(str(r.credited)),
              "session_status": r.session.status} for r in rows]
@@ -36,3 +41,27 @@ def year_summary(mediator: Mediator, year: int) -> dict:
             "participations": participations([mediator.id], start, end)[mediator.id],
             "by_kind": {kinds[code]: f"{value:.1f}" for code, value in sorted(
                 by_kind.items(), key=lambda item: kinds[item[0]])}}
+
+
+def hours_by_year(rows: list[dict]) -> list[dict]:
+    """From history(): per year with credited hours, the latest first, {"year", "total",
+    "by_kind" {kind name: hours}, "participations"} (records with credited hours > 0)."""
+    years: dict[int, dict] = {}
+    for row in rows:
+        if row["credited"] <= 0:
+            continue
+        year = years.setdefault(row["start_day"].year, {
+            "year": row["start_day"].year, "total": Decimal("0"), "by_kind": {},
+            "participations": 0})
+        year["total"] += row["credited"]
+        year["participations"] += 1
+        year["by_kind"][row["kind"]] = year["by_kind"].get(row["kind"], Decimal("0")) + row["credited"]
+    return [years[y] for y in sorted(years, reverse=True)]
+
+
+def certificates_of(mediator_id: int) -> list[Certificate]:
+    """The mediator's certificates, revoked ones included (the page says so), newest first."""
+    return list(Certificate.select(Certificate, Course)
+                .join(Course, on=(Certificate.course == Course.id))
+                .where(Certificate.mediator == mediator_id)
+                .order_by(Certificate.issued.desc(), Certificate.id.desc()))

@@ -3,6 +3,14 @@
 Every change that a calendar subscriber should see bumps `sequence` (iCalendar SEQUENCE);
 a change of 学时 or schedule rewrites the stored credited hours of the session's attendance
 through training.hours, the one rule.
+
+Scheduled minutes (the denominator of a late arrival's or early leaver's credited hours): for a
+session held on one stretch of time they are 结束时间 − 开始时间, as domain.md states; for a
+multi-day session (分日日程) they are the sum of its days' (end − start), not last end − first
+start. domain.md's rule predates multi-day sessions: applied to a session of two mornings it
+would count the night in between, so someone present for the whole of one morning would be
+credited a sliver of the 学时. Summing the days is the same rule applied to each day
+(`_schedule`), and equals it for a one-day session.
 """
 from __future__ import annotations
 
@@ -440,10 +448,9 @@ def set_dates(session: Session, dates: Any, *, actor: str,
     return update_session(session, {"dates": dates}, actor=actor, scope=scope)
 
 
-def copy_session(session: Session, *, code: str, start: Any, actor: str,
-                 scope: Organization | None) -> Session:
-    """A new session like `session` (same course, kind, host, length, audience), at `start`."""
-    check_scope(session, scope)
+def copy_data(session: Session, *, code: str, start: Any) -> dict[str, Any]:
+    """What a copy of `session` starting at `start` would be created with (the web form checks
+    its calendar warnings before copying): same course, kind, host, length, audience, days."""
     begin = parse_time(start)
     shift = begin - session.start
     data = {name: getattr(session, name) for name in FIELDS if name != "status"}
@@ -453,7 +460,14 @@ def copy_session(session: Session, *, code: str, start: Any, actor: str,
                 audience_orgs=audience_codes(session),
                 dates=[(d.start + shift, d.end + shift)
                        for d in session.dates.order_by(SessionDate.start)])
-    return create_session(data, actor=actor, scope=scope)
+    return data
+
+
+def copy_session(session: Session, *, code: str, start: Any, actor: str,
+                 scope: Organization | None) -> Session:
+    """A new session like `session` (same course, kind, host, length, audience), at `start`."""
+    check_scope(session, scope)
+    return create_session(copy_data(session, code=code, start=start), actor=actor, scope=scope)
 
 
 def cancel_session(session: Session, reason: str, *, actor: str,

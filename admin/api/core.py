@@ -84,6 +84,21 @@ def units_only(view):
     return login_required_json(inner)
 
 
+def page_bounds() -> tuple[int, int]:
+    """`limit` and `offset` of a list endpoint (defaults: a full page from the start); values
+    outside what openapi.py declares are refused, not silently clamped."""
+    try:
+        limit = int(request.args.get("limit", MAX_PAGE))
+        offset = int(request.args.get("offset", 0))
+        if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+            raise ValueError
+    except ValueError:
+        raise ApiError(400, "bad_request", Msg("limit 应为 1 至 %(page)d 的整数，offset 应为 0 至 "
+                                               "%(offset)d 的整数", page=MAX_PAGE,
+                                               offset=MAX_OFFSET)) from None
+    return limit, offset
+
+
 def requested_org() -> Organization:
     """The unit a figures route is about: `?station=CODE` inside the caller's scope, else the
     caller's own; for a caller who sees the whole network, its one top unit (400 when there

@@ -4,6 +4,13 @@ from __future__ import annotations
 from .paging import MAX_OFFSET, MAX_PAGE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+# the paging of every list endpoint (admin.api.core.page_bounds refuses anything outside)
+PAGE_PARAMS = [
+    {"name": "limit", "in": "query", "schema": {
+        "type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": MAX_PAGE}},
+    {"name": "offset", "in": "query", "schema": {
+        "type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
+]
 
 
 def _errors(*codes: int) -> dict:
@@ -116,7 +123,10 @@ def _training_paths() -> dict:
         "station": {"type": "string"},
         "from": {"type": "string", "format": "date", "nullable": True},
         "to": {"type": "string", "format": "date", "nullable": True},
-        "sessions": {"type": "array", "items": session}}}
+        "total": {"type": "integer", "description": "条件内的场次总数（各页合计）"},
+        "offset": {"type": "integer"}, "limit": {"type": "integer"},
+        "sessions": {"type": "array", "items": session,
+                     "description": "按开始时间排序的一页（offset 起最多 limit 个）"}}}
 
     def get(summary, params, schema, errors=(400, 401, 403, 404)):
         return {"get": {"summary": summary, "parameters": params, "responses": {
@@ -133,7 +143,7 @@ def _training_paths() -> dict:
         "/training/coverage": get("机构子树某年的培训覆盖率", [station, year], coverage),
         "/training/sessions": get("机构子树主办的场次及已占名额", [
             station, {"name": "from", "in": "query", "schema": day},
-            {"name": "to", "in": "query", "schema": day}], sessions),
+            {"name": "to", "in": "query", "schema": day}, *PAGE_PARAMS], sessions),
     }
 
 
@@ -193,12 +203,7 @@ def spec() -> dict:
                     "parameters": [
                         {"name": "under", "in": "query", "schema": {"type": "string"},
                          "description": "子树根机构编码；缺省为调用者的管辖范围"},
-                        {"name": "limit", "in": "query", "schema": {
-                            "type": "integer", "minimum": 1, "maximum": MAX_PAGE,
-                            "default": MAX_PAGE}},
-                        {"name": "offset", "in": "query", "schema": {
-                            "type": "integer", "minimum": 0, "maximum": MAX_OFFSET,
-                            "default": 0}},
+                        *PAGE_PARAMS,
                     ],
                     "responses": {"200": {"description": "机构列表", "content": {
                         "application/json": {"schema": {

@@ -4,11 +4,10 @@ from __future__ import annotations
 import peewee as pw
 from flask import jsonify, request
 
-from network.errors import Msg
 from network.models import LEVELS, STATUSES, Organization, OrgKind
 from network.tree import children_counts, subtree
 
-from ..api.core import MAX_OFFSET, MAX_PAGE, ApiError, api_bp, units_only, visible_org
+from ..api.core import api_bp, page_bounds, units_only, visible_org
 from ..views.base import current_scope
 
 
@@ -43,16 +42,7 @@ def station(code: str):
 def stations():
     under = request.args.get("under")
     root = visible_org(under) if under else current_scope()
-    try:
-        limit = int(request.args.get("limit", MAX_PAGE))
-        offset = int(request.args.get("offset", 0))
-        if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
-            raise ValueError
-    except ValueError:
-        # what openapi.py declares: refused, not silently clamped
-        raise ApiError(400, "bad_request", Msg("limit 应为 1 至 %(page)d 的整数，offset 应为 0 至 "
-                                               "%(offset)d 的整数", page=MAX_PAGE,
-                                               offset=MAX_OFFSET)) from None
+    limit, offset = page_bounds()
     Parent = Organization.alias()
     query = (subtree(root).select(Organization, OrgKind, Parent).join(OrgKind)
              .switch(Organization)

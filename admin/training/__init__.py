@@ -19,6 +19,7 @@ def add_views(admin) -> None:
     from .feeds import FeedView
     from .homes import add_panels
     from .mine import MyTrainingView
+    from .record import TrainingRecordView
     from .sessions import SessionView
 
     category = lazy_gettext("培训")
@@ -44,6 +45,8 @@ def add_views(admin) -> None:
                                   url="/admin/training/attendance"))
     admin.add_view(MyTrainingView(name=lazy_gettext("我的培训"), endpoint="training_mine",
                                   url="/admin/training/my"))
+    admin.add_view(TrainingRecordView(name=lazy_gettext("培训档案"), endpoint="training_record",
+                                      url="/admin/training/record"))
     admin.add_view(FeedView(name=lazy_gettext("日历订阅"), category=category,
                             endpoint="training_feeds", url="/admin/training/feeds"))
     add_panels()

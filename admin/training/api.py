@@ -1,5 +1,6 @@
 """Training endpoints of /api/v1: a mediator's hours, a subtree's coverage, the sessions
-hosted in a subtree. Figures come from training.records and training.coverage (the shapes the
+hosted in a subtree (a page of them: limit/offset with the total, like /api/v1/stations).
+Figures come from training.records and training.coverage (the shapes the
 issue fixes); scope as everywhere: a mediator account sees its own hours only.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from training.coverage import coverage
 from training.models import SHANGHAI, Course, Session, TrainingKind
 from training.records import year_summary
 
-from ..api.core import ApiError, api_bp, login_required_json, requested_org
+from ..api.core import ApiError, api_bp, login_required_json, page_bounds, requested_org
 from ..views.base import current_scope
 
 TIME = "%Y-%m-%dT%H:%M:%S%z"
@@ -106,7 +107,9 @@ def training_sessions():
         query = query.where(Session.start_day >= start)
     if end:
         query = query.where(Session.start_day <= end)
-    rows = query.order_by(Session.start, Session.code).limit(5000)
+    limit, offset = page_bounds()
+    total = query.count()
+    rows = query.order_by(Session.start, Session.code).offset(offset).limit(limit)
     return jsonify({"station": org.code, "from": start.isoformat() if start else None,
-                    "to": end.isoformat() if end else None,
-                    "sessions": [session_json(s) for s in rows]})
+                    "to": end.isoformat() if end else None, "total": total, "offset": offset,
+                    "limit": limit, "sessions": [session_json(s) for s in rows]})

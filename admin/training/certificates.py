@@ -15,12 +15,13 @@ from network.errors import DomainError, OutOfScope, ValidationError
 from network.tree import subtree_ids
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
 from training import certificates
-from training.models import Attendance, Certificate, Course
+from training.models import Certificate, Course
 
 from ..forms import CSRFForm, tr
 from ..views.base import ScopedView, current_scope
 from ..views.filters import SubtreeFilter
 from .sessions import visible_session
+from .signin import BUNDLED_FONT
 
 public_bp = Blueprint("training_public", __name__)
 VERIFY_PATH = "/verify"
@@ -95,7 +96,7 @@ class CertificateView(ScopedView):
     def pdf_view(self):
         certificate = self._certificate()
         try:
-            content = certificates.pdf(certificate, verify_base())
+            content = certificates.pdf(certificate, verify_base(), BUNDLED_FONT)
         except DomainError as exc:
             flash(tr(exc.message), "error")
             return redirect(self.get_url(".details_view", id=certificate.id))
@@ -128,7 +129,7 @@ class CertificateView(ScopedView):
 
     @expose("/issue/", methods=("GET", "POST"))
     def issue_view(self):
-        """Certificates for everyone with credited hours at a session (existing kept)."""
+        """Certificates for everyone who completed a session (existing kept)."""
         if not self._writable():
             abort(403)
         session = visible_session(request.args.get("session"))
@@ -144,9 +145,6 @@ class CertificateView(ScopedView):
             else:
                 flash(gettext("已发放证书%(n)d张", n=len(issued)), "success")
                 return redirect(self.get_url(".index_view"))
-        attendees = list(Mediator.select(Mediator, Attendance.credited)
-                         .join(Attendance, on=(Attendance.mediator == Mediator.id))
-                         .where(Attendance.session == session.id, Attendance.credited > 0)
-                         .order_by(Mediator.staff_no).objects())
+        attendees = certificates.completers(session)
         return self.render("training/certificate_issue.html", session=session, form=form,
                            attendees=attendees)

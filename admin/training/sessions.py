@@ -39,6 +39,7 @@ class CancelForm(CSRFForm):
 class CopyForm(CSRFForm):
     code = StringField(lazy_gettext("新场次编号"))
     start = StringField(lazy_gettext("开始时间"), description="YYYY-MM-DD HH:MM")
+    confirm = BooleanField(lazy_gettext("已知悉提醒（节假日、地点或主讲人冲突），仍然保存"))
 
 
 def mandatory_badge(session: Session) -> Markup:
@@ -72,6 +73,16 @@ def confirm_warnings(warnings: list[Msg], confirmed: bool) -> None:
         for warning in warnings:
             flash(tr(warning), "warning")
         raise ValidationError({"confirm": Msg("存在以上提醒，请勾选确认后再保存")})
+
+
+def copy_warnings(session: Session, form: CopyForm) -> None:
+    """The copy's calendar warnings (holiday, venue or trainer double booked) stop it until
+    confirmed, like the session form's."""
+    data = sessions.copy_data(session, code=form.code.data, start=form.start.data)
+    probe = Session(start=data["start"], end=data["end"], trainers=data["trainers"],
+                    venue=data["venue"])
+    probe.pending_dates = data["dates"]
+    confirm_warnings(calendar.session_warnings(probe), bool(form.confirm.data))
 
 
 class SessionView(ScopedView):
@@ -225,6 +236,7 @@ class SessionView(ScopedView):
         form = self.copy_form(session)
         if request.method == "POST" and form.validate():
             try:
+                copy_warnings(session, form)
                 new = sessions.copy_session(session, code=form.code.data, start=form.start.data,
                                             actor=current_user.username, scope=current_scope())
             except ValidationError as exc:

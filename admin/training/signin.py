@@ -1,26 +1,30 @@
 """The printable sign-in sheet (签到表) of a session: one line per seat holder with room to sign
-in and out. Drawn with fpdf2 and the CJK font training.certificates finds, like the certificate."""
+in and out. Drawn with fpdf2 and the CJK fonts training.certificates finds (the bundled subset first), like the
+certificate."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from fpdf import FPDF
 
 from org.models import Mediator
-from training.certificates import cjk_font
+from training.certificates import add_cjk_fonts
 from training.models import Session
+
+# GB 2312 subset of WenQuanYi Zen Hei (admin/static/fonts/README.md): the PDFs' first font
+BUNDLED_FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "wqy-zenhei-gb2312.ttf"
 
 COLUMNS = (("序号", 14), ("工号", 28), ("姓名", 30), ("所属机构", 58), ("签到", 30), ("签退", 30))
 
 
 def signin_sheet(session: Session, people: list[Mediator]) -> bytes:
     document = FPDF(orientation="P", format="A4")
-    font = cjk_font()
-    document.add_font("cjk", fname=str(font),
-                      **({"collection_font_number": 0} if font.suffix == ".ttc" else {}))
+    family = add_cjk_fonts(document, BUNDLED_FONT)
     document.add_page()
-    document.set_font("cjk", size=16)
+    document.set_font(family, size=16)
     document.cell(0, 10, f"签到表　{session.code} {session.course.name}", align="C",
                   new_x="LMARGIN", new_y="NEXT")
-    document.set_font("cjk", size=10)
+    document.set_font(family, size=10)
     place = session.venue or session.online_link
     document.cell(0, 7, f"时间：{session.start:%Y-%m-%d %H:%M} – {session.end:%Y-%m-%d %H:%M}"
                   f"　地点：{place}　主讲人：{session.trainers}　学时：{session.hours}",

@@ -39,7 +39,8 @@ from network.services import CODE_RE
 from network.sheets import export_book
 from network.tree import in_subtree, subtree_ids
 from org.accounts import scope_of
-from org.models import ADMIN, MANAGER, TRAINER, Mediator
+from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER, Mediator
+from org.services import in_scope
 
 from ..forms import CSRFForm, apply_errors, tr
 
@@ -102,6 +103,31 @@ def scoped_org(code: str | None = None, *, pk=None) -> Organization:
     if scope is not None and not scope.contains(org):
         abort(404)
     return org
+
+
+def visible_mediator(pk=None, staff_no: str | None = None) -> Mediator:
+    """The mediator, or 404 when there is none or they lie outside the caller's jurisdiction
+    (the same answer, so 工号 and ids cannot be probed; a mediator's account reaches only its
+    own record)."""
+    mediator = None
+    # with its station in the same statement: the scope check and every page read it
+    query = (Mediator.select(Mediator, Organization)
+             .join(Organization, on=(Mediator.station == Organization.id)))
+    if staff_no is not None:
+        text = staff_no.strip()
+        if text and len(text) <= 32:
+            mediator = query.where(Mediator.staff_no == text).first()
+    else:
+        pk = as_pk(pk)
+        mediator = query.where(Mediator.id == pk).first() if pk is not None else None
+    if mediator is None:
+        abort(404)
+    if current_user.role == MEDIATOR:
+        if current_user.mediator_id != mediator.id:
+            abort(404)
+    elif not in_scope(mediator, current_scope()):
+        abort(404)
+    return mediator
 
 
 def chosen_org() -> Organization | None:

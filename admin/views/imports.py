@@ -115,6 +115,9 @@ def run_job(job_id: int, path: str) -> None:
             counts = result.counts()
             if result.mapped:  # what was read as something else, for the preview to name
                 counts["mapped"] = [m.to_dict() for m in result.mapped]
+            if result.warnings:  # what passed but deserves a look (a session on a holiday)
+                counts["warnings"] = [w.as_dict() for w in result.warnings[:SHOWN_ERRORS]]
+                counts["warning_count"] = len(result.warnings)
             jobs.finish(job, ok=result.ok, counts=counts,
                         errors=[e.as_dict() for e in result.errors])
     finally:
@@ -255,6 +258,8 @@ class ImportView(RoleAccess, BaseView):
                            counts=check.counts, done=done, total=total,
                            errors=error_rows(stored[:SHOWN_ERRORS]), error_count=count,
                            mapped=[tr(m) for m in mapped],
+                           warnings=error_rows(check.counts.get("warnings", [])),
+                           warning_count=check.counts.get("warning_count", 0),
                            form=TokenForm(token=upload["token"]))
 
     @expose("/confirm", methods=["POST"])

@@ -8,6 +8,7 @@ from org.models import Mediator
 from tests.conftest import id_number
 from tests.network.test_station_import import station, write_sheet
 from tests.org.test_mediator_import import person
+from tests.training.conftest import make_session, training_ref  # noqa: F401
 
 
 def test_station_import_success_prints_counts(runner, kinds, tmp_path):
@@ -85,3 +86,50 @@ def test_progress_bar_only_on_a_terminal(runner, kinds, tmp_path, monkeypatch):
     watched = runner.invoke(args=["import", "stations", str(path)])
     assert watched.exit_code == 0
     assert "导入中" in watched.stdout and "无变化 1" in watched.stdout
+
+
+SESSION_ROW = "PX-1,调解实务,年度培训,QD-02,2026-10-01 09:00,2026-10-01 12:00,3,三楼会议室,王老师,40"
+
+
+def test_sessions_import_through_the_cli(runner, network, training_ref, tmp_path):  # noqa: F811
+    from tests.training.test_imports import SESSION_HEADER, write_csv
+    from training.models import Session, WorkDay
+
+    WorkDay.get_or_create(day="2026-10-01", defaults={"is_workday": False, "name": "国庆节"})
+    path = write_csv(tmp_path, "sessions.csv", [SESSION_HEADER, SESSION_ROW])
+    result = runner.invoke(args=["import", "sessions", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "提醒：第2行：2026-10-01是法定节假日" in result.stdout  # a warning, not a refusal
+    assert "导入完成（培训场次）：共 1 行，新增 1，更新 0，无变化 0" in result.stdout
+    assert Session.get(Session.code == "PX-1").host.code == "QD-02"
+    outside = write_csv(tmp_path, "hd.csv", [SESSION_HEADER, SESSION_ROW.replace(
+        "PX-1", "PX-2").replace("QD-02", "QD-11")])
+    refused = runner.invoke(args=["import", "sessions", str(outside), "--scope", "QD-02"])
+    assert refused.exit_code == 1 and "第2行 [主办机构编码]：超出管辖范围" in refused.stderr
+    assert not Session.select().where(Session.code == "PX-2").exists()
+
+
+def test_attendance_import_through_the_cli(runner, network, make_session,  # noqa: F811
+                                           make_mediator, tmp_path):
+    from tests.training.test_imports import write_csv
+    from training.models import Attendance
+
+    session = make_session(code="PX-9", host=network["shinan"], start="2026-03-02 09:00",
+                           end="2026-03-02 12:00", hours="3")
+    make_mediator(network["room1"], staff_no="M001")
+    make_mediator(network["room3"], staff_no="M003")
+    header = "场次编号,调解员工号,出勤情况,实到分钟"
+    path = write_csv(tmp_path, "att.csv", [header, "PX-9,M001,迟到,120"])
+    result = runner.invoke(args=["import", "attendance", str(path), "--scope", "QD-02"])
+    assert result.exit_code == 0, result.output
+    assert "导入完成（培训出勤）：共 1 行，新增 1" in result.stdout
+    record = Attendance.get(Attendance.session == session.id)
+    assert record.credited == 2  # 3 × 120/180
+    bad = write_csv(tmp_path, "bad.csv", [header, "PX-9,M003,出席,", "PX-9,NOPE,出席,"])
+    refused = runner.invoke(args=["import", "attendance", str(bad), "--scope", "QD-02"])
+    assert refused.exit_code == 1
+    # a mediator outside the scope is answered like an unknown 工号
+    assert "第2行 [调解员工号]：调解员「M003」不存在" in refused.stderr
+    assert "第3行 [调解员工号]：调解员「NOPE」不存在" in refused.stderr
+    assert "发现 2 处错误" in refused.stderr
+    assert Attendance.select().count() == 1

@@ -358,3 +358,34 @@ def test_training_coordinator_imports_sessions_of_their_scope_only(app, make_use
     confirm(auth, upload(auth, mine, "mine.csv", kind="sessions").get_data(as_text=True))
     created = Session.get(Session.code == "PX-T-01")
     assert created.host_id == network["shinan"].id
+
+
+def test_sessions_preview_lists_calendar_warnings(make_user, auth, network, sync_jobs,
+                                                 tmp_path):
+    """The check names each row's warnings (a holiday, the same venue booked twice) and still
+    lets the file be imported: warnings, not errors."""
+    from training.imports import SESSION_COLUMNS
+    from training.models import Session, WorkDay
+    from training.reference import seed
+
+    seed(Session._meta.database)
+    WorkDay.get_or_create(day="2030-10-01", defaults={"is_workday": False, "name": "国庆节"})
+    holiday = WorkDay.get(WorkDay.day == "2030-10-01").name
+    make_user("coord", role="trainer", organization=network["shinan"])
+    auth.login("coord")
+    rows = [["PX-W-1", "调解实务", "年度培训", "QD-02", "2030-10-01 09:00", "2030-10-01 12:00",
+             "3", "会议室", "王老师", "40"],
+            ["PX-W-2", "调解实务", "年度培训", "QD-02", "2030-03-01 09:00", "2030-03-01 12:00",
+             "3", "报告厅", "王老师", "40"],
+            ["PX-W-3", "金融法规", "专题讲座", "QD-02", "2030-03-01 11:00", "2030-03-01 12:00",
+             "1", "报告厅", "李老师", "40"]]
+    content = write_sheet(tmp_path / "w.csv", list(SESSION_COLUMNS), rows).read_bytes()
+    page = upload(auth, content, "w.csv", kind="sessions").get_data(as_text=True)
+    warnings = page[page.index('id="import-warnings"'):]
+    warnings = warnings[:warnings.index("</div>")]
+    assert "以下 2 条提醒不影响导入" in warnings
+    assert f"第2行：2030-10-01是法定节假日（{holiday}）" in warnings
+    assert "第4行：地点「报告厅」同时段已有场次「PX-W-2」" in warnings
+    assert 'id="preview-ok"' in page and Session.select().count() == 0  # a check writes nothing
+    confirm(auth, page)
+    assert Session.select().count() == 3

@@ -6,14 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from network.errors import DomainError, OutOfScope
+from org.models import Mediator
 from training import certificates as certs
 from training.attendance import record_attendance
-from training.models import Course, Session
+from training.models import Certificate, Course, Session
+
+BUNDLED = Path(__file__).resolve().parents[2] / "admin/static/fonts/wqy-zenhei-gb2312.ttf"
 
 
 @pytest.fixture
@@ -84,7 +88,67 @@ def test_missing_font_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(certs.shutil, "which", lambda name: None)
     monkeypatch.setenv(certs.FONT_ENV, str(tmp_path / "none.ttf"))
     with pytest.raises(DomainError, match="未找到中文字体"):
-        certs.cjk_font()
+        certs.cjk_fonts(tmp_path / "missing.ttf")
+    assert certs.cjk_fonts(BUNDLED) == [BUNDLED]  # the bundled subset alone is enough
+
+
+def test_only_a_completed_session_earns_a_certificate(make_session, make_mediator, network):
+    """Completed = credited hours equal to the session's 学时: 出席, or 迟到 with every
+    scheduled minute; 迟到 150 of 180 minutes gives 3 × 150/180 = 2.5 学时, not a certificate."""
+    session = make_session(code="PX-9", start="2026-03-10 09:00", end="2026-03-10 12:00",
+                           hours="3")
+    full = make_mediator(network["room1"], staff_no="F1")
+    whole_late = make_mediator(network["room1"], staff_no="F2")
+    partial = make_mediator(network["room1"], staff_no="F3")
+    record_attendance(session, full, "出席", actor="t", scope=None)
+    record_attendance(session, whole_late, "迟到", 180, actor="t", scope=None)
+    record_attendance(session, partial, "迟到", 150, actor="t", scope=None)
+    with pytest.raises(DomainError, match="认定学时2.5，未达到该场次学时3.0"):
+        certs.issue(session, partial, actor="c", scope=None)
+    assert [m.staff_no for m in certs.completers(session)] == ["F1", "F2"]
+    issued = certs.issue_for_session(session, actor="c", scope=None)
+    assert sorted(c.mediator.staff_no for c in issued) == ["F1", "F2"]
+    assert not Certificate.select().where(Certificate.mediator == partial.id).exists()
+
+
+def qr_matrix(data: bytes) -> list[tuple[int, ...]]:
+    """The QR code printed in a certificate PDF, read back as its module matrix (1 = dark):
+    the image pypdf extracts, sampled at the centre of each module (segno: scale 4, border 2)."""
+    image = PdfReader(io.BytesIO(data)).pages[0].images[0].image.convert("L")
+    scale, border = 4, 2
+    size = image.width // scale - 2 * border
+    return [tuple(int(image.getpixel(((border + x) * scale + scale // 2,
+                                      (border + y) * scale + scale // 2)) < 128)
+                  for x in range(size)) for y in range(size)]
+
+
+def test_qr_code_encodes_the_verification_url(attended):
+    """No pure-Python QR decoder is well kept on PyPI (pyzbar needs libzbar, zxing-cpp is C++):
+    the printed image must be, module for module, what segno encodes for the URL — and not
+    what it encodes for another serial."""
+    import segno
+
+    session, present, _ = attended
+    certificate = certs.issue(session, present, actor="c", scope=None)
+    printed = qr_matrix(certs.pdf(certificate, "https://portal.example/verify", BUNDLED))
+    url = f"https://portal.example/verify/{certificate.serial}"
+    assert printed == [tuple(row) for row in segno.make(url, error="m").matrix]
+    other = url[:-1] + ("0" if url[-1] != "0" else "1")
+    assert printed != [tuple(row) for row in segno.make(other, error="m").matrix]
+
+
+def test_bundled_font_first_system_font_for_the_rest(attended, monkeypatch):
+    """The certificate is drawn with the bundled GB 2312 subset; a name character outside it
+    (堃) comes from the system's full font, embedded as a second font."""
+    session, present, _ = attended
+    Mediator.update(name="王堃").where(Mediator.id == present.id).execute()
+    certificate = certs.issue(session, Mediator.get_by_id(present.id), actor="c", scope=None)
+    reader = PdfReader(io.BytesIO(certs.pdf(certificate, "https://p/verify", BUNDLED)))
+    assert len(reader.pages[0]["/Resources"]["/Font"]) == 2  # the subset and the fallback
+    assert "王堃 同志" in reader.pages[0].extract_text()
+    monkeypatch.setattr(certs, "system_cjk_font", lambda: None)
+    reader = PdfReader(io.BytesIO(certs.pdf(certificate, "https://p/verify", BUNDLED)))
+    assert len(reader.pages[0]["/Resources"]["/Font"]) == 1  # the subset alone
 
 
 def test_add_months():

@@ -259,3 +259,25 @@ def test_attendance_preview_writes_nothing(tmp_path, roll):
     assert result.ok and result.counts()["created"] == 1
     assert Attendance.select().count() == 0
     assert Session.get(Session.code == "PX-1").participants == 0
+
+
+def test_sessions_import_reports_calendar_warnings(tmp_path, training_ref, network):
+    """Warnings, not errors: row 2 falls on a holiday, row 4 books 李老师 while row 3 (earlier
+    in the same file) holds him; row 3 itself was alone when it was read. Everything imports."""
+    from training.models import WorkDay
+
+    WorkDay.get_or_create(day="2026-10-01", defaults={"is_workday": False, "name": "国庆节"})
+    holiday = WorkDay.get(WorkDay.day == "2026-10-01").name
+    path = write_csv(tmp_path, "sessions.csv", [
+        SESSION_HEADER,
+        "PX-1,调解实务,年度培训,QD-02,2026-10-01 09:00,2026-10-01 12:00,3,三楼会议室,王老师,40",
+        "PX-2,调解实务,年度培训,QD-02,2026-03-10 09:00,2026-03-10 12:00,3,三楼会议室,李老师,40",
+        "PX-3,金融法规,专题讲座,QD-11,2026-03-10 10:00,2026-03-10 11:00,1,五楼,李老师,40",
+    ])
+    result = import_sessions(path, actor="t", scope=None)
+    assert errors_of(result) == [] and result.created == 3
+    assert [(w.row, str(w.message)) for w in result.warnings] == [
+        (2, f"2026-10-01是法定节假日（{holiday}）"), (4, "主讲人「李老师」同时段已有场次「PX-2」")]
+    assert Session.select().count() == 3
+    # re-imported unchanged: nothing new to look at
+    assert import_sessions(path, actor="t", scope=None).warnings == []

@@ -61,6 +61,24 @@ def test_sessions_with_seats_taken(year, auth):
     assert body["sessions"][0]["start"] == "2026-03-02T09:00:00+08:00"
 
 
+def test_sessions_are_paged_with_their_total(year, auth):
+    """QD-02's subtree hosts S4 (2025-12-01), S1 (2026-03-02), S2 (2026-06-01): 3 in all."""
+    auth.login("t02")
+    url = "/api/v1/training/sessions?station=QD-02"
+    body = auth.client.get(url).get_json()
+    assert (body["total"], body["offset"], body["limit"]) == (3, 0, 1000)
+    assert [s["code"] for s in body["sessions"]] == ["S4", "S1", "S2"]
+    pages = [auth.client.get(f"{url}&limit=2&offset={o}").get_json() for o in (0, 2, 4)]
+    assert [[s["code"] for s in p["sessions"]] for p in pages] == [["S4", "S1"], ["S2"], []]
+    assert {p["total"] for p in pages} == {3}
+    body = auth.client.get(f"{url}&from=2026-01-01&limit=1&offset=1").get_json()
+    assert (body["total"], [s["code"] for s in body["sessions"]]) == (2, ["S2"])
+    for bad in ("limit=0", "limit=1001", "offset=-1", "limit=x", f"offset={2**31}"):
+        response = auth.client.get(f"{url}&{bad}")
+        assert response.status_code == 400, bad
+        assert response.get_json()["error"] == "bad_request"
+
+
 def test_mediator_sees_only_their_own(year, auth):
     auth.login("med1")
     assert auth.client.get("/api/v1/training/hours?mediator=M001&year=2026").status_code == 200
@@ -101,3 +119,7 @@ def test_openapi_documents_the_routes(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/training/hours", "/training/coverage", "/training/sessions"):
         assert "200" in paths[path]["get"]["responses"]
+    sessions = paths["/training/sessions"]["get"]
+    assert {"limit", "offset"} <= {p["name"] for p in sessions["parameters"]}
+    schema = sessions["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"total", "offset", "limit", "sessions"} <= set(schema["properties"])

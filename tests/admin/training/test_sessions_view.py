@@ -66,6 +66,32 @@ def test_holiday_and_double_booking_need_confirmation(people, network, auth, mak
     assert Session.select().where(Session.code == "QD02-001").exists()
 
 
+def test_copy_warns_of_holiday_and_double_booking(people, network, auth, make_session):
+    """A copy onto 国庆节 at the time OTHER holds the same venue and trainer stops with the three
+    warnings until confirmed; a copy to a free working day goes through unasked."""
+    source = make_session(code="SRC", host=network["shinan"], venue="市南会议室",
+                          trainers="李老师、王老师", start="2026-09-01 09:00",
+                          end="2026-09-01 12:00")
+    make_session(code="OTHER", venue="市南会议室", trainers="李老师",
+                 start="2026-10-01 10:00", end="2026-10-01 11:00")
+    WorkDay.get_or_create(day="2026-10-01", defaults={"is_workday": False, "name": "国庆节"})
+    auth.login("t02")
+    data = {"code": "SRC-2", "start": "2026-10-01 09:00"}
+    page = auth.post(f"{BASE}copy/?id={source.id}", data).get_data(as_text=True)
+    for warning in ("2026-10-01是法定节假日（国庆节）", "地点「市南会议室」同时段已有场次「OTHER」",
+                    "主讲人「李老师」同时段已有场次「OTHER」", "存在以上提醒，请勾选确认后再保存"):
+        assert warning in page, warning
+    assert "王老师」同时段" not in page
+    assert not Session.select().where(Session.code == "SRC-2").exists()
+    response = auth.post(f"{BASE}copy/?id={source.id}", {**data, "confirm": "y"})
+    assert response.status_code == 302
+    assert Session.get(Session.code == "SRC-2").venue == "市南会议室"
+    response = auth.post(f"{BASE}copy/?id={source.id}",
+                         {"code": "SRC-3", "start": "2026-09-08 09:00"})
+    assert response.status_code == 302 and Session.select().where(
+        Session.code == "SRC-3").exists()
+
+
 def test_edit_keeps_times_readable_and_bumps_sequence(people, network, auth, make_session):
     session = make_session(code="E1", host=network["shinan"])
     auth.login("t02")
@@ -83,8 +109,12 @@ def test_edit_keeps_times_readable_and_bumps_sequence(people, network, auth, mak
 def test_copy_and_cancel(people, network, auth, make_session):
     session = make_session(code="C1", host=network["shinan"], enrol_deadline="2026-03-01 18:00")
     auth.login("t02")
+    # 2026-04-06 is a 清明节 holiday in the seeded calendar: the copy asks first
+    page = auth.post(f"{BASE}copy/?id={session.id}",
+                     {"code": "C2", "start": "2026-04-06 14:00"}).get_data(as_text=True)
+    assert "2026-04-06是法定节假日" in page
     response = auth.post(f"{BASE}copy/?id={session.id}",
-                         {"code": "C2", "start": "2026-04-06 14:00"})
+                         {"code": "C2", "start": "2026-04-06 14:00", "confirm": "y"})
     assert response.status_code == 302
     copy = Session.get(Session.code == "C2")
     assert copy.end.strftime("%Y-%m-%d %H:%M") == "2026-04-06 17:00"
