@@ -171,6 +171,27 @@ class MixRollup(BaseModel):
         indexes = ((("organization", "month", "dispute_type", "source"), True),)
 
 
+class OpenRollup(BaseModel):
+    """Cases still 调解中 per organisation and 受理 month: `subtree` counts the unit's whole
+    subtree (like `Rollup`), `own` the unit's own cases only.
+
+    The early warnings' "open too long" figures of a province (1.5M open cases at 10M) are
+    these rows for the months before the cut-off plus the cases of the cut-off's month
+    (evaluation.overdue): a scope's count reads its one unit's rows, the per-station list the
+    `own` rows. Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="open_rollups",
+                                      on_delete="CASCADE", index=False)
+    month = pw.DateField()
+    subtree = pw.IntegerField(default=0)
+    own = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "open_rollup"
+        indexes = ((("organization", "month"), True),)
+
+
 class Award(BaseModel):
     award_type = pw.CharField(max_length=20, verbose_name=N_("奖项"))
     level = pw.CharField(max_length=10, choices=list(AWARD_LEVELS.items()),

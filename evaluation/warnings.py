@@ -38,7 +38,7 @@ from network.models import CLOSED, COUNTY, Organization
 from network.settings import get_settings
 from network.tree import subtree, subtree_ids
 
-from . import kpis
+from . import kpis, overdue
 from .models import OPEN, Case, Rollup, WarningAck
 
 QUIET, LOW_SUCCESS, OPEN_CASE, SURGE = "quiet", "low_success", "open_case", "surge"
@@ -120,12 +120,8 @@ def _cases_link(station: Organization, start: dt.date | None, end: dt.date) -> d
 
 def _quiet(net: _Network, as_of: dt.date, months: int) -> list[EarlyWarning]:
     since = add_months(as_of, -months) + dt.timedelta(days=1)
-    query = (Case.select(Case.station, pw.fn.MAX(Case.received))
-             .where(Case.received <= as_of).group_by(Case.station))
-    if net.scope is not None:
-        query = query.where(net.case_scope())
     last = {}
-    for sid, values in net.to_stations(dict(query.tuples())).items():
+    for sid, values in net.to_stations(_last_received(net, as_of)).items():
         last[sid] = max(v if isinstance(v, dt.date) else dt.date.fromisoformat(v) for v in values)
     out = []
     for sid, station in net.stations.items():
@@ -142,6 +138,19 @@ def _quiet(net: _Network, as_of: dt.date, months: int) -> list[EarlyWarning]:
             message, {"months": months, "last_received": latest},
             _cases_link(station, None, as_of)))
     return out
+
+
+def _last_received(net: _Network, as_of: dt.date) -> dict[int, dt.date]:
+    """{unit: the last 受理日期 ≤ as_of of its own cases}, for every unit of the scope that has
+    one: a probe of the (station, received) index per unit, not a MAX over every case of the
+    scope (a province: ~0.9 s at 1M cases, growing with the ledger)."""
+    last = (Case.select(Case.received)
+            .where((Case.station == Organization.id) & (Case.received <= as_of))
+            .order_by(Case.received.desc()).limit(1))
+    query = Organization.select(Organization.id, last.alias("last"))
+    if net.scope is not None:
+        query = query.where(kpis.ids_in(Organization.id, list(net.paths)))
+    return {org_id: day for org_id, day in query.tuples() if day is not None}
 
 
 def _low_success(net: _Network, as_of: dt.date, threshold: float,
@@ -216,11 +225,10 @@ def _in_scope(scope: Organization | None) -> pw.Node | None:
 
 
 def overdue_counts(scope: Organization | None, as_of: dt.date | None = None) -> tuple[int, int]:
-    """(open_case warnings, of which not acknowledged) under `scope`: two counts in SQL."""
+    """(open_case warnings, of which not acknowledged) under `scope`: from the open-case rows
+    (evaluation.overdue), a fixed number of statements whatever the size of the ledger."""
     as_of = as_of or dt.date.today()
-    where = _overdue(_in_scope(scope), as_of, _open_days())
-    total = Case.select().where(where).count()
-    acked = Case.select().where(where & Case.id.in_(_acked_case_ids())).count() if total else 0
+    total, acked = overdue.counts(scope, _cut(as_of))
     return total, total - acked
 
 
@@ -228,20 +236,15 @@ def overdue_by_station(scope: Organization | None, as_of: dt.date | None = None,
                        page: int = 0, per_page: int = 50
                        ) -> tuple[int, list[tuple[Organization, int, int]]]:
     """Stations with open_case warnings under `scope`, by code: (how many stations, a page of
-    (station, warnings, not acknowledged)). Grouped in SQL; rows grow with stations only."""
+    (station, warnings, not acknowledged)). Rows grow with stations and months only."""
     as_of = as_of or dt.date.today()
-    where = _overdue(_in_scope(scope), as_of, _open_days())
-    acked = pw.fn.SUM(pw.Case(None, [(Case.id.in_(_acked_case_ids()), 1)], 0))
-    grouped = (Case.select(Case.station.alias("sid"), pw.fn.COUNT(Case.id).alias("n"),
-                           acked.alias("acked"))
-               .where(where).group_by(Case.station)).alias("overdue")
-    stations = (Organization.select(Organization, grouped.c.n.alias("n"),
-                                    grouped.c.acked.alias("acked"))
-                .join(grouped, on=(Organization.id == grouped.c.sid)).objects())
-    total = stations.count()
-    rows = [(org, org.n, org.n - int(org.acked or 0)) for org in
-            stations.order_by(Organization.code).offset(page * per_page).limit(per_page)]
-    return total, rows
+    total, rows = overdue.by_station(scope, _cut(as_of), page=page, per_page=per_page)
+    return total, [(org, n, n - acked) for org, n, acked in rows]
+
+
+def _cut(as_of: dt.date) -> dt.date:
+    """Cases received before this day and still open are overdue."""
+    return as_of - dt.timedelta(days=_open_days())
 
 
 def overdue_warnings(scope: Organization | None, as_of: dt.date | None = None, *,
@@ -286,16 +289,19 @@ def _surge(net: _Network, as_of: dt.date, factor: float,
     base_start = add_months(month, -SURGE_BASE_MONTHS)
     if not net.stations:
         return []
-    rows = (Rollup.select(Rollup.organization, Rollup.month, Rollup.received)
-            .where(Rollup.organization.in_(list(net.stations))
-                   & Rollup.month.between(base_start, month)).tuples())
+    # summed per station in SQL: one row per station, not one per station and month
+    in_month = pw.Case(None, [(Rollup.month == month, Rollup.received)], 0)
     current: dict[int, int] = {}
     base: dict[int, int] = {}
-    for org_id, row_month, received in rows:
-        if isinstance(row_month, str):
-            row_month = dt.date.fromisoformat(row_month)
-        target = current if row_month == month else base
-        target[org_id] = target.get(org_id, 0) + int(received or 0)
+    for org_id, now, before in (
+            Rollup.select(Rollup.organization, pw.fn.SUM(in_month),
+                          pw.fn.SUM(Rollup.received - in_month))
+            .where(kpis.ids_in(Rollup.organization, list(net.stations))
+                   & Rollup.month.between(base_start, month))
+            .group_by(Rollup.organization).tuples()):
+        if now:
+            current[org_id] = int(now)
+        base[org_id] = int(before or 0)
     limit = Decimal(str(factor))
     out = []
     for sid, count in current.items():
