@@ -39,7 +39,7 @@ from network.settings import get_settings
 from network.tree import subtree, subtree_ids
 
 from . import kpis, overdue
-from .models import OPEN, Case, Rollup, WarningAck
+from .models import CONCLUDED, OPEN, SUCCESS, Case, DayRollup, Rollup, WarningAck
 
 QUIET, LOW_SUCCESS, OPEN_CASE, SURGE = "quiet", "low_success", "open_case", "surge"
 KINDS = {
@@ -98,20 +98,47 @@ class _Network:
                     out.setdefault(ancestor, []).append(value)
         return out
 
-    def figures(self, start: dt.date, end: dt.date) -> dict[int, kpis.Figures]:
-        """Raw KPI sums of each station's subtree over [start, end]: months from the rollups,
-        edge days from the day rollups and the stations' own cases (grouped queries,
-        `kpis.plan_range`)."""
-        out = {sid: kpis.Figures() for sid in self.stations}
+    def closed_and_succeeded(self, start: dt.date, end: dt.date) -> dict[int, list[int]]:
+        """{station: [closed, succeeded]} of each station's subtree over [start, end], the only
+        figures the low-success rule needs: months from the rollups, edge days from the day
+        rollups and the stations' own cases closed on them (`kpis.plan_range`). Two sums, not
+        every KPI: the received count and ten other sums of the edge days' cases were read
+        for nothing (~40 % of a province's home page)."""
+        out = {sid: [0, 0] for sid in self.stations}
         if not out:
             return out
+        ids = list(out)
         plan = kpis.plan_range(start, end)
-        for org_id, fig in kpis.rollup_figures(list(out), plan.months,
-                                               group="organization").items():
-            out[org_id].add(fig)
-        for org_id, fig in kpis.plan_edges(list(out), plan, group="organization").items():
-            out[org_id].add(fig)
+
+        def add(rows, sign: int = 1) -> None:
+            for sid, closed, succeeded in rows:
+                out[sid][0] += sign * int(closed or 0)
+                out[sid][1] += sign * int(succeeded or 0)
+
+        if plan.months is not None:
+            add(_sums(Rollup, Rollup.month.between(*plan.months), ids))
+        for ranges, sign in ((plan.add, 1), (plan.subtract, -1)):
+            if ranges:
+                add(_sums(DayRollup, _between_any(DayRollup.day, ranges), ids), sign)
+                succeeded = pw.fn.SUM(pw.Case(None, [(Case.result == SUCCESS, 1)], 0))
+                add(Case.select(Case.station, pw.fn.COUNT(pw.SQL("*")), succeeded)
+                    .where(kpis.ids_in(Case.station, ids) & Case.result.in_(CONCLUDED)
+                           & kpis.in_ranges(Case.closed, ranges))
+                    .group_by(Case.station).tuples(), sign)
         return out
+
+
+def _sums(model, when: pw.Node, ids: list[int]):
+    return (model.select(model.organization, pw.fn.SUM(model.closed), pw.fn.SUM(model.succeeded))
+            .where(kpis.ids_in(model.organization, ids) & when)
+            .group_by(model.organization).tuples())
+
+
+def _between_any(field: pw.Field, ranges: list[tuple[dt.date, dt.date]]) -> pw.Node:
+    cond = None
+    for start, end in ranges:
+        cond = field.between(start, end) if cond is None else cond | field.between(start, end)
+    return cond
 
 
 def _cases_link(station: Organization, start: dt.date | None, end: dt.date) -> dict:
@@ -158,9 +185,10 @@ def _low_success(net: _Network, as_of: dt.date, threshold: float,
     start = add_months(as_of, -SUCCESS_WINDOW_MONTHS) + dt.timedelta(days=1)
     limit = Decimal(str(threshold))
     out = []
-    for sid, fig in net.figures(start, as_of).items():
-        values = kpis.derive(fig)
-        if values["closed"] < min_closed or values["success_rate"] >= limit:
+    for sid, (closed, succeeded) in net.closed_and_succeeded(start, as_of).items():
+        values = {"closed": closed, "succeeded": succeeded,
+                  "success_rate": kpis.success_rate(succeeded, closed)}
+        if closed < min_closed or values["success_rate"] >= limit:
             continue
         station = net.stations[sid]
         out.append(EarlyWarning(
