@@ -112,24 +112,26 @@ def _acked_cases() -> pw.ModelSelect:
             .where(WarningAck.key.startswith(KEY_PREFIX)))
 
 
-def scope_units(scope: Organization | None) -> tuple[list[int], list[int]]:
-    """(the unit(s) whose subtree is the scope: the scope or the roots, every unit id in it)."""
-    query = Organization.select(Organization.id, Organization.parent)
+def scope_units(scope: Organization | None) -> tuple[list[int], dict[int, str]]:
+    """(the unit(s) whose subtree is the scope: the scope or the roots, {unit id: code} of
+    every unit in it)."""
+    query = Organization.select(Organization.id, Organization.parent, Organization.code)
     if scope is not None:
         query = query.where(Organization.path.startswith(scope.path))
-    tops, ids = [], []
-    for org_id, parent in query.tuples():
-        ids.append(org_id)
+    tops, codes = [], {}
+    for org_id, parent, code in query.tuples():
+        codes[org_id] = code
         if (scope is None and parent is None) or (scope is not None and org_id == scope.id):
             tops.append(org_id)
-    return tops, ids
+    return tops, codes
 
 
 def counts(scope: Organization | None, cut: dt.date) -> tuple[int, int]:
     """(open cases received before `cut` under `scope`, of which acknowledged)."""
-    tops, ids = scope_units(scope)
-    if not ids:
+    tops, codes = scope_units(scope)
+    if not codes:
         return 0, 0
+    ids = list(codes)
     months = (OpenRollup.select(pw.fn.COALESCE(pw.fn.SUM(OpenRollup.subtree), 0))
               .where(ids_in(OpenRollup.organization, tops)
                      & (OpenRollup.month < month_start(cut))).scalar())
@@ -143,9 +145,10 @@ def by_station(scope: Organization | None, cut: dt.date, *, page: int, per_page:
     """Units of `scope` holding overdue cases of their own, by code: (how many, a page of
     (unit, overdue, of which acknowledged)). The months before the cut-off's from the `own`
     rows, that month from the cases; rows grow with units and months, not with cases."""
-    _, ids = scope_units(scope)
-    if not ids:
+    _, codes = scope_units(scope)
+    if not codes:
         return 0, []
+    ids = list(codes)
     rows = (OpenRollup.select(OpenRollup.organization.alias("sid"),
                               OpenRollup.own.alias("n"))
             .where(ids_in(OpenRollup.organization, ids) & (OpenRollup.own > 0)
@@ -153,18 +156,19 @@ def by_station(scope: Organization | None, cut: dt.date, *, page: int, per_page:
     last = (Case.select(Case.station.alias("sid"), pw.fn.COUNT(pw.SQL("*")).alias("n"))
             .where(_last_month(cut) & ids_in(Case.station, ids)).group_by(Case.station))
     both = rows.union_all(last).alias("both")
-    grouped = (pw.Select([both], [both.c.sid.alias("sid"), pw.fn.SUM(both.c.n).alias("n")])
-               .group_by(both.c.sid)).alias("overdue")
-    units = (Organization.select(Organization, grouped.c.n.alias("n"))
-             .join(grouped, on=(Organization.id == grouped.c.sid)).objects())
-    total = units.count()
-    found = list(units.order_by(Organization.code).offset(page * per_page).limit(per_page))
+    # one row per unit with overdue cases (≤ the units of the scope), paged here by code:
+    # a COUNT and a page in SQL would each read every row again
+    counted = dict(pw.Select([both], [both.c.sid, pw.fn.SUM(both.c.n)])
+                   .group_by(both.c.sid).bind(OpenRollup._meta.database).tuples())
+    chosen = sorted(counted, key=codes.__getitem__)[page * per_page:(page + 1) * per_page]
+    found = list(Organization.select().where(Organization.id.in_(chosen))
+                 .order_by(Organization.code)) if chosen else []
     acked = {}
     if found:
         acked = dict(_acked_cases().select(Case.station, pw.fn.COUNT(pw.SQL("*")))
-                     .where(_overdue(cut) & Case.station.in_([u.id for u in found]))
+                     .where(_overdue(cut) & Case.station.in_(chosen))
                      .group_by(Case.station).tuples())
-    return total, [(u, int(u.n), acked.get(u.id, 0)) for u in found]
+    return len(counted), [(u, int(counted[u.id]), acked.get(u.id, 0)) for u in found]
 
 
 def rows_direct() -> dict[tuple[int, dt.date], tuple[int, int]]:

@@ -18,9 +18,11 @@ of stations: per-station figures come from grouped queries over rollups and case
 
 A province has hundreds of thousands of open cases past the limit (one open_case warning each),
 so pages never build those one by one (issue 17): the home page's number and the warnings page
-count them in SQL (`overdue_counts`, a partial index of open cases, migration 017), the page
-lists them per station (`overdue_by_station`) and one station's cases only on demand
+count them from the open-case rows (`overdue_counts`, evaluation.overdue, migration 023), the
+page lists them per station (`overdue_by_station`) and one station's cases only on demand
 (`station_overdue`, a page at a time). `current_warnings` (export, tests) still builds all.
+The station rules read rollups and one index probe per unit, never every case of the scope:
+what they cost grows with the units, not with the ledger.
 """
 from __future__ import annotations
 
