@@ -79,7 +79,8 @@ class Case(BaseModel):
         indexes = (
             # type and source ride along so the dashboard's breakdowns read the index alone
             (("station", "received", "dispute_type", "source"), False),
-            (("station", "closed"), False),
+            # result rides along: the low-success rule's edge days read the index alone
+            (("station", "closed", "result"), False),
             # the case list's default order and its keyset pages (migration 017)
             (("received", "id"), False),
         )

@@ -7,12 +7,19 @@ evaluation.overdue) make it a few rows per month plus one month of cases.
 
 Raw SQL on both backends (no add_fields: the table is new, nothing is rebuilt); filled from
 the existing ledger in one grouped INSERT … SELECT, as `flask stats rebuild` writes the rows.
+
+The `(station, closed)` index of the cases gains `result`: the low-success rule counts each
+station's own cases concluded on the edge days of its 12-month window (closed, succeeded),
+which then come from the index alone instead of ~31,000 heap rows at 10M cases (220 ms of
+the home page; an index-only scan needs the table vacuumed, as autovacuum does).
 """
 
 import peewee as pw
 from peewee_migrate import Migrator
 
 TABLE = "open_rollup"
+CLOSED_OLD = "case_station_id_closed"  # named by 003, when the table was still "case"
+CLOSED_NEW = "mediation_case_station_id_closed_result"
 
 
 def _postgres(database: pw.Database) -> bool:
@@ -52,9 +59,14 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
         "own INTEGER NOT NULL DEFAULT 0)")
     migrator.sql(f"CREATE UNIQUE INDEX {TABLE}_organization_id_month "
                  f"ON {TABLE} (organization_id, month)")
+    migrator.sql(f"CREATE INDEX IF NOT EXISTS {CLOSED_NEW} "
+                 "ON mediation_case (station_id, closed, result)")
+    migrator.sql(f"DROP INDEX IF EXISTS {CLOSED_OLD}")
     if not fake:
         migrator.run(_fill, database)
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.sql(f"CREATE INDEX IF NOT EXISTS {CLOSED_OLD} ON mediation_case (station_id, closed)")
+    migrator.sql(f"DROP INDEX IF EXISTS {CLOSED_NEW}")
     migrator.sql(f"DROP TABLE IF EXISTS {TABLE}")
