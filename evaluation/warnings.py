@@ -27,6 +27,7 @@ what they cost grows with the units, not with the ledger.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,7 +35,7 @@ import peewee as pw
 
 from network import audit
 from network.dates import add_months, month_end
-from network.db import N_, db
+from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, ValidationError
 from network.models import CLOSED, COUNTY, Organization
 from network.settings import get_settings
@@ -308,9 +309,19 @@ def station_overdue(station: Organization, as_of: dt.date | None = None, *, acke
 def _attach_acks(found: list[EarlyWarning]) -> None:
     if found:
         acks = {a.key: a for a in WarningAck.select().where(
-            WarningAck.key.in_([w.key for w in found]))}
+            _keys_in(WarningAck.key, [w.key for w in found]))}
         for warning in found:
             warning.ack = acks.get(warning.key)
+
+
+def _keys_in(field: pw.Field, keys: list[str]) -> pw.Node:
+    """`field IN keys` as one parameter: peewee compiles an IN list value by value, and the
+    3,150 quiet stations of a province took ~0.15 s of its home page only to build the SQL."""
+    if len(keys) <= 50:
+        return field.in_(keys)
+    if is_postgres():
+        return pw.NodeList((field, pw.SQL("= ANY(%s::text[])", [keys])))
+    return field.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(keys)]))
 
 
 def _surge(net: _Network, as_of: dt.date, factor: float,
