@@ -375,3 +375,17 @@ def test_station_success_figures_equal_the_direct_query(network, make_mediator, 
             for sid, (closed, succeeded) in net.closed_and_succeeded(start, end).items():
                 expected = kpis_direct(net.stations[sid], start, end)
                 assert (closed, succeeded) == (expected["closed"], expected["succeeded"])
+
+
+def test_acknowledgements_found_among_many_station_warnings(network, make_org):
+    """Past 50 keys the acknowledgements are looked up with one parameter: 60 rooms that never
+    received a case are 60 quiet warnings (plus QD-02, QD-11 and the three rooms); the one
+    acknowledged carries its acknowledgement, no other does."""
+    from evaluation.warnings import acknowledge, current_warnings
+
+    for i in range(60):
+        make_org(f"QD-11-{i + 10:02d}", parent=network["huangdao"])
+    acknowledge("quiet:QD-11-33:none", "新建站点", actor="m", scope=None, as_of=AS_OF)
+    found = [w for w in current_warnings(None, AS_OF) if w.kind == "quiet"]
+    assert len(found) == 65
+    assert [(w.key, w.ack.comment) for w in found if w.ack] == [("quiet:QD-11-33:none", "新建站点")]
