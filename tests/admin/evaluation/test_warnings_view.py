@@ -287,3 +287,19 @@ def test_station_warnings_come_a_page_at_a_time(pages, auth, monkeypatch):
     order = [keys_on(auth.client.get(f"/admin/warnings/?sort=severity&page={n}")
                      .get_data(as_text=True)) for n in range(3)]
     assert [len(keys) for keys in order] == [2, 2, 1] and "QD-02-02" in order[0][0]
+
+
+def test_home_page_statements_do_not_grow_with_cases(pages, auth, make_case):
+    """The administrator's home page runs the same statements with 2 or 42 cases open too long
+    spread over more stations and months, and its count follows (5 + 40)."""
+    from tests.admin.evaluation.test_case_list_scale import statements
+
+    auth.login("root")
+    mediator = pages["old1"].mediator
+    assert count_on_home(auth) == 5
+    before = len(statements(lambda: auth.client.get("/admin/")))
+    for i in range(40):
+        make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=100 + 7 * i),
+                  case_no=f"MANY-{i:02d}")
+    assert len(statements(lambda: auth.client.get("/admin/"))) == before
+    assert count_on_home(auth) == 45
