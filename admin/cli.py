@@ -299,17 +299,18 @@ def jobs_recover():
 
 @cli_bp.cli.group("stats")
 def stats_group():
-    """Case statistics (monthly, daily and type × source rollups)."""
+    """Case statistics (monthly, daily, type × source and open-case rollups)."""
 
 
 @stats_group.command("rebuild")
 def stats_rebuild():
-    """Recompute every monthly, daily and type × source rollup row from the case ledger."""
+    """Recompute every monthly, daily, type × source and open-case rollup row from the case
+    ledger."""
     from evaluation.rollups import rebuild
 
     rows = rebuild()
-    say(Msg("已重建统计：%(n)d 行（机构 × 月份，上级机构 × 日，上级机构 × 月份 × 纠纷类型 × 案件来源）",
-              n=rows))
+    say(Msg("已重建统计：%(n)d 行（机构 × 月份，上级机构 × 日，上级机构 × 月份 × 纠纷类型 × 案件来源，"
+            "机构 × 受理月份的在办案件）", n=rows))
 
 
 @stats_group.command("report")

@@ -199,7 +199,7 @@ def closed_aggregates() -> list[pw.Node]:
 EDGE_DAYS = 62  # at most two partial months
 
 
-def _in_ranges(field: pw.Field, ranges: list[tuple[dt.date, dt.date]]) -> pw.Node:
+def in_ranges(field: pw.Field, ranges: list[tuple[dt.date, dt.date]]) -> pw.Node:
     """`field` in any of the ranges. SQLite answers `BETWEEN … OR BETWEEN …` by scanning the
     case table; the few edge days of a range, listed (`IN`), it looks up in the
     (station, date) indexes instead (tests/bench)."""
@@ -233,7 +233,7 @@ def case_figures(where: pw.Node | None, ranges: list[tuple[dt.date, dt.date]],
                 "month": [month_sql(date_field)],
                 "station_month": [Case.station, month_sql(date_field)],
                 "day": [date_field]}[group]
-        cond = _in_ranges(date_field, ranges)
+        cond = in_ranges(date_field, ranges)
         if date_field is Case.closed:
             cond &= Case.result.in_(CONCLUDED)
         if where is not None:

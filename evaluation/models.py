@@ -79,7 +79,8 @@ class Case(BaseModel):
         indexes = (
             # type and source ride along so the dashboard's breakdowns read the index alone
             (("station", "received", "dispute_type", "source"), False),
-            (("station", "closed"), False),
+            # result rides along: the low-success rule's edge days read the index alone
+            (("station", "closed", "result"), False),
             # the case list's default order and its keyset pages (migration 017)
             (("received", "id"), False),
         )
@@ -169,6 +170,27 @@ class MixRollup(BaseModel):
     class Meta:
         table_name = "mix_rollup"
         indexes = ((("organization", "month", "dispute_type", "source"), True),)
+
+
+class OpenRollup(BaseModel):
+    """Cases still 调解中 per organisation and 受理 month: `subtree` counts the unit's whole
+    subtree (like `Rollup`), `own` the unit's own cases only.
+
+    The early warnings' "open too long" figures of a province (1.5M open cases at 10M) are
+    these rows for the months before the cut-off plus the cases of the cut-off's month
+    (evaluation.overdue): a scope's count reads its one unit's rows, the per-station list the
+    `own` rows. Derived data: `evaluation.rollups.rebuild()` recomputes it from the cases.
+    """
+
+    organization = pw.ForeignKeyField(Organization, backref="open_rollups",
+                                      on_delete="CASCADE", index=False)
+    month = pw.DateField()
+    subtree = pw.IntegerField(default=0)
+    own = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "open_rollup"
+        indexes = ((("organization", "month"), True),)
 
 
 class Award(BaseModel):

@@ -19,7 +19,7 @@ from network import services as network_services
 from network.db import db, is_postgres
 from network.models import Organization
 
-from . import mix
+from . import mix, overdue
 from .kpis import (
     CLOSED_COUNTS,
     Figures,
@@ -30,7 +30,7 @@ from .kpis import (
     closed_vector,
     month_start,
 )
-from .models import CONCLUDED, COUNTS, Case, DayRollup, MixRollup, Rollup
+from .models import CONCLUDED, COUNTS, Case, DayRollup, MixRollup, OpenRollup, Rollup
 
 BATCH = 500
 
@@ -158,12 +158,15 @@ class StationDays:
         self.sums: Sums = {}
         # (station, month, type, source): received, for the mix rollups
         self.mix: dict[tuple[int, dt.date, str, str], int] = {}
+        self.open: dict[tuple[int, dt.date, str], int] = {}  # (station, day, result): cases
 
     def add(self, station_id: int, v: dict, sign: int) -> None:
         """Add (sign 1) or take away (-1) the case whose column values are `v`."""
         key = (station_id, month_start(v["received"]), v["dispute_type"],
                v["source"] or mix.UNFILLED)
         self.mix[key] = self.mix.get(key, 0) + sign
+        key = (station_id, v["received"], v["result"])
+        self.open[key] = self.open.get(key, 0) + sign
         sums = self.sums
         key = (station_id, v["received"])
         row = sums.get(key)
@@ -181,33 +184,39 @@ class StationDays:
             else:
                 row[:] = map(add if sign > 0 else sub, row, vector)
 
-    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums, dict]:
-        """(month sums, day sums, mix deltas) of every organisation concerned, ready for
-        apply_spread."""
+    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums, dict, dict]:
+        """(month sums, day sums, mix deltas, open-case deltas) of every organisation
+        concerned, ready for apply_spread."""
         mixed: dict = {}
         for (station_id, month, dispute_type, source), n in self.mix.items():
             mix.add_case(mixed, paths[station_id], month, dispute_type, source, n)
+        opened: overdue.Deltas = {}
+        for (station_id, day, result), n in self.open.items():
+            overdue.add_case(opened, paths[station_id], day, result, n)
         return (spread(months_of_days(self.sums), paths),
-                spread(self.sums, paths, own=False), mixed)
+                spread(self.sums, paths, own=False), mixed, opened)
 
 
-def apply_spread(sums: tuple[Sums, Sums, dict]) -> None:
-    months, days, mixed = sums
+def apply_spread(sums: tuple[Sums, Sums, dict, dict]) -> None:
+    months, days, mixed, opened = sums
     apply_sums(months)
     apply_sums(days, DayRollup)
     mix.apply(mixed)
+    overdue.apply(opened)
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:
     """Apply one case's change: `old`/`new` are (station path, case) before and after, or None."""
-    deltas, mixed = Deltas(), {}
+    deltas, mixed, opened = Deltas(), {}, {}
     for change, sign in ((old, -1), (new, 1)):
         if change is not None:
             path, case = change
             add_case(deltas, path, case, sign)
             mix.add_case(mixed, path, case.received, case.dispute_type, case.source, sign)
+            overdue.add_case(opened, path, case.received, case.result, sign)
     apply(deltas)
     mix.apply(mixed)
+    overdue.apply(opened)
 
 
 PAIRS = pw.Table("rollup_ancestor", ("unit_id", "ancestor_id"))
@@ -275,6 +284,7 @@ def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
                           update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
              .execute())
         mix.add_cases(where, PAIRS)
+        overdue.add_cases(where, PAIRS)
     finally:
         db.execute_sql(f"DROP TABLE {PAIRS.__name__}")
 
@@ -285,9 +295,10 @@ def rebuild() -> int:
         Rollup.delete().execute()
         DayRollup.delete().execute()
         MixRollup.delete().execute()
+        OpenRollup.delete().execute()
         add_cases(None, dict(Organization.select(Organization.id, Organization.path).tuples()))
         return (Rollup.select().count() + DayRollup.select().count()
-                + MixRollup.select().count())
+                + MixRollup.select().count() + OpenRollup.select().count())
 
 
 def on_move(old_prefix: str, new_prefix: str) -> None:
@@ -316,6 +327,7 @@ def on_move(old_prefix: str, new_prefix: str) -> None:
             deltas.add(out, joining, {period: fig}, 1)
     apply(deltas)
     mix.moved(moved, leaving, joining)
+    overdue.moved(moved, leaving, joining)
 
 
 def stored_rows(model: type[Rollup] | type[DayRollup], where: pw.Node | None = None

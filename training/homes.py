@@ -11,7 +11,7 @@ from network.models import Organization
 from network.tree import in_subtree
 from org.models import Mediator
 
-from .coverage import Coverage, at_risk, coverage
+from .coverage import Coverage, at_risk_count, coverage
 from .enrolment import ACTIVE, expire_offers, in_audience
 from .hours import mediator_hours, year_bounds
 from .models import (
@@ -89,7 +89,7 @@ def coordinator_home(scope: Organization | None, at: dt.datetime) -> Coordinator
         today.year - 1)[0]).order_by(Session.start.desc()))
     missing = [line for line in _lines(ended) if line.recorded < line.enrolled]
     return CoordinatorHome(_lines(week), missing, coverage(scope, today.year),
-                           len(at_risk(scope, today.year, today)))
+                           at_risk_count(scope, today.year, today))
 
 
 @dataclass

@@ -352,3 +352,40 @@ def test_open_cases_counted_and_grouped_in_sql(open_ledger, network):
     for scope in (None, network["shinan"], network["huangdao"]):
         assert open_count(scope, AS_OF) == sum(
             1 for w in current_warnings(scope, AS_OF) if w.ack is None)
+
+
+def test_station_success_figures_equal_the_direct_query(network, make_mediator, make_case):
+    """The low-success rule's (closed, succeeded) per station, from rollups, day rollups and
+    edge-day cases, equal one aggregate over each station's cases, for random windows."""
+    import random
+
+    from evaluation.kpis import kpis_direct
+    from evaluation.warnings import _Network
+    from tests.evaluation.test_rollups import random_case_values
+
+    rng = random.Random(31)
+    places = [(org, make_mediator(org)) for org in network.values()]
+    for _ in range(150):
+        make_case(**random_case_values(rng, rng.choice(places)))
+    for scope in (None, network["shinan"]):
+        net = _Network(scope)
+        for _ in range(15):
+            start = d(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
+            end = start + dt.timedelta(days=rng.randrange(400))
+            for sid, (closed, succeeded) in net.closed_and_succeeded(start, end).items():
+                expected = kpis_direct(net.stations[sid], start, end)
+                assert (closed, succeeded) == (expected["closed"], expected["succeeded"])
+
+
+def test_acknowledgements_found_among_many_station_warnings(network, make_org):
+    """Past 50 keys the acknowledgements are looked up with one parameter: 60 rooms that never
+    received a case are 60 quiet warnings (plus QD-02, QD-11 and the three rooms); the one
+    acknowledged carries its acknowledgement, no other does."""
+    from evaluation.warnings import acknowledge, current_warnings
+
+    for i in range(60):
+        make_org(f"QD-11-{i + 10:02d}", parent=network["huangdao"])
+    acknowledge("quiet:QD-11-33:none", "新建站点", actor="m", scope=None, as_of=AS_OF)
+    found = [w for w in current_warnings(None, AS_OF) if w.kind == "quiet"]
+    assert len(found) == 65
+    assert [(w.key, w.ack.comment) for w in found if w.ack] == [("quiet:QD-11-33:none", "新建站点")]

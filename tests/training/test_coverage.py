@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from training.attendance import record_attendance
-from training.coverage import at_risk, coverage, coverage_by_child, rate, standings
+from training.coverage import (
+    at_risk,
+    at_risk_count,
+    coverage,
+    coverage_by_child,
+    rate,
+    standings,
+)
 from training.models import TrainingRequirement
 from training.sessions import cancel_session
 
@@ -100,3 +107,17 @@ def test_standings_and_at_risk(city, network):
     # once the year is over, everyone who missed it
     assert [s.staff_no for s in at_risk(network["city"], 2026, dt.date(2027, 1, 5))] == [
         "C", "E", "B"]
+
+
+def test_at_risk_count_is_the_list_counted(city, network):
+    """Hand-counted as above: mid-October shinan C, the city C and E; after the year C, E, B;
+    in January (12 months left) nobody; and equal to the list for every month's 15th."""
+    october = dt.date(2026, 10, 15)
+    assert at_risk_count(network["shinan"], 2026, october) == 1
+    assert at_risk_count(network["city"], 2026, october) == 2
+    assert at_risk_count(None, 2026, dt.date(2027, 1, 5)) == 3
+    assert at_risk_count(network["city"], 2026, dt.date(2026, 1, 20)) == 0
+    for month in range(1, 13):
+        day = dt.date(2026, month, 15)
+        for org in (None, network["shinan"], network["huangdao"], network["room2"]):
+            assert at_risk_count(org, 2026, day) == len(at_risk(org, 2026, day)), (org, day)

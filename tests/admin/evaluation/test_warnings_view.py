@@ -265,3 +265,41 @@ def test_bulk_acknowledge_takes_own_and_names_the_refused(pages, auth):
     assert count_on_home(auth) == 0
     empty = auth.post("/admin/warnings/bulk", {"keys": own, "comment": ""}, follow_redirects=True)
     assert "请填写处理说明" in empty.get_data(as_text=True)
+
+
+def test_station_warnings_come_a_page_at_a_time(pages, auth, monkeypatch):
+    """With 2 a page: the 3 quiet warnings of the administrator (room2, room3, QD-11) show 2
+    and the total, the kind's own view pages them, and so does the severity order (5)."""
+    from admin.evaluation import warnings as view
+
+    monkeypatch.setattr(view, "PER_PAGE", 2)
+    auth.login("root")
+    page = auth.client.get("/admin/warnings/").get_data(as_text=True)
+    assert 'data-kind="quiet">3<' in page and 'data-more="quiet"' in page
+    assert len([k for k in keys_on(page) if k.startswith("quiet:")]) == 2
+    first = auth.client.get("/admin/warnings/?kind=quiet").get_data(as_text=True)
+    second = auth.client.get("/admin/warnings/?kind=quiet&page=1").get_data(as_text=True)
+    assert 'id="warnings-next"' in first and 'id="warnings-next"' not in second
+    assert len(keys_on(first)) == 2 and len(keys_on(second)) == 1
+    assert set(keys_on(first) + keys_on(second)) == {
+        "quiet:QD-02-02:none", "quiet:QD-11-01:" + pages["old2"].received.isoformat(),
+        "quiet:QD-11:" + pages["old2"].received.isoformat()}
+    order = [keys_on(auth.client.get(f"/admin/warnings/?sort=severity&page={n}")
+                     .get_data(as_text=True)) for n in range(3)]
+    assert [len(keys) for keys in order] == [2, 2, 1] and "QD-02-02" in order[0][0]
+
+
+def test_home_page_statements_do_not_grow_with_cases(pages, auth, make_case):
+    """The administrator's home page runs the same statements with 2 or 42 cases open too long
+    spread over more stations and months, and its count follows (5 + 40)."""
+    from tests.admin.evaluation.test_case_list_scale import statements
+
+    auth.login("root")
+    mediator = pages["old1"].mediator
+    assert count_on_home(auth) == 5
+    before = len(statements(lambda: auth.client.get("/admin/")))
+    for i in range(40):
+        make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=100 + 7 * i),
+                  case_no=f"MANY-{i:02d}")
+    assert len(statements(lambda: auth.client.get("/admin/"))) == before
+    assert count_on_home(auth) == 45
