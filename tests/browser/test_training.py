@@ -150,6 +150,7 @@ def test_mediator_withdraws_after_confirming(page, staff, network):
     second = Mediator.get(Mediator.staff_no == "M002")
     enrol_many(session, [staff["m1"], second], actor="t", scope=None)  # M002 waits
     log_in(page, "med1", PASSWORD)
+    page.wait_for_load_state("load")  # confirm.js listens once the page's scripts have run
     row = page.locator("#my-sessions li", has_text="ONE-1")
     answers, asked = iter([False, True]), []
 
@@ -159,7 +160,7 @@ def test_mediator_withdraws_after_confirming(page, staff, network):
 
     page.on("dialog", answer)
     row.locator("button[type=submit]").click()
-    page.wait_for_timeout(300)  # a submit that was not stopped would be under way by now
+    page.wait_for_timeout(500)  # a submit that was not stopped would be under way by now
     assert asked == ["确定取消报名场次「ONE-1」吗？"]
     expect(page.locator("#my-sessions")).to_contain_text("ONE-1")
     assert Enrolment.get(Enrolment.mediator == staff["m1"].id).status != WITHDRAWN
