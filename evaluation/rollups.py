@@ -224,10 +224,7 @@ PAIRS = pw.Table("rollup_ancestor", ("unit_id", "ancestor_id"))
 
 def _month_sql(field: pw.Field) -> pw.Node:
     """The first day of a date column's month, as the rollup's `month` stores it."""
-    if is_postgres():
-        return pw.Cast(pw.fn.date_trunc("month", field), "DATE")
-    # SQLite holds dates as 'YYYY-MM-DD' text: cutting it is ~40 % quicker than strftime
-    return pw.fn.substr(field, 1, 8).concat("01")
+    return mix._month_sql(field)
 
 
 def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
