@@ -23,6 +23,7 @@ from ..views.filters import DateFromFilter, DateToFilter, SubtreeFilter
 from .cases import CaseView
 
 PER_PAGE = 50
+EXPORT_CASES = 5000  # past this many cases open too long, the export sums them per unit
 
 
 class AckForm(CSRFForm):
@@ -204,11 +205,40 @@ class WarningView(Page):
 
     @expose("/export.xlsx")
     def export(self):
-        found = warnings.current_warnings(current_scope())
+        """Every warning of the scope, one row each, except the cases open too long: past
+        EXPORT_CASES of them (a province has hundreds of thousands) one row per unit with its
+        counts, and a unit's cases in that unit's own export (?station=CODE)."""
         headers = [gettext("预警类型"), gettext("机构编码"), gettext("机构名称"), gettext("说明"),
                    gettext("状态"), gettext("确认人"), gettext("处理说明"), gettext("确认时间")]
-        rows = [[label(w.kind_label), w.station.code, w.station.name, tr(w.message),
-                 gettext("已确认") if w.ack else gettext("未确认"),
-                 w.ack.acknowledged_by if w.ack else "", w.ack.comment if w.ack else "",
-                 w.ack.at if w.ack else None] for w in found]
-        return xlsx_download(gettext("预警"), headers, rows)
+        station = scoped_org(request.args["station"]) if request.args.get("station") else None
+        notes, summary = [], []
+        if station is not None:
+            found = [w for acked in (False, True) for w in warnings.station_overdue(
+                station, acked=acked, per_page=EXPORT_CASES)[1]]
+            notes.append((gettext("机构"), f"{station.code} {station.name}"))
+        else:
+            scope = current_scope()
+            found = warnings.current_warnings(scope, cases=False)
+            overdue, _ = warnings.overdue_counts(scope)
+            if overdue <= EXPORT_CASES:
+                found += [w for acked in (False, True)
+                          for w in warnings.overdue_warnings(scope, acked=acked,
+                                                             limit=EXPORT_CASES)]
+            else:
+                summary = warnings.overdue_by_station(scope, per_page=overdue)[1]
+                notes.append((label(warnings.KINDS[warnings.OPEN_CASE]), gettext(
+                    "共%(n)d件，超过%(limit)d件，按机构汇总；逐件明细请在预警页按机构导出",
+                    n=overdue, limit=EXPORT_CASES)))
+        order = list(warnings.KINDS)
+        rows = [((order.index(w.kind), w.station.code, w.key), [
+            label(w.kind_label), w.station.code, w.station.name, tr(w.message),
+            gettext("已确认") if w.ack else gettext("未确认"),
+            w.ack.acknowledged_by if w.ack else "", w.ack.comment if w.ack else "",
+            w.ack.at if w.ack else None]) for w in found]
+        rows += [((order.index(warnings.OPEN_CASE), org.code, ""), [
+            label(warnings.KINDS[warnings.OPEN_CASE]), org.code, org.name,
+            gettext("%(n)d件案件久调未结（逐件明细请按机构导出）", n=n),
+            gettext("%(n)d件未确认", n=unacked), "", "", None])
+            for org, n, unacked in summary]
+        rows.sort(key=lambda row: row[0])
+        return xlsx_download(gettext("预警"), headers, [row for _, row in rows], notes=notes)

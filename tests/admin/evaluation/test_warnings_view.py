@@ -171,6 +171,45 @@ def test_export_is_scoped(pages, auth):
     assert "OLD-2" not in text and "QD-11" not in text
 
 
+def first_sheet(content: bytes) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return rows
+
+
+def test_export_sums_many_open_cases_per_unit(pages, auth, monkeypatch):
+    """Past EXPORT_CASES open-too-long cases the export has one row per unit, not per case
+    (a province has hundreds of thousands); each unit's cases come in its own export, which is
+    scoped like the page. Fixture: OLD-1 in room1 (QD-02-01), OLD-2 in room3 (QD-11-01)."""
+    from admin.evaluation import warnings as view
+
+    monkeypatch.setattr(view, "EXPORT_CASES", 1)
+    auth.login("root")
+    response = auth.client.get("/admin/warnings/export.xlsx")
+    assert response.status_code == 200
+    rows = first_sheet(response.data)
+    overdue = [r for r in rows[1:] if r[0] == "案件久调未结"]
+    assert [(r[1], r[3], r[4]) for r in overdue] == [
+        ("QD-02-01", "1件案件久调未结（逐件明细请按机构导出）", "1件未确认"),
+        ("QD-11-01", "1件案件久调未结（逐件明细请按机构导出）", "1件未确认")]
+    text = xlsx_text(response.data)
+    assert "OLD-1" not in text and "OLD-2" not in text
+    assert "共2件，超过1件，按机构汇总" in text
+    assert len([r for r in rows[1:] if r[0] == "长期未受理案件"]) == 3  # room2, room3, QD-11
+
+    login_as(auth, "m02")
+    station = auth.client.get("/admin/warnings/export.xlsx?station=QD-02-01")
+    assert station.status_code == 200
+    rows = first_sheet(station.data)
+    assert len(rows) == 2 and "OLD-1" in rows[1][3]
+    assert auth.client.get("/admin/warnings/export.xlsx?station=QD-11-01").status_code == 404
+
+
 def test_home_page_count(pages, auth):
     login_as(auth, "root")
     assert count_on_home(auth) == 5
