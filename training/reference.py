@@ -59,12 +59,27 @@ def seed(database: pw.Database, years=CALENDAR_YEARS) -> None:
             database.execute_sql(
                 "INSERT INTO training_requirement (kind, grade, hours, updated_by, updated_at) "
                 f"VALUES ({mark}, NULL, {mark}, '', {mark})", (kind, hours, stamp))
+    seed_calendar(database, years)
+
+
+def official_years() -> list[int]:
+    """The years chinesecalendar holds the State Council's notice for."""
+    import chinese_calendar
+
+    return sorted({day.year for day in chinese_calendar.holidays})
+
+
+def seed_calendar(database: pw.Database, years=CALENDAR_YEARS) -> tuple[int, int]:
+    """Add the official days of `years` that have no row; a day already there (an admin's
+    correction, or an earlier seed) is kept as it is. Returns (added, kept)."""
+    mark = _mark(database)
     known = {row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0])
              for row in database.execute_sql("SELECT day FROM work_day").fetchall()}
-    rows = [(day, workday, name) for day, workday, name in official_days(years)
-            if day not in known]
+    official = official_days(years)
+    rows = [(day, workday, name) for day, workday, name in official if day not in known]
     if rows:
         database.cursor().executemany(
             "INSERT INTO work_day (day, is_workday, name, source) "
             f"VALUES ({mark}, {mark}, {mark}, 'chinesecalendar')",
             [(day.isoformat(), workday, name) for day, workday, name in rows])
+    return len(rows), len(official) - len(rows)

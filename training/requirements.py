@@ -9,7 +9,21 @@ from network.errors import Msg, ValidationError
 from network.models import now
 
 from .models import ANNUAL_HOURS, DEFAULT_REQUIREMENTS, REQUIREMENT_KINDS, TrainingRequirement
-from .sessions import parse_hours
+from .sessions import parse_grades, parse_hours
+
+
+def _grade(value: str | None) -> str | None:
+    """A grade's code (a code or a label is accepted: 一级 or 1), None for the default row."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        code = parse_grades(text)
+    except ValueError as exc:
+        raise ValidationError({"grade": exc.args[0]}) from None
+    if "," in code:
+        raise ValidationError({"grade": Msg("一次只能设置一个等级")})
+    return code
 
 
 def requirement(kind: str = ANNUAL_HOURS, grade: str | None = None) -> Decimal:
@@ -33,7 +47,7 @@ def set_requirement(kind: str, hours: object, *, grade: str | None = None,
         value = parse_hours(hours)
     except ValueError as exc:
         raise ValidationError({"hours": exc.args[0]}) from None
-    grade = (grade or "").strip() or None
+    grade = _grade(grade)
     row = TrainingRequirement.get_or_none(
         TrainingRequirement.kind == kind,
         TrainingRequirement.grade.is_null() if grade is None else
@@ -47,3 +61,19 @@ def set_requirement(kind: str, hours: object, *, grade: str | None = None,
     audit.record(actor, "create" if before is None else "update", "training_requirement",
                  row.id, f"{kind}/{grade or ''}", {"hours": [before, str(value)]})
     return row
+
+
+def remove_requirement(kind: str, grade: str, *, actor: str) -> bool:
+    """A grade's own row goes: the grade follows the default again. The default rows stay
+    (every mediator needs a requirement); audited."""
+    grade = _grade(grade)
+    if grade is None:
+        raise ValidationError({"grade": Msg("默认要求不能删除，只能修改学时")})
+    row = TrainingRequirement.get_or_none(TrainingRequirement.kind == kind,
+                                          TrainingRequirement.grade == grade)
+    if row is None:
+        return False
+    audit.record(actor, "delete", "training_requirement", row.id, f"{kind}/{grade}",
+                 {"hours": [f"{Decimal(str(row.hours)):.1f}", None]})
+    row.delete_instance()
+    return True

@@ -20,6 +20,7 @@ def add_views(admin) -> None:
     from .homes import add_panels
     from .mine import MyTrainingView
     from .record import TrainingRecordView
+    from .reference import RequirementView, WorkCalendarView
     from .sessions import SessionView
 
     category = lazy_gettext("培训")
@@ -49,5 +50,10 @@ def add_views(admin) -> None:
                                       url="/admin/training/record"))
     admin.add_view(FeedView(name=lazy_gettext("日历订阅"), category=category,
                             endpoint="training_feeds", url="/admin/training/feeds"))
+    admin.add_view(WorkCalendarView(name=lazy_gettext("工作日历"), category=category,
+                                    endpoint="training_workdays", url="/admin/training/workdays"))
+    admin.add_view(RequirementView(name=lazy_gettext("培训要求"), category=category,
+                                   endpoint="training_requirements",
+                                   url="/admin/training/requirements"))
     add_panels()
     install_cli(admin.app)

@@ -168,3 +168,38 @@ def test_mediator_withdraws_after_confirming(page, staff, network):
     expect(page.locator("#my-cancelled")).to_contain_text("ONE-1")
     expect(page.locator("#my-sessions")).not_to_contain_text("ONE-1")
     assert Enrolment.get(Enrolment.mediator == second.id).status == OFFERED
+
+
+def test_admin_edits_calendar_and_requirements(page, staff, make_user):
+    """The system administrator enters next year's New Year holiday (2027 has no official data:
+    261 weekdays, 260 working days after it) and a 四级 requirement, through the menu's pages;
+    removing the grade's row asks first."""
+    from training.models import WorkDay
+    from training.requirements import requirement
+
+    make_user("root", role="admin")
+    log_in(page, "root", PASSWORD)
+    page.goto("/admin/training/workdays/?year=2027")
+    expect(page.locator("#workday-count")).to_have_text("2027 年共 261 个工作日")
+    page.fill("#day", "2027-01-01")
+    page.select_option("#is_workday", "0")
+    page.fill("#name", "元旦")
+    page.click("#day-save")
+    expect(page.locator("#workdays tr[data-day='2027-01-01']")).to_contain_text("元旦")
+    expect(page.locator("#workday-count")).to_have_text("2027 年共 260 个工作日")
+    assert WorkDay.get(WorkDay.day == dt.date(2027, 1, 1)).source == "manual"
+
+    page.goto("/admin/training/requirements/")
+    page.select_option("#kind", "annual")
+    page.select_option("#grade", "4")
+    page.fill("#hours", "12")
+    page.click("#requirement-save")
+    row = page.locator("#requirements tr[data-grade='4']")
+    expect(row.locator(".hours")).to_have_text("12.0")
+    page.wait_for_load_state("load")  # confirm.js listens once the page's scripts have run
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    row.locator("button.remove-requirement").click()
+    expect(page.locator("#requirements tr[data-grade='4']")).to_have_count(0)
+    assert asked == ["删除后该等级按默认要求计算，确定删除？"]
+    assert requirement("annual", "4") == requirement("annual")
