@@ -14,11 +14,13 @@ to the next in line; it is freed only when nobody is waiting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import peewee as pw
 
+from network import audit
 from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope
 from network.models import Organization, now
@@ -100,19 +102,34 @@ def _current(session_id: int, mediator_id: int) -> Enrolment | None:
                                  Enrolment.mediator == mediator_id)
 
 
+def _trail(actor: str, before: str | None, after: Enrolment) -> Enrolment:
+    """A person's place changed hands: recorded in the audit trail (who moved whom from which
+    status to which), under the mediator's station so their manager sees it too."""
+    if before != after.status:
+        staff_no, path = (Mediator.select(Mediator.staff_no, Organization.path)
+                          .join(Organization, on=(Mediator.station == Organization.id))
+                          .where(Mediator.id == after.mediator_id).tuples().get())
+        code = Session.select(Session.code).where(Session.id == after.session_id).scalar()
+        audit.record(actor, "create" if before is None else "update", "enrolment", after.id,
+                     f"{code}/{staff_no}", {"status": [before, after.status]}, org_path=path)
+    return after
+
+
 def _enrol_one(session: Session, mediator_id: int, actor: str, *, pending: bool) -> Enrolment:
     with _serialised():
         _lock(session.id)
         existing = _current(session.id, mediator_id)
         if existing is not None and existing.status in ACTIVE:
             return existing
-        if pending:
-            values = {"status": PENDING, "enrolled_by": actor, "updated_at": now()}
-            if existing is None:
-                return Enrolment.create(session=session.id, mediator=mediator_id, **values)
-            Enrolment.update(**values).where(Enrolment.id == existing.id).execute()
-            return Enrolment.get_by_id(existing.id)
-        return _place(session, mediator_id, actor, existing)
+        before = None if existing is None else existing.status
+        if not pending:
+            return _trail(actor, before, _place(session, mediator_id, actor, existing))
+        values = {"status": PENDING, "enrolled_by": actor, "updated_at": now()}
+        if existing is None:
+            return _trail(actor, before, Enrolment.create(session=session.id,
+                                                          mediator=mediator_id, **values))
+        Enrolment.update(**values).where(Enrolment.id == existing.id).execute()
+        return _trail(actor, before, Enrolment.get_by_id(existing.id))
 
 
 def outside_audience(session: Session, mediators: Iterable[Mediator]) -> dict[int, list[Msg]]:
@@ -241,8 +258,10 @@ def enrol_many(session: Session, mediators: Iterable[Mediator], *, actor: str,
     return result
 
 
-def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
-    """The station manager approves a pending sign-up: now a seat, or the waitlist."""
+@contextmanager
+def _pending_locked(enrolment: Enrolment, scope: Organization | None) -> Iterator[Enrolment]:
+    """The approver's side of a pending sign-up: the mediator within their scope, the session
+    locked, and the sign-up still pending once the lock is held (two approvers, one decision)."""
     if not in_scope(enrolment.mediator, scope):
         raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=enrolment.mediator.staff_no))
     with _serialised():
@@ -250,25 +269,26 @@ def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> 
         current = Enrolment.get_by_id(enrolment.id)
         if current.status != PENDING:
             raise DomainError(Msg("该报名不在待审批状态"))
-        return _place(current.session, current.mediator_id, actor, current)
+        yield current
+
+
+def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
+    """The station manager approves a pending sign-up: now a seat, or the waitlist."""
+    with _pending_locked(enrolment, scope) as current:
+        return _trail(actor, PENDING, _place(current.session, current.mediator_id, actor,
+                                             current))
 
 
 def reject(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
     """The approver turns a pending sign-up down: no seat was taken, so none is freed; the
     mediator is told in the portal and may sign up again while the session is open."""
-    if not in_scope(enrolment.mediator, scope):
-        raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=enrolment.mediator.staff_no))
-    with _serialised():
-        _lock(enrolment.session_id)
-        current = Enrolment.get_by_id(enrolment.id)
-        if current.status != PENDING:
-            raise DomainError(Msg("该报名不在待审批状态"))
+    with _pending_locked(enrolment, scope) as current:
         Enrolment.update(status=REJECTED, enrolled_by=actor, updated_at=now()).where(
             Enrolment.id == current.id).execute()
         session = current.session
         notify(current.mediator_id, Msg("您报名的场次「%(code)s %(course)s」未通过审批",
                                         code=session.code, course=session.course.name), session)
-    return Enrolment.get_by_id(current.id)
+        return _trail(actor, PENDING, Enrolment.get_by_id(current.id))
 
 
 def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:
@@ -321,10 +341,11 @@ def cancel(enrolment: Enrolment, *, actor: str, at: dt.datetime | None = None) -
                          enrolled_by=actor).where(Enrolment.id == current.id).execute()
         if held_seat:
             _offer_next(current.session_id, moment)
-        return Enrolment.get_by_id(current.id)
+        return _trail(actor, current.status, Enrolment.get_by_id(current.id))
 
 
-def accept_offer(enrolment: Enrolment, *, at: dt.datetime | None = None) -> Enrolment:
+def accept_offer(enrolment: Enrolment, *, actor: str = "",
+                 at: dt.datetime | None = None) -> Enrolment:
     moment = _clock(at)
     with _serialised():
         _lock(enrolment.session_id)
@@ -339,7 +360,7 @@ def accept_offer(enrolment: Enrolment, *, at: dt.datetime | None = None) -> Enro
                 Enrolment.id == current.id).execute()
     if expired:
         raise DomainError(Msg("名额保留已过期"))
-    return Enrolment.get_by_id(current.id)
+    return _trail(actor, OFFERED, Enrolment.get_by_id(current.id))
 
 
 def decline_offer(enrolment: Enrolment, *, actor: str,

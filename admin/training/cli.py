@@ -53,7 +53,7 @@ def calendar_seed_command(year):
         raise click.exceptions.Exit(2)
     years = [year] if year is not None else known
     with db.atomic():
-        added, kept = reference.seed_calendar(db, years)
+        added, kept = reference.seed_calendar(db.obj, years)
     say(Msg("工作日历 %(first)d–%(last)d 年：新增 %(added)d 天，保留已有 %(kept)d 天",
             first=years[0], last=years[-1], added=added, kept=kept))
 

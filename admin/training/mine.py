@@ -112,7 +112,7 @@ class MyTrainingView(Page):
         row = self._own_enrolment(self._me())
         try:
             if request.form.get("answer") == "accept":
-                enrolment.accept_offer(row)
+                enrolment.accept_offer(row, actor=current_user.username)
                 flash(gettext("已接受名额"), "success")
             else:
                 enrolment.decline_offer(row, actor=current_user.username)

@@ -383,3 +383,34 @@ def test_sign_up_expires_the_lapsed_offer_first(open_session, make_mediator, net
     assert enrol.sign_up(session, d, actor="d", at=late).status == ENROLLED
     assert _get(session, b).status == WITHDRAWN
     assert Session.get_by_id(session.id).booked == 1
+
+
+def test_every_change_of_a_place_is_audited(open_session, make_mediator, network):
+    """Sign-up, approval, rejection, withdrawal and an accepted offer each leave one entry:
+    who, which place (场次/工号), the status before and after, under the mediator's station."""
+    from network.audit import AuditLog
+
+    session = open_session(1, needs_approval=True)
+    a = make_mediator(network["room1"], staff_no="A1")
+    b = make_mediator(network["room3"], staff_no="B1")
+    c = make_mediator(network["room1"], staff_no="C1")
+    enrol.sign_up(session, a, actor="med-a", at=BEFORE)
+    enrol.sign_up(session, b, actor="med-b", at=BEFORE)
+    enrol.approve(_get(session, a), actor="mgr", scope=None)            # a takes the seat
+    enrol.reject(_get(session, b), actor="mgr", scope=None)
+    enrol.enrol_many(session, [c], actor="coord", scope=None)          # c waits
+    enrol.withdraw(_get(session, a), actor="med-a", own=True, at=BEFORE)  # c is offered it
+    enrol.accept_offer(_get(session, c), actor="med-c", at=BEFORE)
+    trail = [(e.actor, e.action, e.object_repr, e.changes_dict["status"], e.org_path)
+             for e in AuditLog.select().where(AuditLog.table == "enrolment")
+             .order_by(AuditLog.id)]
+    code, room1, room3 = session.code, network["room1"].path, network["room3"].path
+    assert trail == [
+        ("med-a", "create", f"{code}/A1", [None, PENDING], room1),
+        ("med-b", "create", f"{code}/B1", [None, PENDING], room3),
+        ("mgr", "update", f"{code}/A1", [PENDING, ENROLLED], room1),
+        ("mgr", "update", f"{code}/B1", [PENDING, REJECTED], room3),
+        ("coord", "create", f"{code}/C1", [None, WAITLISTED], room1),
+        ("med-a", "update", f"{code}/A1", [ENROLLED, WITHDRAWN], room1),
+        ("med-c", "update", f"{code}/C1", [OFFERED, ENROLLED], room1),
+    ]
