@@ -181,6 +181,17 @@ def _live() -> pw.Expression:
     return GradeChange.reverted_at.is_null()
 
 
+def grade_on_sql(mediator: pw.Node, day: dt.date) -> pw.Node:
+    """The grade code in force on `day` for the mediator in the column `mediator` of an outer
+    query (a correlated sub-select on the (mediator, effective) index), 未定级 when none: for
+    figures that compare each mediator with their grade's rule inside one statement."""
+    latest = (GradeChange.select(GradeChange.grade)
+              .where((GradeChange.mediator == mediator) & _live()
+                     & (GradeChange.effective <= day))
+              .order_by(GradeChange.effective.desc(), GradeChange.id.desc()).limit(1))
+    return pw.fn.COALESCE(latest, UNGRADED)
+
+
 def history(mediator: Mediator) -> list[GradeChange]:
     """Every entry, reverted ones included, oldest first (the trail as it was written)."""
     return list(GradeChange.select().where(GradeChange.mediator == mediator)

@@ -23,7 +23,7 @@ from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
 from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal
-from .requirements import requirement
+from .requirements import grade_day, required_of, required_sql, requirement
 
 ON_DUTY = "on"
 
@@ -68,12 +68,11 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
 
 def coverage(org: Organization | None, year: int) -> Coverage:
     start, end = year_bounds(year)
-    required = requirement(ANNUAL_HOURS)
+    required = required_sql(ANNUAL_HOURS, YearTotal.mediator, grade_day(year, dt.date.today()))
     people = population(org).count()
-    # the year totals training.rollup keeps: one row per mediator with hours, no grouping.
-    # A float parameter: SQLite would compare its numeric column with a Decimal's text as
-    # text; hours are multiples of 0.5, exact in binary, so nothing is lost on either backend
-    reached = pw.Case(None, [(YearTotal.hours >= float(required), 1)], 0)
+    # the year totals training.rollup keeps: one row per mediator with hours, no grouping;
+    # each compared with its own grade's requirement when grades have rows of their own
+    reached = pw.Case(None, [(YearTotal.hours >= required, 1)], 0)
     met, total = (YearTotal.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
                   .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)))
                   .tuples().get())
@@ -111,16 +110,21 @@ class MediatorStanding:
         return self.hours >= self.required
 
 
-def standings(org: Organization | None, year: int) -> list[MediatorStanding]:
-    """The mediators behind the figures: every member of the population and their hours."""
+def standings(org: Organization | None, year: int,
+              today: dt.date | None = None) -> list[MediatorStanding]:
+    """The mediators behind the figures: every member of the population, their hours and what
+    their grade requires (the grade held at `grade_day`, judged on `today`)."""
     start, end = year_bounds(year)
-    required = requirement(ANNUAL_HOURS)
+    default = requirement(ANNUAL_HOURS)
     people = list(Mediator.select(Mediator.id, Mediator.staff_no, Mediator.name,
                                   Organization.code)
                   .join(Organization, on=(Mediator.station == Organization.id))
                   .where(Mediator.id.in_(population(org))).order_by(Mediator.staff_no).tuples())
     hours = credited_hours(population(org), start, end)
-    return [MediatorStanding(mid, no, name, code, hours.get(mid, ZERO), required)
+    own = required_of(ANNUAL_HOURS, [p[0] for p in people],
+                      grade_day(year, today or dt.date.today()),
+                      among=population(org))
+    return [MediatorStanding(mid, no, name, code, hours.get(mid, ZERO), own.get(mid, default))
             for mid, no, name, code in people]
 
 
@@ -138,7 +142,7 @@ def at_risk(org: Organization | None, year: int, today: dt.date) -> list[Mediato
     12) to meet the requirement, the furthest behind first; after the year, all who missed."""
     left = months_left(year, today)
     result = []
-    for standing in standings(org, year):
+    for standing in standings(org, year, today):
         if standing.met:
             continue
         if left == 0 or standing.missing / left > standing.required / 12:
@@ -152,11 +156,12 @@ def at_risk_count(org: Organization | None, year: int, today: dt.date) -> int:
 
     missing / left > required / 12 ⇔ hours × 12 < required × (12 − left), which also holds
     after the year (left 0: hours < required); hours are multiples of 0.5, exact as floats."""
-    limit = requirement(ANNUAL_HOURS) * (12 - months_left(year, today))
-    if limit <= 0:
+    months = 12 - months_left(year, today)
+    if months <= 0:
         return 0
+    required = required_sql(ANNUAL_HOURS, YearTotal.mediator, grade_day(year, today))
     people = population(org).count()
     on_pace = (YearTotal.select()
                .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)),
-                      YearTotal.hours * 12 >= float(limit)).count())
+                      YearTotal.hours * 12 >= required * months).count())
     return people - on_pace

@@ -29,7 +29,7 @@ from .models import (
     Enrolment,
     Session,
 )
-from .requirements import requirement
+from .requirements import grade_day, required_of, requirement
 
 
 @dataclass
@@ -134,6 +134,7 @@ def mediator_home(mediator: Mediator, at: dt.datetime) -> MediatorHome:
     certificates = list(Certificate.select().where(Certificate.mediator == mediator.id)
                         .order_by(Certificate.issued.desc()))
     start, end = year_bounds(today.year)
+    own = required_of(ANNUAL_HOURS, [mediator.id], grade_day(today.year, today))
     return MediatorHome(upcoming, mediator_hours(mediator.id, start, end),
-                        requirement(ANNUAL_HOURS),
+                        own.get(mediator.id, requirement(ANNUAL_HOURS)),
                         certificates, open_now, cancelled)

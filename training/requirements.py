@@ -2,11 +2,17 @@
 city; migration 011 seeds the defaults (20 and 10 hours)."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
+
+import peewee as pw
 
 from network import audit
 from network.errors import Msg, ValidationError
 from network.models import now
+from org.grades import grade_on_sql, standings
+from org.models import UNGRADED
 
 from .models import ANNUAL_HOURS, DEFAULT_REQUIREMENTS, REQUIREMENT_KINDS, TrainingRequirement
 from .sessions import parse_grades, parse_hours
@@ -35,6 +41,46 @@ def requirement(kind: str = ANNUAL_HOURS, grade: str | None = None) -> Decimal:
                        | (TrainingRequirement.grade == grade)).tuples())
     value = rows.get(grade) if grade is not None and grade in rows else rows.get(None)
     return Decimal(str(value)) if value is not None else DEFAULT_REQUIREMENTS[kind]
+
+
+def graded(kind: str = ANNUAL_HOURS) -> dict[str, Decimal]:
+    """{grade code: hours} of the grades with a row of their own."""
+    return {grade: Decimal(str(hours)) for grade, hours in
+            TrainingRequirement.select(TrainingRequirement.grade, TrainingRequirement.hours)
+            .where(TrainingRequirement.kind == kind, TrainingRequirement.grade.is_null(False))
+            .tuples()}
+
+
+def grade_day(year: int, today: dt.date) -> dt.date:
+    """The day whose grade sets a mediator's requirement for `year`: its last day, or today
+    while the year runs (a mediator promoted in June owes the new grade's hours for the year,
+    as their grade stands when the year is judged)."""
+    return min(dt.date(year, 12, 31), today)
+
+
+def required_sql(kind: str, mediator: pw.Node, day: dt.date) -> pw.Node:
+    """Each mediator's requirement inside a statement: the default as a constant when no grade
+    has a row of its own, else a CASE over the grade held on `day`. Floats: hours are
+    multiples of 0.5, exact in binary (SQLite would compare a Decimal's text as text)."""
+    default = float(requirement(kind))
+    rows = graded(kind)
+    if not rows:
+        return pw.Value(default, converter=False)
+    return pw.Case(grade_on_sql(mediator, day),
+                   [(grade, float(hours)) for grade, hours in rows.items()], default)
+
+
+def required_of(kind: str, ids: list[int], day: dt.date, *,
+                among: Any = None) -> dict[int, Decimal]:
+    """{mediator id: hours required} for `ids` by the grade each holds on `day` (未定级 when
+    none); empty when no grade has a row of its own (everyone owes `requirement(kind)`).
+    `among`, a sub-select holding `ids`, spares the database a list of 30,000 ids."""
+    rows = graded(kind)
+    if not rows:
+        return {}
+    default = requirement(kind)
+    held = standings(ids if among is None else among, day)
+    return {mid: rows.get(held[mid].grade if mid in held else UNGRADED, default) for mid in ids}
 
 
 def set_requirement(kind: str, hours: object, *, grade: str | None = None,

@@ -121,3 +121,43 @@ def test_at_risk_count_is_the_list_counted(city, network):
         day = dt.date(2026, month, 15)
         for org in (None, network["shinan"], network["huangdao"], network["room2"]):
             assert at_risk_count(org, 2026, day) == len(at_risk(org, 2026, day)), (org, day)
+
+
+def test_grades_with_their_own_requirement(city, network):
+    """四级 owes 10 h and 一级 24 h; the others the default 20. The grade that counts is the one
+    held at the year's end (or today while it runs):
+    a 一级 since 2026-01-01: 20 of 24 → not met (it was met at 20)
+    b 四级 since 2025-05-01: 19.5 of 10 → met
+    c no grade: 8 of 20 → not met
+    e 三级 since 2025-03-01, 四级 from 2026-09-01 (demoted): 10 of 10 → met; by the grade
+      held at the start of the year (三级: 20) it would not be.
+    So 市南 (a, b, c) has 1 met — b instead of a —, the city (a, b, c, e) 2."""
+    from org.grades import change_grade
+    from training.homes import mediator_home
+    from training.models import SHANGHAI
+    from training.requirements import set_requirement
+
+    change_grade(city["a"], "1", "2026-01-01", "initial", actor="t", scope=None)
+    change_grade(city["b"], "4", "2025-05-01", "initial", actor="t", scope=None)
+    change_grade(city["e"], "3", "2025-03-01", "initial", actor="t", scope=None)
+    change_grade(city["e"], "4", "2026-09-01", "demotion", actor="t", scope=None)
+    set_requirement("annual", "10", grade="4", actor="city")
+    set_requirement("annual", "24", grade="1", actor="city")
+    assert (coverage(network["shinan"], 2026).met, coverage(network["city"], 2026).met) == (1, 2)
+    rows = {s.staff_no: (s.hours, s.required, s.met) for s in standings(network["city"], 2026)}
+    assert rows == {"A": (D("20.0"), D("24"), False), "B": (D("19.5"), D("10"), True),
+                    "C": (D("8.0"), D("20"), False), "E": (D("10.0"), D("10"), True)}
+    # mid-October, 3 months left: a misses 4 (1.33 a month < 24/12): on pace; c is not
+    october = dt.date(2026, 10, 15)
+    assert [s.staff_no for s in at_risk(network["city"], 2026, october)] == ["C"]
+    assert [s.staff_no for s in at_risk(None, 2026, dt.date(2027, 1, 5))] == ["C", "A"]
+    assert at_risk_count(network["city"], 2026, october) == 1
+    assert at_risk_count(None, 2026, dt.date(2027, 1, 5)) == 2
+    for month in range(1, 13):
+        day = dt.date(2026, month, 15)
+        for org in (None, network["shinan"], network["huangdao"]):
+            assert at_risk_count(org, 2026, day) == len(at_risk(org, 2026, day)), (org, day)
+    home = mediator_home(city["a"], dt.datetime.now(SHANGHAI))
+    assert home.required == D("24")
+    set_requirement("annual", "8", grade="未定级", actor="city")  # c now owes 8: met
+    assert coverage(network["shinan"], 2026).met == 2
