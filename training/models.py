@@ -328,7 +328,8 @@ class Notice(BaseModel):
 audit.register(
     tables={"training_session": N_("培训场次"), "attendance": N_("培训出勤"),
             "certificate": N_("培训证书"), "work_day": N_("工作日历"),
-            "training_requirement": N_("培训要求"), "enrolment": N_("报名")},
+            "training_requirement": N_("培训要求"), "enrolment": N_("报名"),
+            "course": N_("培训课程")},
 )
 
 

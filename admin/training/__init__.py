@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext
 
 
 def add_views(admin) -> None:
-    from training.models import Certificate, Session
+    from training.models import Certificate, Course, Session
 
     from .agenda import AgendaView
     from .approvals import ApprovalView
     from .attendance import AttendanceView
     from .certificates import CertificateView, public_bp
     from .cli import install as install_cli
+    from .courses import CourseView
     from .coverage import CoverageView
     from .enrolment import EnrolmentView
     from .feedback_report import FeedbackReportView
@@ -26,6 +27,8 @@ def add_views(admin) -> None:
     category = lazy_gettext("培训")
     admin.add_view(SessionView(Session, name=lazy_gettext("培训场次"), category=category,
                                endpoint="training_sessions", url="/admin/training/sessions"))
+    admin.add_view(CourseView(Course, name=lazy_gettext("培训课程"), category=category,
+                              endpoint="training_courses", url="/admin/training/courses"))
     admin.add_view(AgendaView(name=lazy_gettext("培训日历"), category=category,
                               endpoint="training_agenda", url="/admin/training/calendar"))
     admin.add_view(CertificateView(Certificate, name=lazy_gettext("培训证书"), category=category,

@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import peewee as pw
+
 from network.db import db, is_postgres, open_database
 
 from .training import build_training, median_ms
@@ -119,12 +121,38 @@ def measure(url: str, import_rows: int, folder: Path, generated: dict | None = N
 
     places = {"province": net["province"][2], "city": net["cities"][0][2],
               "county": net["counties"][0][2]}
-    for label, code in places.items():
-        path = f"/api/v1/training/coverage?station={code}&year=2025"
-        body = get(path)
-        figures[f"API coverage {label} ms"] = round(median_ms(lambda p=path: get(p)), 1)
-        figures[f"coverage {label}"] = (f"{body['population']} / {body['met']} / "
-                                        f"{body['sessions']} / {body['participant_times']}")
+
+    def coverage_figures(suffix: str) -> None:
+        for label, code in places.items():
+            path = f"/api/v1/training/coverage?station={code}&year=2025"
+            body = get(path)
+            figures[f"API coverage {label}{suffix} ms"] = round(
+                median_ms(lambda p=path: get(p)), 1)
+            figures[f"coverage {label}{suffix}"] = (
+                f"{body['population']} / {body['met']} / {body['sessions']} / "
+                f"{body['participant_times']}")
+
+    coverage_figures("")
+    # the same with per-grade requirements: every mediator graded (一级…四级 by id), 四级
+    # owing 16 h and 一级 24 h; rolled back afterwards so the kept copy stays as generated
+    with db.atomic() as graded:
+        from org.models import GradeChange, Mediator
+        from training.requirements import set_requirement
+
+        if not GradeChange.select().exists():
+            GradeChange.insert_from(
+                Mediator.select(Mediator.id, pw.Cast(pw.fn.MOD(Mediator.id, 4) + 1, "VARCHAR"),
+                                pw.Value("2020-01-01"), pw.Value("initial"), pw.Value(""),
+                                pw.Value(""), pw.Value("bench"), pw.SQL("CURRENT_TIMESTAMP"),
+                                pw.Value(""), pw.Value("")),
+                [GradeChange.mediator, GradeChange.grade, GradeChange.effective,
+                 GradeChange.reason, GradeChange.doc_no, GradeChange.note,
+                 GradeChange.recorded_by, GradeChange.recorded_at, GradeChange.reverted_by,
+                 GradeChange.revert_reason]).execute()
+        set_requirement("annual", "16", grade="4", actor="bench")
+        set_requirement("annual", "24", grade="1", actor="bench")
+        coverage_figures(", graded")
+        graded.rollback()
     staff_no = next(iter(net["staff"].values()))[0][1]
     path = f"/api/v1/training/hours?mediator={staff_no}&year=2025"
     figures["API hours one mediator ms"] = round(median_ms(lambda: get(path)), 1)
