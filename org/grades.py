@@ -181,15 +181,23 @@ def _live() -> pw.Expression:
     return GradeChange.reverted_at.is_null()
 
 
-def grade_on_sql(mediator: pw.Node, day: dt.date) -> pw.Node:
-    """The grade code in force on `day` for the mediator in the column `mediator` of an outer
-    query (a correlated sub-select on the (mediator, effective) index), 未定级 when none: for
-    figures that compare each mediator with their grade's rule inside one statement."""
-    latest = (GradeChange.select(GradeChange.grade)
-              .where((GradeChange.mediator == mediator) & _live()
-                     & (GradeChange.effective <= day))
-              .order_by(GradeChange.effective.desc(), GradeChange.id.desc()).limit(1))
-    return pw.fn.COALESCE(latest, UNGRADED)
+def grades_on(day: dt.date, among: Any = None) -> pw.Node:
+    """(mediator_id, grade) of every mediator graded on `day`, the latest live entry each, as
+    a sub-select to join (未定级 mediators have no row): for figures that compare each mediator
+    with their grade's rule inside one statement. One ranked pass over the history; a look-up
+    per mediator instead cost a province's coverage 260 ms (30,000 mediators). `among` (ids or
+    a sub-select) keeps the pass to those mediators: joined unrestricted, PostgreSQL ran the
+    whole ranking again for each of a city's rows (2.3 s)."""
+    rank = pw.fn.ROW_NUMBER().over(partition_by=[GradeChange.mediator],
+                                   order_by=[GradeChange.effective.desc(), GradeChange.id.desc()])
+    cond = _live() & (GradeChange.effective <= day)
+    if among is not None:
+        cond &= GradeChange.mediator.in_(among)
+    ranked = (GradeChange.select(GradeChange.mediator.alias("mediator_id"),
+                                 GradeChange.grade.alias("grade"), rank.alias("n"))
+              .where(cond)).alias("ranked")
+    return (pw.Select([ranked], [ranked.c.mediator_id, ranked.c.grade])
+            .where(ranked.c.n == 1)).alias("held")
 
 
 def history(mediator: Mediator) -> list[GradeChange]:

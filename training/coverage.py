@@ -23,7 +23,7 @@ from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
 from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal
-from .requirements import grade_day, required_of, required_sql, requirement
+from .requirements import grade_day, required_of, requirement, with_required
 
 ON_DUTY = "on"
 
@@ -68,12 +68,13 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
 
 def coverage(org: Organization | None, year: int) -> Coverage:
     start, end = year_bounds(year)
-    required = required_sql(ANNUAL_HOURS, YearTotal.mediator, grade_day(year, dt.date.today()))
     people = population(org).count()
     # the year totals training.rollup keeps: one row per mediator with hours, no grouping;
     # each compared with its own grade's requirement when grades have rows of their own
+    query, required = with_required(YearTotal.select(), ANNUAL_HOURS, YearTotal.mediator,
+                                    grade_day(year, dt.date.today()), population(org))
     reached = pw.Case(None, [(YearTotal.hours >= required, 1)], 0)
-    met, total = (YearTotal.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
+    met, total = (query.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
                   .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)))
                   .tuples().get())
     hosted = _hosted(org, start, end)
@@ -159,9 +160,9 @@ def at_risk_count(org: Organization | None, year: int, today: dt.date) -> int:
     months = 12 - months_left(year, today)
     if months <= 0:
         return 0
-    required = required_sql(ANNUAL_HOURS, YearTotal.mediator, grade_day(year, today))
+    query, required = with_required(YearTotal.select(), ANNUAL_HOURS, YearTotal.mediator,
+                                    grade_day(year, today), population(org))
     people = population(org).count()
-    on_pace = (YearTotal.select()
-               .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)),
-                      YearTotal.hours * 12 >= required * months).count())
+    on_pace = query.where(YearTotal.year == year, YearTotal.mediator.in_(population(org)),
+                          YearTotal.hours * 12 >= required * months).count()
     return people - on_pace

@@ -11,7 +11,7 @@ import peewee as pw
 from network import audit
 from network.errors import Msg, ValidationError
 from network.models import now
-from org.grades import grade_on_sql, standings
+from org.grades import grades_on, standings
 from org.models import UNGRADED
 
 from .models import ANNUAL_HOURS, DEFAULT_REQUIREMENTS, REQUIREMENT_KINDS, TrainingRequirement
@@ -58,16 +58,20 @@ def grade_day(year: int, today: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), today)
 
 
-def required_sql(kind: str, mediator: pw.Node, day: dt.date) -> pw.Node:
-    """Each mediator's requirement inside a statement: the default as a constant when no grade
-    has a row of its own, else a CASE over the grade held on `day`. Floats: hours are
-    multiples of 0.5, exact in binary (SQLite would compare a Decimal's text as text)."""
+def with_required(query: pw.ModelSelect, kind: str, mediator: pw.Node, day: dt.date,
+                  among: Any = None) -> tuple[pw.ModelSelect, pw.Node]:
+    """`query` and each mediator's requirement as an expression: the default as a constant when
+    no grade has a row of its own, else `query` joined to the grades held on `day` and a CASE
+    over them. Floats: hours are multiples of 0.5, exact in binary (SQLite would compare a
+    Decimal's text as text). `among`: the mediators `query` reads (see `grades_on`)."""
     default = float(requirement(kind))
     rows = graded(kind)
     if not rows:
-        return pw.Value(default, converter=False)
-    return pw.Case(grade_on_sql(mediator, day),
-                   [(grade, float(hours)) for grade, hours in rows.items()], default)
+        return query, pw.Value(default, converter=False)
+    held = grades_on(day, among)
+    query = query.join(held, pw.JOIN.LEFT_OUTER, on=(held.c.mediator_id == mediator))
+    return query, pw.Case(pw.fn.COALESCE(held.c.grade, UNGRADED),
+                          [(grade, float(hours)) for grade, hours in rows.items()], default)
 
 
 def required_of(kind: str, ids: list[int], day: dt.date, *,

@@ -149,6 +149,8 @@ def measure(url: str, import_rows: int, folder: Path, generated: dict | None = N
                  GradeChange.reason, GradeChange.doc_no, GradeChange.note,
                  GradeChange.recorded_by, GradeChange.recorded_at, GradeChange.reverted_by,
                  GradeChange.revert_reason]).execute()
+            if is_postgres():  # statistics of the history as a real one would have them
+                db.execute_sql("ANALYZE grade_change")
         set_requirement("annual", "16", grade="4", actor="bench")
         set_requirement("annual", "24", grade="1", actor="bench")
         coverage_figures(", graded")
