@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from network.errors import DomainError, OutOfScope, ValidationError
-from network.models import CITY, Organization
+from network.models import Organization
 from network.tree import ancestors, in_subtree, subtree_ids
 from org.models import ADMIN, GRADES, MANAGER, MEDIATOR, Mediator
 from promotion import rounds
@@ -38,7 +38,7 @@ from promotion.models import (
 )
 
 from ..forms import CSRFForm, tr
-from ..views.base import Page, as_pk, current_scope
+from ..views.base import Page, acts_for_the_city, as_pk, current_scope
 from .common import actor, visible_mediator
 from .explain import lines
 
@@ -120,12 +120,7 @@ def _refused(exc: DomainError) -> None:
 class RoundView(Page):
     roles = (ADMIN, MANAGER, MEDIATOR)
 
-    @staticmethod
-    def can_open() -> bool:
-        if current_user.role == ADMIN:
-            return True
-        scope = current_scope()
-        return current_user.role == MANAGER and scope is not None and scope.level <= CITY
+    can_open = staticmethod(acts_for_the_city)
 
     def _back(self, application: Application):
         return redirect(url_for(".application", application_id=application.id))

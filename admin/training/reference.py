@@ -1,7 +1,8 @@
 """The training reference data the city keeps: 工作日历 (holidays and 调休 days, which sessions'
 holiday warnings and the promotion notice period count with) and 培训要求 (annual and
-pre-service hours, optionally per grade). Everyone who watches training reads them; only the
-system administrator, who keeps the city's settings, changes them. Each change goes through
+pre-service hours, optionally per grade). Everyone who watches training reads them; the
+system administrator keeps the calendar, and the city (the administrator or a manager of a
+city) the requirements. Each change goes through
 the domain functions, which audit it."""
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from training.requirements import remove_requirement, set_requirement
 
 from ..forms import CSRFForm, tr
 from ..i18n import label
-from ..views.base import Page
+from ..views.base import Page, acts_for_the_city
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -121,6 +122,11 @@ class WorkCalendarView(ReferencePage):
 
 
 class RequirementView(ReferencePage):
+    """Requirements are the city's: a manager of a city (or above) edits them too."""
+
+    def can_edit(self) -> bool:
+        return acts_for_the_city()
+
     @expose("/", methods=("GET", "POST"))
     def index(self):
         form = RequirementForm(request.form if request.method == "POST" else None)

@@ -34,7 +34,7 @@ from flask_login import current_user
 
 from network.cells import safe_cell
 from network.errors import DomainError, ValidationError
-from network.models import Organization
+from network.models import CITY, Organization
 from network.services import CODE_RE
 from network.sheets import export_book
 from network.tree import in_subtree, subtree_ids
@@ -79,6 +79,15 @@ def current_scope():
     if "scope" not in g:
         g.scope = scope_of(current_user)
     return g.scope
+
+
+def acts_for_the_city() -> bool:
+    """The system administrator, or a manager whose jurisdiction is a city or above: who
+    decides what the city decides (promotion rounds, training requirements)."""
+    if current_user.role == ADMIN:
+        return True
+    scope = current_scope()
+    return current_user.role == MANAGER and scope is not None and scope.level <= CITY
 
 
 def scoped_org(code: str | None = None, *, pk=None) -> Organization:

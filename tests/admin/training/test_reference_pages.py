@@ -120,3 +120,17 @@ def test_calendar_seed_adds_missing_days_and_keeps_edits(people, runner):
     refused = runner.invoke(args=["training", "calendar-seed", "--year", later])
     assert refused.exit_code == 2
     assert f"chinesecalendar 没有 {later} 年的放假安排" in refused.output
+
+
+def test_a_city_manager_sets_requirements_a_county_manager_does_not(people, auth, network,
+                                                                    make_user):
+    make_user("mgrcity", role="manager", organization=network["city"])
+    auth.login("mgr02")  # 市南: a county
+    assert 'id="requirement-form"' not in auth.client.get(REQS).get_data(as_text=True)
+    assert auth.post(REQS, {"kind": "annual", "grade": "", "hours": "30"}).status_code == 403
+    assert requirement("annual") == Decimal("20")
+    auth.client.post("/logout", data={"csrf_token": auth.token})
+    auth.login("mgrcity")
+    assert auth.post(REQS, {"kind": "annual", "grade": "", "hours": "30"}).status_code == 302
+    assert requirement("annual") == Decimal("30")
+    assert auth.post(DAYS, {"day": "2027-01-01", "is_workday": "0"}).status_code == 403
