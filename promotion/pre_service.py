@@ -18,7 +18,7 @@ import peewee as pw
 from evaluation.models import Case
 from network.models import Organization
 from network.tree import in_subtree
-from org.models import Mediator
+from org.models import UNGRADED, GradeChange, Mediator
 from training.models import (
     CANCELLED,
     PRE_SERVICE,
@@ -27,7 +27,9 @@ from training.models import (
     Session,
     TrainingKind,
 )
-from training.requirements import requirement
+from training.requirements import graded, requirement
+
+CHUNK = 5000
 
 
 @dataclass
@@ -45,7 +47,8 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def completion_days(mediator_ids: pw.SelectQuery, required: Decimal) -> dict[int, dt.date]:
+def completion_days(mediator_ids: pw.SelectQuery | list[int],
+                    required: Decimal) -> dict[int, dt.date]:
     """Mediator → the day their pre-service hours reached `required` (one windowed query)."""
     running = pw.fn.SUM(Attendance.credited).over(
         partition_by=[Attendance.mediator], order_by=[Session.start_day, Session.id])
@@ -64,10 +67,35 @@ def completion_days(mediator_ids: pw.SelectQuery, required: Decimal) -> dict[int
     return {mediator_id: _as_date(day) for mediator_id, day in rows}
 
 
+def _completed(people: pw.SelectQuery, first_cases: dict[int, dt.date]) -> dict[int, dt.date]:
+    """Completion days against each mediator's own requirement: the default, or the row of
+    the grade they held on the day of their first case (when grades have rows of their own:
+    one windowed query per distinct requirement, at most one per grade)."""
+    default = requirement(PRE_SERVICE_HOURS)
+    rows = graded(PRE_SERVICE_HOURS)
+    if not rows:
+        return completion_days(people, default)
+    held: dict[int, str] = {}
+    for mid, grade, effective in (GradeChange.select(GradeChange.mediator, GradeChange.grade,
+                                                     GradeChange.effective)
+                                  .where(GradeChange.mediator.in_(list(first_cases)),
+                                         GradeChange.reverted_at.is_null())
+                                  .order_by(GradeChange.effective, GradeChange.id).tuples()):
+        if _as_date(effective) <= first_cases[mid]:
+            held[mid] = grade  # entries in order: the last in force on that day wins
+    groups: dict[Decimal, list[int]] = {}
+    for mid in first_cases:
+        groups.setdefault(rows.get(held.get(mid, UNGRADED), default), []).append(mid)
+    completed: dict[int, dt.date] = {}
+    for required, ids in groups.items():
+        for i in range(0, len(ids), CHUNK):  # SQLite takes at most 32,766 parameters
+            completed.update(completion_days(ids[i:i + CHUNK], required))
+    return completed
+
+
 def cases_before_pre_service(scope: Organization | None) -> list[PreServiceGap]:
     """In the scope (current primary station in the subtree), every mediator whose first
     case came before they completed pre-service training, the earliest first case first."""
-    required = requirement(PRE_SERVICE_HOURS)
     people = (Mediator.select(Mediator.id)
               .join(Organization, on=(Mediator.station == Organization.id))
               .where(in_subtree(Organization.path, scope)))
@@ -75,7 +103,7 @@ def cases_before_pre_service(scope: Organization | None) -> list[PreServiceGap]:
                        .where(Case.mediator.in_(people)).group_by(Case.mediator).tuples())
     if not first_cases:
         return []
-    completed = completion_days(people, required)
+    completed = _completed(people, {mid: _as_date(day) for mid, day in first_cases.items()})
     late = {mid: _as_date(day) for mid, day in first_cases.items()
             if mid not in completed or _as_date(day) < completed[mid]}
     if not late:

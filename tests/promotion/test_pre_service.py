@@ -47,3 +47,35 @@ def test_cases_before_pre_service(make_session, make_mediator, make_case, networ
     ]
     assert [g.staff_no for g in cases_before_pre_service(None)] == ["A", "F", "E", "C"]
     assert cases_before_pre_service(network["huangdao"])[0].hours_ever == Decimal("0.0")
+
+
+def test_pre_service_by_the_grade_on_the_first_case(make_session, make_mediator, make_case,  # noqa: F811
+                                                    network):
+    """Default 10 h; 未定级 owes 4 h, 四级 12 h. S1 01-10 岗前 6 h, S2 01-20 岗前 4 h.
+    a: 未定级, S1 → completes 01-10 (6 ≥ 4); first case 01-15 → not found (found by the default).
+    b: 四级 since 2025-01-01, S1+S2 = 10 < 12 → never completed; case 02-01 → found.
+    c: 四级 only from 2026-03-01, 未定级 at its first case 01-12: S1 → completed 01-10 → not found.
+    """
+    from org.grades import change_grade
+    from training.requirements import set_requirement
+
+    s1 = make_session(start="2026-01-10 09:00", end="2026-01-10 15:00", hours="6",
+                      kind="岗前培训")
+    s2 = make_session(start="2026-01-20 09:00", end="2026-01-20 13:00", hours="4",
+                      kind="岗前培训")
+    room1 = network["room1"]
+    a, b, c = (make_mediator(room1, staff_no=n) for n in "ABC")
+    for session, people in ((s1, (a, b, c)), (s2, (b,))):
+        for who in people:
+            record_attendance(session, who, "出席", actor="t", scope=None)
+    change_grade(b, "4", "2025-01-01", "initial", actor="t", scope=None)
+    change_grade(c, "4", "2026-03-01", "initial", actor="t", scope=None)
+    make_case(room1, a, D(2026, 1, 15))
+    make_case(room1, b, D(2026, 2, 1))
+    make_case(room1, c, D(2026, 1, 12))
+    # by the default 10 h: a and c never complete (6 h); b completes 01-20, before 02-01
+    assert [g.staff_no for g in cases_before_pre_service(network["shinan"])] == ["C", "A"]
+    set_requirement("pre_service", "4", grade="未定级", actor="city")
+    set_requirement("pre_service", "12", grade="四级", actor="city")
+    found = cases_before_pre_service(network["shinan"])
+    assert [(g.staff_no, g.completed_on) for g in found] == [("B", None)]
