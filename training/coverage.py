@@ -66,13 +66,16 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
                    Session.start_day.between(start, end)))
 
 
-def coverage(org: Organization | None, year: int) -> Coverage:
+def coverage(org: Organization | None, year: int, today: dt.date | None = None) -> Coverage:
+    """The figures of the module's docstring; each mediator's requirement is their grade's,
+    the grade held at `grade_day(year, today)` (today: the server's date unless given, so
+    that a page judged on a given day, the coordinator's home, agrees with its at-risk count)."""
     start, end = year_bounds(year)
     people = population(org).count()
     # the year totals training.rollup keeps: one row per mediator with hours, no grouping;
     # each compared with its own grade's requirement when grades have rows of their own
     query, required = with_required(YearTotal.select(), ANNUAL_HOURS, YearTotal.mediator,
-                                    grade_day(year, dt.date.today()), population(org))
+                                    grade_day(year, today or dt.date.today()), population(org))
     reached = pw.Case(None, [(YearTotal.hours >= required, 1)], 0)
     met, total = (query.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
                   .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)))
@@ -86,11 +89,12 @@ def coverage(org: Organization | None, year: int) -> Coverage:
                     int(times or 0), hours or ZERO)
 
 
-def coverage_by_child(org: Organization | None, year: int) -> list[Coverage]:
+def coverage_by_child(org: Organization | None, year: int,
+                      today: dt.date | None = None) -> list[Coverage]:
     """The next level down (for drilling like the dashboard): each direct sub-unit's figures."""
     children = (Organization.select().where(Organization.parent.is_null()) if org is None
                 else Organization.select().where(Organization.parent == org.id))
-    return [coverage(child, year) for child in children.order_by(Organization.code)]
+    return [coverage(child, year, today) for child in children.order_by(Organization.code)]
 
 
 @dataclass

@@ -88,7 +88,7 @@ def coordinator_home(scope: Organization | None, at: dt.datetime) -> Coordinator
     ended = list(_hosted(scope).where(Session.end < at, Session.start_day >= year_bounds(
         today.year - 1)[0]).order_by(Session.start.desc()))
     missing = [line for line in _lines(ended) if line.recorded < line.enrolled]
-    return CoordinatorHome(_lines(week), missing, coverage(scope, today.year),
+    return CoordinatorHome(_lines(week), missing, coverage(scope, today.year, today),
                            at_risk_count(scope, today.year, today))
 
 

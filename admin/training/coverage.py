@@ -91,9 +91,9 @@ def hours(value) -> float:
 
 def build_tables(org: Organization, year: int) -> dict[str, Table]:
     today = dt.date.today()
-    children = coverage_by_child(org, year)
+    children = coverage_by_child(org, year, today)
     months = monthly(org, year)
-    people = standings(org, year)
+    people = standings(org, year, today)
     risky = at_risk(org, year, today)
     gaps = cases_before_pre_service(org)
     unit_headers = [gettext("机构"), gettext("在岗人数"), gettext("达标人数"), gettext("覆盖率"),

@@ -163,9 +163,13 @@ class EnrolmentView(Page):
             abort(404)
         return row
 
-    def _act(self, session, action, done: str):
-        """Run `action(row)` on the posted enrolment; a mediator outside the caller's scope
-        answers like a missing one."""
+    def _act(self, allowed, action, done: str):
+        """The posted enrolment at the session named in the query: the session must be visible
+        (else 404), then `allowed()` (else 403); `action(row)` runs, a mediator outside the
+        caller's scope answering like a missing one, a refusal flashed."""
+        session = visible_session(request.args.get("session"))
+        if not allowed():
+            abort(403)
         row = self._posted_row(session)
         try:
             action(row)
@@ -179,24 +183,15 @@ class EnrolmentView(Page):
 
     @expose("/approve/", methods=("POST",))
     def approve(self):
-        session = visible_session(request.args.get("session"))
-        if not self.can_approve():
-            abort(403)
-        return self._act(session, lambda row: enrolment.approve(
+        return self._act(self.can_approve, lambda row: enrolment.approve(
             row, actor=current_user.username, scope=current_scope()), gettext("已审批通过"))
 
     @expose("/reject/", methods=("POST",))
     def reject(self):
-        session = visible_session(request.args.get("session"))
-        if not self.can_approve():
-            abort(403)
-        return self._act(session, lambda row: enrolment.reject(
+        return self._act(self.can_approve, lambda row: enrolment.reject(
             row, actor=current_user.username, scope=current_scope()), gettext("已退回该报名"))
 
     @expose("/withdraw/", methods=("POST",))
     def withdraw(self):
-        session = visible_session(request.args.get("session"))
-        if not self.can_write():
-            abort(403)
-        return self._act(session, lambda row: enrolment.withdraw(
+        return self._act(self.can_write, lambda row: enrolment.withdraw(
             row, actor=current_user.username), gettext("已取消该调解员的报名"))

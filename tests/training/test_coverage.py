@@ -161,3 +161,34 @@ def test_grades_with_their_own_requirement(city, network):
     assert home.required == D("24")
     set_requirement("annual", "8", grade="未定级", actor="city")  # c now owes 8: met
     assert coverage(network["shinan"], 2026).met == 2
+
+
+def test_grade_counts_as_held_on_the_day_judged(city, network):
+    """三级 owes 8 h, the others the default 20. c 三级 since 2025-01-01 (8 of 8: met);
+    e 四级 since 2025-01-01, promoted to 三级 on 2026-11-01 (10 h).
+    Mid-October (3 months left) e is still 四级: 10 × 12 = 120 < 20 × 9 = 180 → at risk, and
+    its standing owes 20; judged after the year e is 三级 (10 of 8: met), and only b (19.5 of
+    20) missed. By the year-end grade e would not be at risk in October."""
+    from org.grades import change_grade
+    from training.requirements import set_requirement
+
+    change_grade(city["c"], "3", "2025-01-01", "initial", actor="t", scope=None)
+    change_grade(city["e"], "4", "2025-01-01", "initial", actor="t", scope=None)
+    change_grade(city["e"], "3", "2026-11-01", "promotion", actor="t", scope=None)
+    set_requirement("annual", "8", grade="3", actor="city")
+    october, after = dt.date(2026, 10, 15), dt.date(2027, 1, 5)
+    # met: a 20 of 20, c 8 of 8, and e 10 of 8 once 三级
+    assert (coverage(network["city"], 2026, october).met,
+            coverage(network["city"], 2026, after).met) == (2, 3)
+    assert [(c.org.code, c.met) for c in coverage_by_child(network["city"], 2026, october)] \
+        == [("QD-02", 2), ("QD-11", 0)]
+    assert [s.staff_no for s in at_risk(network["city"], 2026, october)] == ["E"]
+    assert at_risk_count(network["city"], 2026, october) == 1
+    assert at_risk_count(network["shinan"], 2026, october) == 0
+    assert {s.staff_no: s.required for s in standings(network["huangdao"], 2026, october)} == {
+        "E": D("20")}
+    assert {s.staff_no: (s.required, s.met) for s in standings(network["city"], 2026, after)
+            } == {"A": (D("20"), True), "B": (D("20"), False), "C": (D("8"), True),
+                  "E": (D("8"), True)}
+    assert [s.staff_no for s in at_risk(network["city"], 2026, after)] == ["B"]
+    assert at_risk_count(network["city"], 2026, after) == 1

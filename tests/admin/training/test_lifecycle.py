@@ -11,6 +11,7 @@ import icalendar
 from training.models import (
     ENROLLED,
     OFFERED,
+    PENDING,
     REJECTED,
     SHANGHAI,
     WAITLISTED,
@@ -125,6 +126,12 @@ def test_approver_rejects_a_pending_sign_up(people, network, auth, make_session,
     assert auth.post(f"{ENROL}reject/?session={session.id}",
                      {"enrolment": pending.id}).status_code == 404
     auth.post("/logout")
+    auth.login("med1")  # their own sign-up, but not theirs to decide
+    for action in ("reject", "approve"):
+        assert auth.post(f"{ENROL}{action}/?session={session.id}",
+                         {"enrolment": pending.id}).status_code == 403
+    auth.post("/logout")
+    assert Enrolment.get_by_id(pending.id).status == PENDING
     auth.login("mgr02")
     page = auth.client.get(f"{ENROL}?session={session.id}").get_data(as_text=True)
     assert "reject/" in page.split('id="pending"')[1].split("</table>")[0]
