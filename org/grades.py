@@ -175,6 +175,7 @@ class Standing(NamedTuple):
 
 
 UNGRADED_STANDING = Standing(UNGRADED, None)
+ID_CHUNK = 5000  # ids a statement names: SQLite takes at most 32,766 parameters
 
 
 def _live() -> pw.Expression:
@@ -198,6 +199,24 @@ def grades_on(day: dt.date, among: Any = None) -> pw.Node:
               .where(cond)).alias("ranked")
     return (pw.Select([ranked], [ranked.c.mediator_id, ranked.c.grade])
             .where(ranked.c.n == 1)).alias("held")
+
+
+def grades_on_days(days: dict[int, dt.date]) -> dict[int, str]:
+    """{mediator id: grade code in force on that mediator's own day} for those graded by then
+    (a first case's day, say); one read of their histories, in order, so the last entry in
+    force on the day wins, as in `standings`."""
+    held: dict[int, str] = {}
+    ids = list(days)
+    for i in range(0, len(ids), ID_CHUNK):
+        for mid, grade, effective in (GradeChange.select(GradeChange.mediator, GradeChange.grade,
+                                                         GradeChange.effective)
+                                      .where(GradeChange.mediator.in_(ids[i:i + ID_CHUNK]) & _live())
+                                      .order_by(GradeChange.effective, GradeChange.id).tuples()):
+            if isinstance(effective, str):  # SQLite may hand back the ISO text
+                effective = dt.date.fromisoformat(effective)
+            if effective <= days[mid]:
+                held[mid] = grade
+    return held
 
 
 def history(mediator: Mediator) -> list[GradeChange]:

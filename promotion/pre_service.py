@@ -18,7 +18,8 @@ import peewee as pw
 from evaluation.models import Case
 from network.models import Organization
 from network.tree import in_subtree
-from org.models import UNGRADED, GradeChange, Mediator
+from org.grades import grades_on_days
+from org.models import UNGRADED, Mediator
 from training.models import (
     CANCELLED,
     PRE_SERVICE,
@@ -75,14 +76,7 @@ def _completed(people: pw.SelectQuery, first_cases: dict[int, dt.date]) -> dict[
     rows = graded(PRE_SERVICE_HOURS)
     if not rows:
         return completion_days(people, default)
-    held: dict[int, str] = {}
-    for mid, grade, effective in (GradeChange.select(GradeChange.mediator, GradeChange.grade,
-                                                     GradeChange.effective)
-                                  .where(GradeChange.mediator.in_(list(first_cases)),
-                                         GradeChange.reverted_at.is_null())
-                                  .order_by(GradeChange.effective, GradeChange.id).tuples()):
-        if _as_date(effective) <= first_cases[mid]:
-            held[mid] = grade  # entries in order: the last in force on that day wins
+    held = grades_on_days(first_cases)
     groups: dict[Decimal, list[int]] = {}
     for mid in first_cases:
         groups.setdefault(rows.get(held.get(mid, UNGRADED), default), []).append(mid)

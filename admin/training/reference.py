@@ -20,7 +20,7 @@ from training import workcalendar
 from training.models import REQUIREMENT_KINDS, TrainingRequirement, WorkDay
 from training.requirements import remove_requirement, set_requirement
 
-from ..forms import CSRFForm, tr
+from ..forms import CSRFForm, apply_errors, tr
 from ..i18n import label
 from ..views.base import Page, acts_for_the_city
 
@@ -52,12 +52,9 @@ class RemoveRequirementForm(CSRFForm):
 
 
 def field_errors(form, exc: ValidationError) -> None:
-    """A domain refusal shown on the form's fields (or flashed when no field matches)."""
-    for key, message in exc.errors.items():
-        if key in form:
-            form[key].errors = [tr(message)]
-        else:
-            flash(tr(message), "error")
+    """A domain refusal on the form's fields; what no field shows is flashed."""
+    for text in apply_errors(form, exc.errors):
+        flash(text, "error")
 
 
 class ReferencePage(Page):
