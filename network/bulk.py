@@ -19,7 +19,8 @@ import json
 import queue
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import peewee as pw
@@ -27,6 +28,9 @@ import peewee as pw
 from network.db import db, is_postgres
 
 PAGE = 1000
+# what runs a statement on PostgreSQL: db.execute_sql, or an Inserter's `execute` (in order
+# behind its rows)
+Runner = Callable[[str, Sequence[Any]], Any]
 _STAGES = itertools.count(1)
 
 # While a COPY thread runs, the interpreter hands the GIL over every 0.5 ms instead of 5 ms.
@@ -200,16 +204,36 @@ class Inserter:
             with pw.__exception_wrapper__:  # the driver's errors as peewee's, as for queries
                 self._cursor.executemany(self._sql, page)
             return
+        self._writer().put("\n".join(page) + "\n")
+
+    def _writer(self) -> queue.Queue:
         if self._thread is None:
             self._thread = threading.Thread(target=self._copy, name="bulk-copy", daemon=True)
             _copy_started()
             self._thread.start()
-        self._pages.put("\n".join(page) + "\n")
+        return self._pages
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement after the rows added so far, on the transaction's connection. On
+        PostgreSQL the writing thread runs it, queued behind the pages: an import prepares
+        its next statements (the kept figures) while the server still takes the rows,
+        instead of first waiting for them (tests/bench/README.md)."""
+        self._flush()
+        if self._formats is None:
+            db.execute_sql(sql, params)
+        else:
+            self._writer().put((sql, params))
 
     def _copy(self) -> None:
         while (page := self._pages.get()) is not None:
             if self._error is not None:
                 continue  # take what the producer still sends, up to its end
+            if isinstance(page, tuple):  # a statement queued by `execute`
+                try:
+                    self._cursor.execute(*page)
+                except BaseException as exc:
+                    self._error = exc
+                continue
             try:
                 # one read of the whole page: psycopg2 reads 8 KiB at a time by default, each
                 # read taking the GIL back from the thread that checks rows
@@ -252,46 +276,100 @@ class Inserter:
             self.abandon()
 
 
-def _many(sql: str, rows: list[tuple]) -> None:
-    """Run one parameterised statement for every row (`%s` placeholders)."""
-    cursor = db.cursor()
-    if is_postgres():
-        from psycopg2.extras import execute_batch
+def _array_text(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal ('{…}') of plain values: sent as one text parameter and
+    cast, where psycopg2 would send a Python list as ARRAY[…] with a literal per element,
+    which the server parses as an expression each (20,000 pairs: ~3× the time)."""
+    values = list(values)
+    if all(type(v) in _NUMBERS for v in values):  # the usual column: ids, counts, sums
+        return "{" + ",".join(map(str, values)) + "}"
+    items = []
+    for v in values:
+        if v is None:
+            items.append("NULL")
+        elif type(v) is str:
+            items.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif isinstance(v, bool):
+            items.append("t" if v else "f")
+        elif isinstance(v, (dt.date, dt.datetime)):
+            items.append('"' + _iso(v) + '"')
+        else:
+            items.append(str(v))
+    return "{" + ",".join(items) + "}"
 
-        execute_batch(cursor, sql, rows, page_size=PAGE)
-    else:
-        cursor.executemany(sql.replace("%s", "?"), rows)
+
+_NUMBERS = frozenset({int, Decimal, float})
+# the array type each kind of field travels as (the table casts on the way in); the order
+# matters, subclasses first
+_PG_ARRAYS = ((pw.BigAutoField, "bigint"), (pw.BigIntegerField, "bigint"),
+              (pw.SmallIntegerField, "smallint"), (pw.IntegerField, "integer"),
+              (pw.DecimalField, "numeric"), (pw.FloatField, "double precision"),
+              (pw.DateTimeField, "timestamp"), (pw.DateField, "date"),
+              (pw.BooleanField, "boolean"))
+
+
+def _pg_type(field: pw.Field) -> str:
+    if isinstance(field, pw.ForeignKeyField):
+        field = field.rel_field
+    return next((name for kind, name in _PG_ARRAYS if isinstance(field, kind)), "text")
+
+
+def _unnest(meta_fields: list[pw.Field], columns: list[list[Any]]) -> tuple[str, list[str]]:
+    """`unnest(%s::type[], …)` over the given columns' values, with its parameters: many rows
+    as one statement with a parameter per column, not per value."""
+    sql = ", ".join(f"%s::{_pg_type(f)}[]" for f in meta_fields)
+    return f"unnest({sql})", [_array_text(values) for values in columns]
+
+
+def _many(sql: str, rows: list[tuple]) -> None:
+    """Run one parameterised statement for every row (`%s` placeholders), on SQLite."""
+    db.cursor().executemany(sql.replace("%s", "?"), rows)
+
+
+def _set_by_key(model: type[pw.Model], fields: Sequence[str],
+                rows: Iterable[tuple[int, Sequence[Any]]], adding: bool,
+                run: Runner | None = None) -> None:
+    """`update` and `add`: on PostgreSQL one UPDATE … FROM unnest(…) per call (keys must be
+    distinct), on SQLite a statement per row through executemany."""
+    meta_fields, _ = _columns(model, fields)
+    pk = model._meta.primary_key
+    table = _quote(model._meta.table_name)
+    rows = list(rows)
+    if not rows:
+        return
+    values = list(_converted(meta_fields, (row_values for _, row_values in rows)))
+    keys = [pk.db_value(key) for key, _ in rows]
+    if is_postgres():
+        source, params = _unnest([*meta_fields, pk],
+                                 [*(list(c) for c in zip(*values, strict=True)), keys])
+        names = [_quote(f.column_name) for f in meta_fields]
+        assignments = ", ".join(
+            f"{n} = {table}.{n} + d.{n}" if adding else f"{n} = d.{n}" for n in names)
+        key = _quote(pk.column_name)
+        (run or db.execute_sql)(f"UPDATE {table} SET {assignments} FROM {source} "
+                       f"AS d({', '.join(names)}, {key}) WHERE {table}.{key} = d.{key}",
+                       params)
+        return
+    assignments = ", ".join(
+        f"{_quote(f.column_name)} = {_quote(f.column_name)} + %s" if adding
+        else f"{_quote(f.column_name)} = %s" for f in meta_fields)
+    _many(f"UPDATE {table} SET {assignments} WHERE {_quote(pk.column_name)} = %s",
+          [(*converted, key) for converted, key in zip(values, keys, strict=True)])
 
 
 def update(model: type[pw.Model], fields: Sequence[str],
            rows: Iterable[tuple[int, Sequence[Any]]]) -> None:
-    """Set `fields` of the rows given as (primary key, values in the order of `fields`)."""
-    meta_fields, _ = _columns(model, fields)
-    assignments = ", ".join(f"{_quote(f.column_name)} = %s" for f in meta_fields)
-    pk = model._meta.primary_key
-    sql = (f"UPDATE {_quote(model._meta.table_name)} SET {assignments} "
-           f"WHERE {_quote(pk.column_name)} = %s")
-    rows = list(rows)
-    values = _converted(meta_fields, (row_values for _, row_values in rows))
-    data = [(*converted, pk.db_value(key)) for (key, _), converted in zip(rows, values,
-                                                                          strict=True)]
-    if data:
-        _many(sql, data)
+    """Set `fields` of the rows given as (primary key, values in the order of `fields`); each
+    key at most once."""
+    _set_by_key(model, fields, rows, adding=False)
 
 
 def add(model: type[pw.Model], fields: Sequence[str],
-        rows: Iterable[tuple[int, Sequence[Any]]]) -> None:
-    """Add to `fields` of the rows given as (primary key, amounts in the order of `fields`):
-    kept counts moved by differences, read and written in the same statement."""
-    meta_fields, _ = _columns(model, fields)
-    assignments = ", ".join(f"{_quote(f.column_name)} = {_quote(f.column_name)} + %s"
-                            for f in meta_fields)
-    pk = model._meta.primary_key
-    sql = (f"UPDATE {_quote(model._meta.table_name)} SET {assignments} "
-           f"WHERE {_quote(pk.column_name)} = %s")
-    data = [(*values, key) for key, values in rows]
-    if data:
-        _many(sql, data)
+        rows: Iterable[tuple[int, Sequence[Any]]], run: Runner | None = None) -> None:
+    """Add to `fields` of the rows given as (primary key, amounts in the order of `fields`),
+    each key at most once: kept counts moved by differences, read and written in the same
+    statement. `run`: see upsert_add."""
+    _set_by_key(model, fields, rows, adding=True, run=run)
 
 
 def among(field: pw.Field, values: Iterable[Any]) -> pw.Node:
@@ -325,7 +403,8 @@ def select_pairs(model: type[pw.Model], keys: tuple[pw.Field, pw.Field],
                f"AND t.{second} = p.b OFFSET 0) t")
         for at in range(0, len(pairs), 5000):
             page = pairs[at:at + 5000]
-            found.extend(db.execute_sql(sql, ([a for a, _ in page], [b for _, b in page])))
+            found.extend(db.execute_sql(sql, (_array_text([a for a, _ in page]),
+                                              _array_text([b for _, b in page]))))
         return found
     for at in range(0, len(pairs), 2500):  # two parameters a pair, within SQLite's limit
         page = pairs[at:at + 2500]
@@ -337,9 +416,10 @@ def select_pairs(model: type[pw.Model], keys: tuple[pw.Field, pw.Field],
 
 
 def upsert_add(model: type[pw.Model], keys: Sequence[str], counts: Sequence[str],
-               rows: list[Sequence[Any]]) -> None:
+               rows: list[Sequence[Any]], run: Runner | None = None) -> None:
     """Insert rows of (keys…, counts…), or add the counts to the row with the same keys.
-    Values are typed as for `insert`."""
+    Values are typed as for `insert`. `run`, on PostgreSQL, runs the statement instead of
+    db.execute_sql: an Inserter's `execute` queues it behind the rows being written."""
     if not rows:
         return
     meta_fields, columns = _columns(model, [*keys, *counts])
@@ -349,18 +429,11 @@ def upsert_add(model: type[pw.Model], keys: Sequence[str], counts: Sequence[str]
                      f"+ excluded.{_quote(f.column_name)}" for f in meta_fields[len(keys):])
     tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {adds}"
     if is_postgres():
-        # COPY into a scratch table, then one INSERT … SELECT: far quicker than VALUES pages.
-        scratch = _quote(f"scratch_{model._meta.table_name}")
-        db.execute_sql(f"CREATE TEMP TABLE {scratch} AS SELECT {columns} FROM {table} "
-                       f"WITH NO DATA")
-        try:
-            with Inserter(model, [*keys, *counts], table=scratch) as sink:
-                for row in rows:
-                    sink.add(row)
-            db.execute_sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch}"
-                           + tail)
-        finally:
-            db.execute_sql(f"DROP TABLE IF EXISTS {scratch}")
+        # one statement over arrays: no scratch table (whose lock would last to the end of
+        # the transaction, and whose creation and COPY cost more than the arrays)
+        source, params = _unnest(meta_fields, [list(c) for c in zip(*rows, strict=True)])
+        (run or db.execute_sql)(f"INSERT INTO {table} ({columns}) SELECT * FROM {source}"
+                                + tail, params)
     else:
         marks = ", ".join("?" for _ in meta_fields)
         db.cursor().executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})" + tail,

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from network import audit, bulk
-from network.db import N_
+from network.db import N_, db
 from network.errors import DomainError, Msg, ValidationError
 from network.imports import (
     CREATED,
@@ -170,11 +170,13 @@ class StagedAttendance:
             sid, code, status, hours, minutes, kind, day, path = row
             self.sessions[code] = Slot(sid, code, status, Decimal(hours), minutes, kind,
                                        day.year, path)
+        # as the driver returns them (ints and texts on both databases): a file names
+        # thousands of mediators, and peewee's row conversion would double the time
+        people = (Mediator.select(Mediator.id, Mediator.staff_no, Organization.path)
+                  .join(Organization, on=(Mediator.station == Organization.id))
+                  .where(bulk.among(Mediator.staff_no, numbers)))
         self.people: dict[str, Person] = {
-            row[1]: Person(*row) for row in (
-                Mediator.select(Mediator.id, Mediator.staff_no, Organization.path)
-                .join(Organization, on=(Mediator.station == Organization.id))
-                .where(bulk.among(Mediator.staff_no, numbers)).tuples())}
+            row[1]: Person(*row) for row in db.execute_sql(*people.sql())}
         pairs = {(self.sessions[c].id, self.people[n].id)
                  for c, n in scanned.get(PAIR, ()) if c in self.sessions and n in self.people}
         self.held: dict[tuple[int, int], Held] = {
@@ -204,6 +206,9 @@ class StagedAttendance:
         self.changes.add(slot.id, person.id, slot.year, slot.kind_id, credited)
 
     def write(self) -> None:
+        # the kept figures queued behind the new records, prepared while the server still
+        # takes those; the updates and the audit once it has
+        self.changes.apply(run=self.sink.execute)
         self.sink.close()
         stamp = now()
         bulk.update(Attendance, ["status", "minutes", "credited", "recorded_by", "recorded_at"],
@@ -214,7 +219,6 @@ class StagedAttendance:
              {"status": [held.status, status], "minutes": [held.minutes, minutes]},
              slot.host_path)
             for slot, person, held, status, minutes, _ in self.changed], at=stamp)
-        self.changes.apply()
 
 
 def _prepare_attendance(ctx: ImportContext, scanned: dict[Any, set]) -> None:

@@ -24,6 +24,7 @@ from decimal import Decimal
 import peewee as pw
 
 from network import bulk
+from network.db import db
 
 from .models import CANCELLED, Attendance, Session, YearHours, YearTotal
 
@@ -117,19 +118,21 @@ class Changes:
                credited: Decimal) -> None:
         self.add(session_id, mediator_id, year, kind_id, credited, -1)
 
-    def apply(self) -> None:
+    def apply(self, run: bulk.Runner | None = None) -> None:
         """Add the differences to the sessions' counts and the year rows (inserting the rows
         that do not exist yet), then drop the year rows left without any participation, as
-        a recompute would not write them."""
+        a recompute would not write them. `run`: each statement through it (an import's
+        bulk.Inserter.execute, behind its rows), not db.execute_sql."""
+        run = run or db.execute_sql
         bulk.add(Session, ["participants"],
-                 [(s, (n,)) for s, n in sorted(self.participants.items()) if n])
+                 [(s, (n,)) for s, n in sorted(self.participants.items()) if n], run=run)
         rows = [(*key, hours, n) for key, (hours, n) in sorted(self.hours.items())
                 if n or hours]
         bulk.upsert_add(YearHours, ["mediator", "year", "kind"], ["hours", "participations"],
-                        rows)
+                        rows, run=run)
         bulk.upsert_add(YearTotal, ["mediator", "year"], ["hours", "participations"],
                         [(*key, hours, n) for key, (hours, n) in sorted(self.totals.items())
-                         if n or hours])
+                         if n or hours], run=run)
         emptied: defaultdict[int, set[int]] = defaultdict(set)
         for mediator, year, _, _, n in rows:
             if n < 0:
@@ -137,5 +140,5 @@ class Changes:
         for year, people in sorted(emptied.items()):
             for chunk in _slices(sorted(people)):
                 for model in (YearHours, YearTotal):
-                    model.delete().where(model.year == year, model.mediator.in_(chunk),
-                                         model.participations <= 0).execute()
+                    run(*model.delete().where(model.year == year, model.mediator.in_(chunk),
+                                              model.participations <= 0).sql())

@@ -144,3 +144,70 @@ def test_among_matches_like_in_with_any_number_of_values(network, make_mediator)
     ids = Mediator.select(Mediator.id).where(bulk.among(Mediator.id, [people[1].id]))
     assert [m.id for m in ids] == [people[1].id]
     assert not Mediator.select().where(bulk.among(Mediator.id, [])).exists()
+
+
+def test_update_writes_each_value_as_given_quotes_and_nulls_included(network, make_mediator):
+    """On PostgreSQL the values travel as array literals: a text with quotes, backslashes,
+    braces, commas and tabs, an empty text, a NULL date and a datetime must land unchanged."""
+    mediator = make_mediator(network["room1"])
+    with db.atomic():
+        bulk.insert(Case, INSERTED, [case_row(f"U-{i}", network["room1"].id, mediator.id)
+                                     for i in range(3)])
+    ids = [c.id for c in Case.select().order_by(Case.case_no)]
+    odd = 'a"b\\c{d,e}NULL\tf'  # 17 of the column's 20
+    stamp = dt.datetime(2024, 6, 2, 8, 15, 30)
+    with db.atomic():
+        bulk.update(Case, ["source", "closed", "updated_at"],
+                    [(ids[0], (odd, None, stamp)), (ids[1], ("", dt.date(2024, 6, 1), stamp))])
+    first, second, third = Case.select().order_by(Case.case_no)
+    assert (first.source, first.closed, first.updated_at) == (odd, None, stamp)
+    assert (second.source, second.closed) == ("", dt.date(2024, 6, 1))
+    assert third.source == "当事人申请\t(tab)" and third.updated_at != stamp
+
+
+def test_upsert_add_inserts_new_keys_and_adds_to_existing_ones(network):
+    """Two calls over the same month rows: the second adds to the first's counts (a negative
+    amount included) and inserts the key the first did not have."""
+    from evaluation.models import Rollup
+    from evaluation.rollups import COUNTS
+
+    units = [network["room1"].id, network["room2"].id]
+    may, june = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
+    rest = [0] * (len(COUNTS) - 2)  # the counts after received and closed
+    assert COUNTS[:2] == ("received", "closed")
+    with db.atomic():
+        bulk.upsert_add(Rollup, ["organization", "month"], COUNTS,
+                        [(units[0], may, 3, 1, *rest), (units[1], may, 2, 0, *rest)])
+        bulk.upsert_add(Rollup, ["organization", "month"], COUNTS,
+                        [(units[0], may, 1, -1, *rest), (units[0], june, 5, 4, *rest)])
+    stored = {(r.organization_id, r.month): (r.received, r.closed) for r in Rollup.select()}
+    assert stored == {(units[0], may): (4, 0), (units[1], may): (2, 0),
+                      (units[0], june): (5, 4)}
+
+
+def test_statements_given_to_an_inserter_run_after_its_rows(network, make_mediator):
+    """`execute` queues a statement behind the rows added so far: it sees them; a refused
+    statement is raised by close as peewee's error and the writing thread is gone."""
+    mediator = make_mediator(network["room1"])
+    room = network["room1"].id
+    with db.atomic():
+        with bulk.Inserter(Case, INSERTED) as sink:
+            for i in range(bulk.PAGE * 3 + 5):
+                sink.add(case_row(f"E-{i:05d}", room, mediator.id))
+            sink.execute('UPDATE "mediation_case" SET "source" = %s WHERE "case_no" >= %s'
+                         .replace("%s", "?" if not _pg() else "%s"), ("后", "E-03000"))
+    assert Case.select().where(Case.source == "后").count() == 5
+    with pytest.raises(pw.IntegrityError):
+        with db.atomic():
+            with bulk.Inserter(Case, INSERTED) as sink:
+                sink.add(case_row("F-1", room, mediator.id))
+                sink.execute('UPDATE "mediation_case" SET "case_no" = %s'
+                             .replace("%s", "?" if not _pg() else "%s"), ("E-00001",))
+    assert not any(t.name == "bulk-copy" for t in threading.enumerate())
+    assert Case.select().count() == bulk.PAGE * 3 + 5
+
+
+def _pg() -> bool:
+    from network.db import is_postgres
+
+    return is_postgres()
