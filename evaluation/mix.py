@@ -12,8 +12,9 @@ import datetime as dt
 
 import peewee as pw
 
+from network import bulk
 from network.dates import month_end
-from network.db import is_postgres
+from network.db import db, is_postgres
 from network.models import Organization
 
 from .kpis import in_org, month_start, split_range
@@ -35,24 +36,18 @@ def add_case(deltas: dict[Key, int], station_path: str, month: dt.date, dispute_
         deltas[key] = deltas.get(key, 0) + sign
 
 
-def apply(deltas: dict[Key, int]) -> None:
-    rows = [(*key, n) for key, n in deltas.items() if n]
+def apply(deltas: dict[Key, int], run: bulk.Runner | None = None) -> None:
+    """Add the non-zero deltas (one statement on PostgreSQL, bulk.upsert_add) and drop the
+    rows left at zero. `run`: as for bulk.upsert_add."""
+    rows = sorted((*key, n) for key, n in deltas.items() if n)
     if not rows:
         return
-    # plain INSERT … ON CONFLICT pages: a case's change is a few rows, and bulk.upsert_add's
-    # scratch table per call holds a lock to the end of the transaction on PostgreSQL (the
-    # demo's thousands of create_case in one transaction ran out of lock slots)
-    fields = [MixRollup.organization, MixRollup.month, MixRollup.dispute_type,
-              MixRollup.source, MixRollup.received]
-    for i in range(0, len(rows), BATCH):
-        (MixRollup.insert_many(rows[i:i + BATCH], fields=fields)
-         .on_conflict(conflict_target=fields[:4],
-                      update={MixRollup.received: MixRollup.received + pw.EXCLUDED.received})
-         .execute())
+    bulk.upsert_add(MixRollup, ["organization", "month", "dispute_type", "source"],
+                    ["received"], rows, run=run)
     shrunk = sorted({r[0] for r in rows if r[4] < 0})
     for i in range(0, len(shrunk), BATCH):
-        (MixRollup.delete().where(MixRollup.organization.in_(shrunk[i:i + BATCH])
-                                  & (MixRollup.received == 0)).execute())
+        (run or db.execute_sql)(*MixRollup.delete().where(
+            MixRollup.organization.in_(shrunk[i:i + BATCH]) & (MixRollup.received == 0)).sql())
 
 
 def _month_sql(field: pw.Field) -> pw.Node:

@@ -17,6 +17,8 @@ import datetime as dt
 
 import peewee as pw
 
+from network import bulk
+from network.db import db
 from network.models import Organization
 
 from . import mix
@@ -45,18 +47,18 @@ def add_case(deltas: Deltas, station_path: str, received: dt.date, result: str,
     deltas[(ids[-1], month)][1] += sign
 
 
-def apply(deltas: Deltas) -> None:
-    rows = [(org_id, month, subtree, own) for (org_id, month), (subtree, own) in deltas.items()
-            if subtree or own]
-    for i in range(0, len(rows), BATCH):
-        (OpenRollup.insert_many(rows[i:i + BATCH], fields=FIELDS)
-         .on_conflict(conflict_target=FIELDS[:2], update=_added())
-         .execute())
+def apply(deltas: Deltas, run: bulk.Runner | None = None) -> None:
+    """`run`: as for bulk.upsert_add."""
+    rows = sorted((org_id, month, subtree, own)
+                  for (org_id, month), (subtree, own) in deltas.items() if subtree or own)
+    if not rows:
+        return
+    bulk.upsert_add(OpenRollup, ["organization", "month"], ["subtree", "own"], rows, run=run)
     # own ≤ subtree: a row whose subtree count fell to zero is empty
     shrunk = sorted({r[0] for r in rows if r[2] < 0})
     for i in range(0, len(shrunk), BATCH):
-        (OpenRollup.delete().where(OpenRollup.organization.in_(shrunk[i:i + BATCH])
-                                   & (OpenRollup.subtree == 0)).execute())
+        (run or db.execute_sql)(*OpenRollup.delete().where(
+            OpenRollup.organization.in_(shrunk[i:i + BATCH]) & (OpenRollup.subtree == 0)).sql())
 
 
 def _added() -> dict:
