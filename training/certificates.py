@@ -28,7 +28,7 @@ from network.models import Organization, now
 from org.models import Mediator
 from org.services import in_scope
 
-from .models import CANCELLED, Attendance, Certificate, Session
+from .models import CANCELLED, Attendance, Certificate, Session, local_today
 from .sessions import check_scope
 
 VALID, REVOKED, EXPIRED = "valid", "revoked", "expired"
@@ -83,7 +83,7 @@ def issue(session: Session, mediator: Mediator, *, actor: str, scope: Organizati
                                        Certificate.revoked_at.is_null())
     if existing is not None:
         return existing
-    issued = today or dt.date.today()
+    issued = today or local_today()
     course = session.course
     expires = add_months(issued, course.valid_months) if course.valid_months else None
     with db.atomic():
@@ -138,7 +138,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: str,
 def status(certificate: Certificate, today: dt.date | None = None) -> str:
     if certificate.revoked_at is not None:
         return REVOKED
-    if certificate.expires is not None and (today or dt.date.today()) > certificate.expires:
+    if certificate.expires is not None and (today or local_today()) > certificate.expires:
         return EXPIRED
     return VALID
 

@@ -22,7 +22,7 @@ from network.tree import in_subtree
 from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
-from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal
+from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal, local_today
 from .requirements import grade_day, required_of, requirement, with_required
 
 ON_DUTY = "on"
@@ -75,7 +75,7 @@ def coverage(org: Organization | None, year: int, today: dt.date | None = None) 
     # the year totals training.rollup keeps: one row per mediator with hours, no grouping;
     # each compared with its own grade's requirement when grades have rows of their own
     query, required = with_required(YearTotal.select(), ANNUAL_HOURS, YearTotal.mediator,
-                                    grade_day(year, today or dt.date.today()), population(org))
+                                    grade_day(year, today or local_today()), population(org))
     reached = pw.Case(None, [(YearTotal.hours >= required, 1)], 0)
     met, total = (query.select(pw.fn.SUM(reached), pw.fn.SUM(YearTotal.hours))
                   .where(YearTotal.year == year, YearTotal.mediator.in_(population(org)))
@@ -127,7 +127,7 @@ def standings(org: Organization | None, year: int,
                   .where(Mediator.id.in_(population(org))).order_by(Mediator.staff_no).tuples())
     hours = credited_hours(population(org), start, end)
     own = required_of(ANNUAL_HOURS, [p[0] for p in people],
-                      grade_day(year, today or dt.date.today()),
+                      grade_day(year, today or local_today()),
                       among=population(org))
     return [MediatorStanding(mid, no, name, code, hours.get(mid, ZERO), own.get(mid, default))
             for mid, no, name, code in people]

@@ -12,7 +12,16 @@ from network.tree import in_subtree
 from org.accounts import scope_of
 from org.models import MEDIATOR, User
 
-from .models import ENROLLED, OFFERED, PENDING, WAITLISTED, CalendarFeed, Enrolment, Session
+from .models import (
+    ENROLLED,
+    OFFERED,
+    PENDING,
+    WAITLISTED,
+    CalendarFeed,
+    Enrolment,
+    Session,
+    local_today,
+)
 
 HISTORY_DAYS = 180  # past sessions kept in a feed
 
@@ -48,7 +57,7 @@ def active_feed(token: str) -> CalendarFeed | None:
 
 
 def feed_sessions(feed: CalendarFeed, today: dt.date | None = None) -> list[Session]:
-    since = (today or dt.date.today()) - dt.timedelta(days=HISTORY_DAYS)
+    since = (today or local_today()) - dt.timedelta(days=HISTORY_DAYS)
     user = feed.user
     if not user.active:
         return []

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training import agenda
-from training.models import CANCELLED, ENROLMENT_STATUSES, SHANGHAI
+from training.models import CANCELLED, ENROLMENT_STATUSES, local_today
 
 from ..views.base import Page, current_scope
 
@@ -22,7 +22,7 @@ MONTH, WEEK = "month", "week"
 def chosen_day() -> dt.date:
     text = (request.args.get("day") or "").strip()
     if not text:
-        return dt.datetime.now(SHANGHAI).date()
+        return local_today()
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
@@ -64,7 +64,7 @@ class AgendaView(Page):
                            by_day=agenda.by_day(sessions, start, end), marks=agenda.day_marks(start, end),
                            statuses=statuses, labels=ENROLMENT_STATUSES, mine=mine, prev_day=prev_day,
                            next_day=next_day, cancelled=CANCELLED, link=self.link,
-                           today=dt.datetime.now(SHANGHAI).date())
+                           today=local_today())
 
     def link(self, session) -> str:
         """Staff open the session's page; a mediator acts on their home panel."""

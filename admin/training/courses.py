@@ -13,6 +13,7 @@ from training import courses
 from training.models import Course, TrainingKind
 
 from ..views.base import ScopedView
+from .kinds import kind_choices, kind_name
 
 
 class CourseView(ScopedView):
@@ -25,6 +26,7 @@ class CourseView(ScopedView):
     column_sortable_list = ["name", "valid_months", "created_at"]
     column_default_sort = "name"
     column_labels = {"created_at": lazy_gettext("创建时间")}
+    column_formatters = {"kind": kind_name}
     form_columns = ["name", "kind", "valid_months", "description"]
     form_overrides = {"valid_months": IntegerField}
     form_args = {"valid_months": {"validators": [Optional()],
@@ -35,6 +37,12 @@ class CourseView(ScopedView):
 
     def get_query(self):
         return Course.select(Course, TrainingKind).join(TrainingKind)
+
+    def create_form(self, obj=None):
+        return kind_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return kind_choices(super().edit_form(obj), obj.kind_id if obj is not None else None)
 
     def create_record(self, data):
         return courses.create_course(data, actor=current_user.username)

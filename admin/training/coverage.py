@@ -9,7 +9,6 @@ subtree, not cancelled; participant-times are records with credited hours > 0).
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
@@ -28,7 +27,7 @@ from org.models import ADMIN, MANAGER, TRAINER
 from promotion.pre_service import cases_before_pre_service
 from training.coverage import at_risk, coverage, coverage_by_child, population, standings
 from training.hours import hours_by_kind, year_bounds
-from training.models import CANCELLED, Attendance, Session, TrainingKind
+from training.models import CANCELLED, Attendance, Session, TrainingKind, local_today
 
 from ..evaluation.charts import _finish, _init, bar_option, pie_option
 from ..views.base import Page, chosen_org, current_scope, xlsx_download
@@ -45,7 +44,7 @@ class Table(NamedTuple):
 def chosen_year() -> int:
     text = (request.args.get("year") or "").strip()
     if not text:
-        return dt.date.today().year
+        return local_today().year
     if not (len(text) == 4 and text.isdigit() and 1901 <= int(text) <= 2999):
         abort(400, gettext("年份应为 1901 至 2999 之间的四位数字"))
     return int(text)
@@ -90,7 +89,7 @@ def hours(value) -> float:
 
 
 def build_tables(org: Organization, year: int) -> dict[str, Table]:
-    today = dt.date.today()
+    today = local_today()
     children = coverage_by_child(org, year, today)
     months = monthly(org, year)
     people = standings(org, year, today)

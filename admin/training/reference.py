@@ -17,7 +17,7 @@ from wtforms import HiddenField, SelectField, StringField
 from network.errors import ValidationError
 from org.models import ADMIN, GRADES
 from training import workcalendar
-from training.models import REQUIREMENT_KINDS, TrainingRequirement, WorkDay
+from training.models import REQUIREMENT_KINDS, TrainingRequirement, WorkDay, local_today
 from training.requirements import remove_requirement, set_requirement
 
 from ..forms import CSRFForm, apply_errors, tr
@@ -74,7 +74,7 @@ class ReferencePage(Page):
 
 class WorkCalendarView(ReferencePage):
     def _year(self) -> int:
-        year = request.args.get("year", type=int) or dt.date.today().year
+        year = request.args.get("year", type=int) or local_today().year
         return min(max(year, FIRST_YEAR), LAST_YEAR)
 
     @expose("/", methods=("GET", "POST"))

@@ -27,6 +27,7 @@ from ..forms import CSRFForm, tr
 from ..views.base import ScopedView, as_pk, current_scope
 from ..views.filters import EqualFilter, SubtreeFilter
 from ..views.formatting import choice, choices
+from .kinds import kind_choices, kind_name
 
 TIME_FIELDS = ("start", "end", "enrol_deadline")
 EDITABLE_STATUSES = {k: v for k, v in SESSION_STATUSES.items() if k != CANCELLED}
@@ -113,7 +114,7 @@ class SessionView(ScopedView):
         "dates": lambda v, c, m, n: "；".join(sessions.dates_text(m).splitlines()),
         "host": lambda v, c, m, n: m.host.name,
         "course": lambda v, c, m, n: m.course.name,
-        "kind": lambda v, c, m, n: gettext(m.kind.name),
+        "kind": kind_name,
         "start": lambda v, c, m, n: m.start.strftime(sessions.TIME_FORMAT),
         "end": lambda v, c, m, n: m.end.strftime(sessions.TIME_FORMAT),
         "enrol_deadline": lambda v, c, m, n: (m.enrol_deadline.strftime(sessions.TIME_FORMAT)
@@ -174,10 +175,11 @@ class SessionView(ScopedView):
         return form
 
     def create_form(self, obj=None):
-        return self._times_optional(super().create_form(obj))
+        return kind_choices(self._times_optional(super().create_form(obj)))
 
     def edit_form(self, obj=None):
-        form = self._times_optional(super().edit_form(obj))
+        form = kind_choices(self._times_optional(super().edit_form(obj)),
+                            obj.kind_id if obj is not None else None)
         if obj is not None and request.method == "GET":
             for name in TIME_FIELDS:
                 value = getattr(obj, name)

@@ -192,3 +192,15 @@ def test_grade_counts_as_held_on_the_day_judged(city, network):
                   "E": (D("8"), True)}
     assert [s.staff_no for s in at_risk(network["city"], 2026, after)] == ["B"]
     assert at_risk_count(network["city"], 2026, after) == 1
+
+
+def test_the_day_coverage_is_judged_on_by_default_is_shanghais():
+    """From 16:00 UTC Shanghai is a day ahead: on New Year's Eve at 17:00 UTC it is already
+    the next year there (a UTC server's date.today() would still say the 31st)."""
+    from training.models import local_today
+
+    utc = dt.timezone.utc
+    assert local_today(dt.datetime(2026, 12, 31, 17, 0, tzinfo=utc)) == dt.date(2027, 1, 1)
+    assert local_today(dt.datetime(2026, 12, 31, 15, 59, tzinfo=utc)) == dt.date(2026, 12, 31)
+    assert local_today() in (dt.date.today(), dt.date.today() + dt.timedelta(days=1),
+                             dt.date.today() - dt.timedelta(days=1))

@@ -64,3 +64,28 @@ def test_manager_reads_mediator_refused(people, auth, make_session):
     auth.login("med1")
     assert auth.client.get(BASE).status_code == 403
     assert auth.client.get(f"{BASE}details/?id={course.id}").status_code == 403
+
+
+def test_kind_drop_down_offers_the_kinds_in_use_in_the_page_language(people, auth,
+                                                                       make_session):
+    """A retired kind is not offered for a new course and is refused if posted anyway; a
+    course that has it keeps it when edited; in English the names are translated."""
+    retired = TrainingKind.get(TrainingKind.code == "annual")
+    retired.active = False
+    retired.save()
+    active = list(TrainingKind.select().where(TrainingKind.active == True))  # noqa: E712
+    auth.login("t02")
+    page = auth.client.get(f"{BASE}new/").get_data(as_text=True)
+    assert f'value="{retired.id}"' not in page
+    assert all(f'value="{kind.id}"' in page for kind in active)
+    refused = auth.post(f"{BASE}new/", course_form())  # the retired kind's id
+    assert refused.status_code == 200 and Course.get_or_none(Course.name == "调解技巧进阶") is None
+    course = Course.create(name="旧课程", kind=retired)
+    edit = auth.client.get(f"{BASE}edit/?id={course.id}").get_data(as_text=True)
+    assert f'value="{retired.id}" selected' in edit or f'selected value="{retired.id}"' in edit
+    assert auth.post(f"{BASE}edit/?id={course.id}",
+                     course_form(name="旧课程", kind=str(retired.id))).status_code == 302
+    auth.client.get("/lang/en")
+    english = auth.client.get(f"{BASE}edit/?id={course.id}").get_data(as_text=True)
+    assert "Annual training" in english and ">年度培训<" not in english
+    assert "Annual training" in auth.client.get(BASE).get_data(as_text=True)
