@@ -151,3 +151,22 @@ def test_migration_fills_rows_as_the_code_counts(network, places, make_case):  #
     MixRollup.delete().execute()
     migration._fill(db.obj)
     assert mix_rows() == written
+
+
+def test_the_planner_settings_of_the_mix_sums_are_set_back(network, places, make_case):  # noqa: F811
+    """The mix sums switch PostgreSQL's sorts off for their one statement (mix._hashed_groups):
+    the transaction's later statements plan with the settings it had, whatever they were."""
+    from network.db import db, is_postgres
+
+    make_case(**random_case_values(random.Random(3), places[0]))
+    if not is_postgres():
+        rollups.rebuild()  # nothing to switch on SQLite; the rebuild still runs
+        return
+    shown = ("SELECT current_setting('enable_sort'), "
+             "current_setting('enable_incremental_sort')")
+    with db.atomic():
+        rollups.rebuild()
+        assert db.execute_sql(shown).fetchone() == ("on", "on")
+        db.execute_sql("SET LOCAL enable_incremental_sort = off")
+        rollups.rebuild()
+        assert db.execute_sql(shown).fetchone() == ("on", "off")

@@ -199,7 +199,7 @@ def test_the_day_coverage_is_judged_on_by_default_is_shanghais():
     the next year there (a UTC server's date.today() would still say the 31st)."""
     from training.models import local_today
 
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert local_today(dt.datetime(2026, 12, 31, 17, 0, tzinfo=utc)) == dt.date(2027, 1, 1)
     assert local_today(dt.datetime(2026, 12, 31, 15, 59, tzinfo=utc)) == dt.date(2026, 12, 31)
     assert local_today() in (dt.date.today(), dt.date.today() + dt.timedelta(days=1),
