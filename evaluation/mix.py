@@ -37,18 +37,18 @@ def add_case(deltas: dict[Key, int], station_path: str, month: dt.date, dispute_
         deltas[key] = deltas.get(key, 0) + sign
 
 
-def apply(deltas: dict[Key, int], run: bulk.Runner | None = None) -> None:
+def apply(deltas: dict[Key, int]) -> None:
     """Add the non-zero deltas (one statement on PostgreSQL, bulk.upsert_add) and drop the
-    rows left at zero. `run`: as for bulk.upsert_add."""
+    rows left at zero."""
     rows = sorted((*key, n) for key, n in deltas.items() if n)
     if not rows:
         return
     bulk.upsert_add(MixRollup, ["organization", "month", "dispute_type", "source"],
-                    ["received"], rows, run=run)
+                    ["received"], rows)
     shrunk = sorted({r[0] for r in rows if r[4] < 0})
     for i in range(0, len(shrunk), BATCH):
-        (run or db.execute_sql)(*MixRollup.delete().where(
-            MixRollup.organization.in_(shrunk[i:i + BATCH]) & (MixRollup.received == 0)).sql())
+        (MixRollup.delete().where(MixRollup.organization.in_(shrunk[i:i + BATCH])
+                                  & (MixRollup.received == 0)).execute())
 
 
 def _month_sql(field: pw.Field) -> pw.Node:

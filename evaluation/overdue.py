@@ -18,7 +18,6 @@ import datetime as dt
 import peewee as pw
 
 from network import bulk
-from network.db import db
 from network.models import Organization
 
 from . import mix
@@ -47,18 +46,17 @@ def add_case(deltas: Deltas, station_path: str, received: dt.date, result: str,
     deltas[(ids[-1], month)][1] += sign
 
 
-def apply(deltas: Deltas, run: bulk.Runner | None = None) -> None:
-    """`run`: as for bulk.upsert_add."""
+def apply(deltas: Deltas) -> None:
     rows = sorted((org_id, month, subtree, own)
                   for (org_id, month), (subtree, own) in deltas.items() if subtree or own)
     if not rows:
         return
-    bulk.upsert_add(OpenRollup, ["organization", "month"], ["subtree", "own"], rows, run=run)
+    bulk.upsert_add(OpenRollup, ["organization", "month"], ["subtree", "own"], rows)
     # own ≤ subtree: a row whose subtree count fell to zero is empty
     shrunk = sorted({r[0] for r in rows if r[2] < 0})
     for i in range(0, len(shrunk), BATCH):
-        (run or db.execute_sql)(*OpenRollup.delete().where(
-            OpenRollup.organization.in_(shrunk[i:i + BATCH]) & (OpenRollup.subtree == 0)).sql())
+        (OpenRollup.delete().where(OpenRollup.organization.in_(shrunk[i:i + BATCH])
+                                   & (OpenRollup.subtree == 0)).execute())
 
 
 def _added() -> dict:

@@ -80,27 +80,25 @@ def _period(model: type[Rollup] | type[DayRollup]) -> pw.Field:
     return model.month if model is Rollup else model.day
 
 
-def apply_sums(sums: Sums, model: type[Rollup] | type[DayRollup] = Rollup,
-               run: bulk.Runner | None = None) -> None:
-    """`apply` for deltas held as lists in the order of COUNTS (the import's bulk path).
-    `run`: as for bulk.upsert_add."""
+def apply_sums(sums: Sums, model: type[Rollup] | type[DayRollup] = Rollup) -> None:
+    """`apply` for deltas held as lists in the order of COUNTS (the import's bulk path)."""
     rows = sorted((org_id, period, *values) for (org_id, period), values in sums.items()
                   if any(values))
     if not rows:
         return
     period = _period(model)
-    bulk.upsert_add(model, ("organization", period.name), COUNTS, rows, run=run)
+    bulk.upsert_add(model, ("organization", period.name), COUNTS, rows)
     # Only a row that lost something can have dropped to zero.
     shrunk = [r for r in rows if any(v < 0 for v in r[2:])]
     org_ids = sorted({r[0] for r in shrunk})
     periods = sorted({r[1] for r in shrunk})
     for i in range(0, len(org_ids), BATCH):
         for k in range(0, len(periods), BATCH):
-            (run or db.execute_sql)(*model.delete()
-                                    .where(model.organization.in_(org_ids[i:i + BATCH])
-                                           & period.in_(periods[k:k + BATCH])
-                                           & (model.received == 0) & (model.closed == 0))
-                                    .sql())
+            (model.delete()
+             .where(model.organization.in_(org_ids[i:i + BATCH])
+                    & period.in_(periods[k:k + BATCH])
+                    & (model.received == 0) & (model.closed == 0))
+             .execute())
 
 
 def _depths(paths: dict[int, str]) -> dict[int, int]:
@@ -199,13 +197,12 @@ class StationDays:
                 spread(self.sums, paths, own=False), mixed, opened)
 
 
-def apply_spread(sums: tuple[Sums, Sums, dict, dict], run: bulk.Runner | None = None) -> None:
-    """`run`: as for bulk.upsert_add (an import queues the sums behind its new rows)."""
+def apply_spread(sums: tuple[Sums, Sums, dict, dict]) -> None:
     months, days, mixed, opened = sums
-    apply_sums(months, run=run)
-    apply_sums(days, DayRollup, run=run)
-    mix.apply(mixed, run=run)
-    overdue.apply(opened, run=run)
+    apply_sums(months)
+    apply_sums(days, DayRollup)
+    mix.apply(mixed)
+    overdue.apply(opened)
 
 
 def case_changed(old: tuple[str, Case] | None, new: tuple[str, Case] | None) -> None:
