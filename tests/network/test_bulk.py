@@ -23,13 +23,19 @@ def case_row(case_no: str, station_id: int, mediator_id: int) -> tuple:
             stamp)
 
 
+def stream(sink: bulk.Inserter, prefix: str, count: int, station_id: int,
+           mediator_id: int) -> None:
+    """`count` cases numbered `prefix`-00000… added to the sink."""
+    for i in range(count):
+        sink.add(case_row(f"{prefix}-{i:05d}", station_id, mediator_id))
+
+
 def test_rows_of_several_pages_land_with_their_values(network, make_mediator):
     mediator = make_mediator(network["room1"])
     room = network["room1"].id
     with db.atomic():
         with bulk.Inserter(Case, INSERTED) as sink:
-            for i in range(bulk.PAGE * 5 + 7):
-                sink.add(case_row(f"P-{i:05d}", room, mediator.id))
+            stream(sink, "P", bulk.PAGE * 5 + 7, room, mediator.id)
     assert sink.count == Case.select().count() == bulk.PAGE * 5 + 7
     case = Case.get(Case.case_no == "P-00003")
     assert case.amount_involved == Decimal("12.50") and case.source == "当事人申请\t(tab)"
@@ -84,16 +90,14 @@ def test_the_gil_is_handed_over_faster_only_while_a_copy_runs(network, make_medi
     seen = []
     with db.atomic():
         with bulk.Inserter(Case, INSERTED) as sink:
-            for i in range(bulk.PAGE * 3):
-                sink.add(case_row(f"G-{i:05d}", room, mediator.id))
+            stream(sink, "G", bulk.PAGE * 3, room, mediator.id)
             seen.append(sys.getswitchinterval())
     assert sys.getswitchinterval() == before
     assert seen == [bulk.COPY_SWITCH_INTERVAL if is_postgres() else before]
     with pytest.raises(pw.IntegrityError):
         with db.atomic():
             with bulk.Inserter(Case, INSERTED) as sink:
-                for i in range(bulk.PAGE * 3):  # the same numbers again: refused
-                    sink.add(case_row(f"G-{i:05d}", room, mediator.id))
+                stream(sink, "G", bulk.PAGE * 3, room, mediator.id)  # the same: refused
     assert sys.getswitchinterval() == before
 
 
@@ -192,22 +196,14 @@ def test_statements_given_to_an_inserter_run_after_its_rows(network, make_mediat
     room = network["room1"].id
     with db.atomic():
         with bulk.Inserter(Case, INSERTED) as sink:
-            for i in range(bulk.PAGE * 3 + 5):
-                sink.add(case_row(f"E-{i:05d}", room, mediator.id))
-            sink.execute('UPDATE "mediation_case" SET "source" = %s WHERE "case_no" >= %s'
-                         .replace("%s", "?" if not _pg() else "%s"), ("后", "E-03000"))
+            stream(sink, "E", bulk.PAGE * 3 + 5, room, mediator.id)
+            sink.execute(*Case.update(source="后").where(Case.case_no >= "E-03000").sql())
     assert Case.select().where(Case.source == "后").count() == 5
     with pytest.raises(pw.IntegrityError):
         with db.atomic():
             with bulk.Inserter(Case, INSERTED) as sink:
                 sink.add(case_row("F-1", room, mediator.id))
-                sink.execute('UPDATE "mediation_case" SET "case_no" = %s'
-                             .replace("%s", "?" if not _pg() else "%s"), ("E-00001",))
+                sink.execute(*Case.update(case_no="E-00001").sql())
     assert not any(t.name == "bulk-copy" for t in threading.enumerate())
     assert Case.select().count() == bulk.PAGE * 3 + 5
 
-
-def _pg() -> bool:
-    from network.db import is_postgres
-
-    return is_postgres()
