@@ -16,6 +16,7 @@ With the minimum lowered to 2: surges at room1 and QD-02, each 2 / (0.50 × 2) =
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -25,27 +26,34 @@ from tests.conftest import PASSWORD
 
 from .conftest import log_in
 
-TODAY = dt.date.today()
-L = add_months(TODAY.replace(day=1), -1)
-OLD = TODAY - dt.timedelta(days=250)
 DESK, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-SURGES = {f"surge:{code}:{L:%Y-%m}" for code in ("QD-02-01", "QD-02")}
 QUIET_ROOM2 = "quiet:QD-02-02:none"
-QUIET_HUANGDAO = {f"quiet:QD-11-01:{OLD}", f"quiet:QD-11:{OLD}"}
+
+
+def days_back() -> SimpleNamespace:
+    """Counted from the day the test runs, not the day it was collected: a suite may cross
+    midnight in between."""
+    today = dt.date.today()
+    L = add_months(today.replace(day=1), -1)
+    OLD = today - dt.timedelta(days=250)
+    return SimpleNamespace(L=L, OLD=OLD,
+                           SURGES={f"surge:{code}:{L:%Y-%m}" for code in ("QD-02-01", "QD-02")},
+                           QUIET_HUANGDAO={f"quiet:QD-11-01:{OLD}", f"quiet:QD-11:{OLD}"})
 
 
 @pytest.fixture
 def alarms(network, make_mediator, make_case, make_user):
+    d = days_back()
     m1 = make_mediator(network["room1"])
     m3 = make_mediator(network["room3"])
-    days = [add_months(L, -n).replace(day=5) for n in (2, 3, 4)]
-    days += [L + dt.timedelta(days=4), L + dt.timedelta(days=9)]
+    days = [add_months(d.L, -n).replace(day=5) for n in (2, 3, 4)]
+    days += [d.L + dt.timedelta(days=4), d.L + dt.timedelta(days=9)]
     for day in days:
         make_case(network["room1"], m1, day, day, "撤回")
-    make_case(network["room3"], m3, OLD, case_no="OLD-2")
+    make_case(network["room3"], m3, d.OLD, case_no="OLD-2")
     make_user("root", role="admin")
     make_user("m02", role="manager", organization=network["shinan"])
-    return network
+    return d
 
 
 def keys(page) -> list[str]:
@@ -53,10 +61,11 @@ def keys(page) -> list[str]:
 
 
 def test_surge_needs_the_minimum_volume_set_on_the_settings_page(page, alarms):
+    d = alarms
     log_in(page, "root", PASSWORD)
     page.goto("/admin/warnings/")
     expect(page.locator('#warning-counts [data-kind="surge"]')).to_have_text("0")
-    assert set(keys(page)) == {QUIET_ROOM2, *QUIET_HUANGDAO, "open_case:OLD-2"}
+    assert set(keys(page)) == {QUIET_ROOM2, *d.QUIET_HUANGDAO, "open_case:OLD-2"}
 
     page.goto("/admin/settings/")
     field = page.locator('tr[data-key="warn.surge_min_received"] input')
@@ -67,9 +76,9 @@ def test_surge_needs_the_minimum_volume_set_on_the_settings_page(page, alarms):
 
     page.goto("/admin/warnings/")
     expect(page.locator('#warning-counts [data-kind="surge"]')).to_have_text("2")
-    assert set(keys(page)) == {QUIET_ROOM2, *QUIET_HUANGDAO, "open_case:OLD-2", *SURGES}
-    expect(page.locator(f'tr[data-key="surge:QD-02-01:{L:%Y-%m}"]')).to_contain_text(
-        f"{L:%Y-%m}受理2件，前六个月月均0.50件，超过2倍")
+    assert set(keys(page)) == {QUIET_ROOM2, *d.QUIET_HUANGDAO, "open_case:OLD-2", *d.SURGES}
+    expect(page.locator(f'tr[data-key="surge:QD-02-01:{d.L:%Y-%m}"]')).to_contain_text(
+        f"{d.L:%Y-%m}受理2件，前六个月月均0.50件，超过2倍")
 
 
 @pytest.fixture
@@ -83,27 +92,28 @@ def min_two(alarms):
 @pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
 def test_filters_and_sort_by_severity(page, min_two, viewport):
     page.set_viewport_size(viewport)
+    d = min_two
     log_in(page, "root", PASSWORD)
     page.goto("/admin/warnings/")
     page.select_option("#f-kind", "quiet")
     page.click("#filter-submit")
     page.wait_for_url("**/admin/warnings/?kind=quiet*")
-    assert set(keys(page)) == {QUIET_ROOM2, *QUIET_HUANGDAO}
+    assert set(keys(page)) == {QUIET_ROOM2, *d.QUIET_HUANGDAO}
 
     page.select_option("#f-kind", "")
     page.fill("#f-org", "QD-11")
     page.click("#filter-submit")
     page.wait_for_url("**org=QD-11*")
-    assert set(keys(page)) == {*QUIET_HUANGDAO, "open_case:OLD-2"}
+    assert set(keys(page)) == {*d.QUIET_HUANGDAO, "open_case:OLD-2"}
 
     page.fill("#f-org", "")
     page.select_option("#f-sort", "severity")
     page.click("#filter-submit")
     page.wait_for_url("**sort=severity*")
     order = keys(page)
-    assert order[0] == "open_case:OLD-2"                        # 4.17
-    assert set(order[1:4]) == {QUIET_ROOM2, *SURGES}            # 2.0 each
-    assert set(order[4:]) == QUIET_HUANGDAO                     # 1.0 each
+    assert order[0] == "open_case:OLD-2"                          # 4.17
+    assert set(order[1:4]) == {QUIET_ROOM2, *d.SURGES}            # 2.0 each
+    assert set(order[4:]) == d.QUIET_HUANGDAO                     # 1.0 each
     expect(page.locator("#f-sort")).to_have_value("severity")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -111,9 +121,10 @@ def test_filters_and_sort_by_severity(page, min_two, viewport):
 @pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["1440", "390"])
 def test_bulk_acknowledge_two_with_a_note(page, min_two, viewport):
     page.set_viewport_size(viewport)
+    d = min_two
     log_in(page, "m02", PASSWORD)
     page.goto("/admin/warnings/")
-    room1, county = f"surge:QD-02-01:{L:%Y-%m}", f"surge:QD-02:{L:%Y-%m}"
+    room1, county = f"surge:QD-02-01:{d.L:%Y-%m}", f"surge:QD-02:{d.L:%Y-%m}"
     assert set(keys(page)) == {QUIET_ROOM2, room1, county}  # nothing of 黄岛 or the city
 
     page.click("#bulk-submit")  # nothing ticked: said, nothing stored

@@ -20,7 +20,9 @@ import pytest
 
 from tests.admin.scope_checks import xlsx_text
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    return dt.date.today()  # at run time: a suite may cross midnight after collection
 
 
 @pytest.fixture
@@ -30,10 +32,10 @@ def pages(network, make_mediator, make_case, make_user):
     update_settings({"warn.surge_factor": 100}, actor="test")
     m1 = make_mediator(network["room1"])
     m3 = make_mediator(network["room3"])
-    old1 = make_case(network["room1"], m1, TODAY - dt.timedelta(days=100), case_no="OLD-1")
-    make_case(network["room1"], m1, TODAY - dt.timedelta(days=5),
-              TODAY - dt.timedelta(days=5), "撤回", case_no="NEW-1")
-    old2 = make_case(network["room3"], m3, TODAY - dt.timedelta(days=100), case_no="OLD-2")
+    old1 = make_case(network["room1"], m1, today() - dt.timedelta(days=100), case_no="OLD-1")
+    make_case(network["room1"], m1, today() - dt.timedelta(days=5),
+              today() - dt.timedelta(days=5), "撤回", case_no="NEW-1")
+    old2 = make_case(network["room3"], m3, today() - dt.timedelta(days=100), case_no="OLD-2")
     make_user("root", role="admin")
     make_user("m02", role="manager", organization=network["shinan"])
     make_user("m11", role="manager", organization=network["huangdao"])
@@ -67,7 +69,7 @@ def test_manager_sees_own_warnings_grouped_with_links(pages, auth):
     assert f'href="/admin/cases/details/?id={pages["old1"].id}"' in station
     quiet_link = re.search(r'data-key="quiet:QD-02-02:none">.*?class="cases-link" href="([^"]+)"',
                            page, re.S).group(1)
-    assert "flt0_0=QD-02-02" in quiet_link and f"flt2_2={TODAY.isoformat()}" in quiet_link
+    assert "flt0_0=QD-02-02" in quiet_link and f"flt2_2={today().isoformat()}" in quiet_link
 
 
 def test_case_list_link_filters_the_cases(pages, auth):
@@ -124,7 +126,7 @@ def test_other_countys_warning_cannot_be_acknowledged(pages, auth):
     from network.models import AuditLog
 
     auth.login("m02")
-    for key in ("open_case:OLD-2", "quiet:QD-11-01:" + (TODAY - dt.timedelta(days=100)).isoformat()):
+    for key in ("open_case:OLD-2", "quiet:QD-11-01:" + (today() - dt.timedelta(days=100)).isoformat()):
         response = auth.post("/admin/warnings/", {"key": key, "comment": "越权"},
                              follow_redirects=True)
         # the answer of an unknown key, so keys cannot be probed (issue 16 #9)
@@ -244,7 +246,7 @@ def test_page_does_not_grow_with_open_cases(pages, auth, make_case, monkeypatch)
 
     def late(first, n):
         for i in range(first, first + n):
-            make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=200 + i),
+            make_case(pages["room1"], mediator, today() - dt.timedelta(days=200 + i),
                       case_no=f"LATE-{i:02d}")
 
     late(0, 30)
@@ -338,7 +340,7 @@ def test_home_page_statements_do_not_grow_with_cases(pages, auth, make_case):
     assert count_on_home(auth) == 5
     before = len(statements(lambda: auth.client.get("/admin/")))
     for i in range(40):
-        make_case(pages["room1"], mediator, TODAY - dt.timedelta(days=100 + 7 * i),
+        make_case(pages["room1"], mediator, today() - dt.timedelta(days=100 + 7 * i),
                   case_no=f"MANY-{i:02d}")
     assert len(statements(lambda: auth.client.get("/admin/"))) == before
     assert count_on_home(auth) == 45
