@@ -34,6 +34,7 @@ from .models import (
     WITHDRAWN,
     Case,
     DayRollup,
+    MediatorRollup,
     Rollup,
 )
 
@@ -429,13 +430,44 @@ def children_kpis(org: Organization, start: dt.date,
     return [(c, derive(totals[c.id])) for c in children]
 
 
+def own_figures(scope: Organization, start: dt.date, end: dt.date,
+                group: str) -> dict[int, Figures]:
+    """{mediator id | unit id: Figures} of the cases each mediator handled (`group`
+    "mediator") or each unit registered itself ("station") in `scope`'s subtree over
+    [start, end]: the per-mediator rollup rows of the whole months plus or minus the cases
+    of the edge days (`plan_range`). Only those with a case received or concluded in the
+    range appear. `own_figures_direct` counts the same from the cases alone."""
+    _check(start, end)
+    plan = plan_range(start, end)
+    out: dict[int, Figures] = {}
+    if plan.months is not None:
+        m = MediatorRollup
+        key = m.station if group == "station" else m.mediator
+        query = (m.select(key, *[pw.fn.SUM(getattr(m, c)) for c in COUNTS])
+                 .where(m.station.in_(subtree_ids(scope)) & m.month.between(*plan.months))
+                 .group_by(key))
+        for row in query.tuples():
+            out[row[0]] = Figures(dict(zip(COUNTS, row[1:], strict=True)))
+    for ranges, sign in ((plan.add, 1), (plan.subtract, -1)):
+        for key, fig in case_figures(in_org(scope), ranges, group=group).items():
+            out.setdefault(key, Figures()).add(fig, sign)
+    # a month's row whose cases all fell on the subtracted days leaves zeros
+    return {key: fig for key, fig in out.items() if fig["received"] or fig["closed"]}
+
+
+def own_figures_direct(scope: Organization, start: dt.date, end: dt.date,
+                       group: str) -> dict[int, Figures]:
+    """`own_figures` from the cases alone (the cross-check of the per-mediator rollups)."""
+    _check(start, end)
+    return case_figures(in_org(scope), [(start, end)], group=group)
+
+
 def mediator_kpis(scope: Organization, start: dt.date, end: dt.date) -> dict[int, dict]:
     """{mediator id: KPIs} of the cases each mediator handled in `scope`'s subtree over
-    [start, end]; two grouped queries whatever the number of mediators (only those with a
-    case received or closed in the range appear)."""
-    _check(start, end)
+    [start, end] (only those with a case received or closed in the range appear); a fixed
+    number of queries whatever the number of mediators or cases."""
     return {mediator_id: derive(fig) for mediator_id, fig
-            in case_figures(in_org(scope), [(start, end)], group="mediator").items()}
+            in own_figures(scope, start, end, "mediator").items()}
 
 
 def closed_by_mediator(mediator_ids, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
@@ -474,10 +506,9 @@ def _closed_by(mediator_ids, start: dt.date, end: dt.date) -> pw.Node:
 
 def station_kpis(scope: Organization, start: dt.date, end: dt.date) -> dict[int, dict]:
     """{organisation id: KPIs} of the cases registered at each unit itself (not its
-    subtree) inside `scope`'s subtree over [start, end]; two grouped queries."""
-    _check(start, end)
+    subtree) inside `scope`'s subtree over [start, end]; as `mediator_kpis`."""
     return {station_id: derive(fig) for station_id, fig
-            in case_figures(in_org(scope), [(start, end)], group="station").items()}
+            in own_figures(scope, start, end, "station").items()}
 
 
 def monthly_kpis(org: Organization, start: dt.date,

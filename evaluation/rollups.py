@@ -1,8 +1,9 @@
 """Keeping the monthly and daily rollups equal to what the cases say.
 
 Each case counts at its station and at every ancestor of it (the ids in the station's path) in
-the monthly rollups, and at every ancestor only in the daily ones (`models.DayRollup`), so a
-change to a case is a delta on a few rows, applied in the transaction of the change. A unit
+the monthly rollups, at every ancestor only in the daily ones (`models.DayRollup`), and at its
+station and mediator in the per-mediator ones (`models.MediatorRollup`), so a change to a case
+is a delta on a few rows, applied in the transaction of the change. A unit
 moving to another parent moves its subtree's figures from the old ancestors to the new ones in
 the move's transaction (registered in `network.services.MOVE_HOOKS`). `rebuild()` recomputes
 everything from the cases.
@@ -30,11 +31,21 @@ from .kpis import (
     closed_vector,
     month_start,
 )
-from .models import CONCLUDED, COUNTS, Case, DayRollup, MixRollup, OpenRollup, Rollup
+from .models import (
+    CONCLUDED,
+    COUNTS,
+    Case,
+    DayRollup,
+    MediatorRollup,
+    MixRollup,
+    OpenRollup,
+    Rollup,
+)
 
 BATCH = 500
 
 Sums = dict[tuple[int, dt.date], list[int]]  # (organisation id, month | day): values of COUNTS
+MediatorSums = dict[tuple[int, int, dt.date], list[int]]  # (station, mediator, month): COUNTS
 
 
 class Deltas:
@@ -43,6 +54,7 @@ class Deltas:
     def __init__(self):
         self.months: dict[tuple[int, dt.date], Figures] = {}
         self.days: dict[tuple[int, dt.date], Figures] = {}
+        self.mediators: dict[tuple[int, int, dt.date], Figures] = {}
 
     def add(self, rows: dict, org_ids: list[int], contribution: dict[dt.date, Figures],
             sign: int) -> None:
@@ -60,8 +72,12 @@ def add_case(deltas: Deltas, station_path: str, case: Case, sign: int) -> Deltas
     """Add (sign 1) or take away (sign -1) one case's contribution: every month row of the
     station and its ancestors, every day row of the ancestors."""
     ids = path_ids(station_path)
-    deltas.add(deltas.months, ids, case_contribution(case), sign)
+    by_month = case_contribution(case)
+    deltas.add(deltas.months, ids, by_month, sign)
     deltas.add(deltas.days, ids[:-1], case_contribution(case, by_day=True), sign)
+    for month, fig in by_month.items():
+        key = (ids[-1], case.mediator_id, month)
+        deltas.mediators.setdefault(key, Figures()).add(fig, sign)
     return deltas
 
 
@@ -74,6 +90,7 @@ def apply(deltas: Deltas) -> None:
     left at zero."""
     apply_sums(_as_sums(deltas.months))
     apply_sums(_as_sums(deltas.days), DayRollup)
+    apply_mediator_sums({key: [fig[c] for c in COUNTS] for key, fig in deltas.mediators.items()})
 
 
 def _period(model: type[Rollup] | type[DayRollup]) -> pw.Field:
@@ -99,6 +116,22 @@ def apply_sums(sums: Sums, model: type[Rollup] | type[DayRollup] = Rollup) -> No
                     & period.in_(periods[k:k + BATCH])
                     & (model.received == 0) & (model.closed == 0))
              .execute())
+
+
+def apply_mediator_sums(sums: MediatorSums) -> None:
+    """`apply_sums` for the per-mediator rows."""
+    rows = sorted((*key, *values) for key, values in sums.items() if any(values))
+    if not rows:
+        return
+    bulk.upsert_add(MediatorRollup, ("station", "mediator", "month"), COUNTS, rows)
+    shrunk = [r for r in rows if any(v < 0 for v in r[3:])]
+    for i in range(0, len(shrunk), BATCH):
+        stations = sorted({r[0] for r in shrunk[i:i + BATCH]})
+        mediators = sorted({r[1] for r in shrunk[i:i + BATCH]})
+        (MediatorRollup.delete()
+         .where(MediatorRollup.station.in_(stations) & MediatorRollup.mediator.in_(mediators)
+                & (MediatorRollup.received == 0) & (MediatorRollup.closed == 0))
+         .execute())
 
 
 def _depths(paths: dict[int, str]) -> dict[int, int]:
@@ -156,6 +189,7 @@ class StationDays:
 
     def __init__(self):
         self.sums: Sums = {}
+        self.mediators: MediatorSums = {}  # (station, mediator, month): COUNTS
         # (station, month, type, source): received, for the mix rollups
         self.mix: dict[tuple[int, dt.date, str, str], int] = {}
         self.open: dict[tuple[int, dt.date, str], int] = {}  # (station, day, result): cases
@@ -173,20 +207,28 @@ class StationDays:
         if row is None:
             row = sums[key] = [0] * len(COUNTS)
         row[0] += sign
+        mediator_id = getattr(v["mediator"], "id", v["mediator"])  # a Mediator or its id
+        key = (station_id, mediator_id, month_start(v["received"]))
+        row = self.mediators.get(key)
+        if row is None:
+            row = self.mediators[key] = [0] * len(COUNTS)
+        row[0] += sign
         vector = closed_vector(v["result"], v["method"], v["judicial_confirmed"],
                                v["fulfilment"], v["received"], v["closed"],
                                v["amount_involved"], v["agreed_amount"])
         if vector is not None:
-            key = (station_id, v["closed"])
-            row = sums.get(key)
-            if row is None:
-                sums[key] = list(vector) if sign > 0 else [-x for x in vector]
-            else:
-                row[:] = map(add if sign > 0 else sub, row, vector)
+            for table, key in ((sums, (station_id, v["closed"])),
+                               (self.mediators,
+                                (station_id, mediator_id, month_start(v["closed"])))):
+                row = table.get(key)
+                if row is None:
+                    table[key] = list(vector) if sign > 0 else [-x for x in vector]
+                else:
+                    row[:] = map(add if sign > 0 else sub, row, vector)
 
-    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums, dict, dict]:
-        """(month sums, day sums, mix deltas, open-case deltas) of every organisation
-        concerned, ready for apply_spread."""
+    def spread(self, paths: dict[int, str]) -> tuple[Sums, Sums, dict, dict, MediatorSums]:
+        """(month sums, day sums, mix deltas, open-case deltas, per-mediator sums) of every
+        organisation concerned, ready for apply_spread."""
         mixed: dict = {}
         for (station_id, month, dispute_type, source), n in self.mix.items():
             mix.add_case(mixed, paths[station_id], month, dispute_type, source, n)
@@ -194,13 +236,14 @@ class StationDays:
         for (station_id, day, result), n in self.open.items():
             overdue.add_case(opened, paths[station_id], day, result, n)
         return (spread(months_of_days(self.sums), paths),
-                spread(self.sums, paths, own=False), mixed, opened)
+                spread(self.sums, paths, own=False), mixed, opened, self.mediators)
 
 
-def apply_spread(sums: tuple[Sums, Sums, dict, dict]) -> None:
-    months, days, mixed, opened = sums
+def apply_spread(sums: tuple[Sums, Sums, dict, dict, MediatorSums]) -> None:
+    months, days, mixed, opened, mediators = sums
     apply_sums(months)
     apply_sums(days, DayRollup)
+    apply_mediator_sums(mediators)
     mix.apply(mixed)
     overdue.apply(opened)
 
@@ -227,17 +270,63 @@ def _month_sql(field: pw.Field) -> pw.Node:
     return mix._month_sql(field)
 
 
+def _case_sums(units: list[tuple[str, pw.Node]], period, where: pw.Node | None,
+               grouped: bool) -> pw.Select:
+    """(units…, period, COUNTS…) of the cases matching `where`, summed per units and period:
+    each case's received row (by 受理日期) and concluded row (by 结案日期) in one UNION.
+
+    `grouped` groups the received and the concluded rows apart first: a received row adds
+    only to `received`, and passing every case through the eleven sums of the concluded ones
+    (all adding 0) was half of the rebuild's aggregation (10M cases: ~14 s a pass). An
+    import's batch of new cases has a few per group, where the extra grouping costs more
+    than it saves (SQLite, 100,000 into 1M: 0.25 s)."""
+    zero, one = pw.Value(0, converter=False), pw.Value(1, converter=False)
+    concluded = Case.closed.is_null(False) & Case.result.in_(CONCLUDED)
+    fields = [field for _, field in units]
+    parts = []
+    for date_field, terms, cond in (
+            (Case.received, [one, *[zero] * len(CLOSED_COUNTS)], Case.received.is_null(False)),
+            (Case.closed, [zero, *closed_terms()], concluded)):
+        key = date_field if period is None else period(date_field)
+        if grouped:
+            terms = [pw.fn.COUNT(pw.SQL("*")) if t is one else
+                     t if t is zero else pw.fn.SUM(t) for t in terms]
+        part = (Case.select(*[f.alias(name) for name, f in units], key.alias("period"),
+                            *[t.alias(c) for t, c in zip(terms, COUNTS, strict=True)])
+                .where(cond if where is None else cond & where))
+        if grouped:
+            part = part.group_by(*fields, key)
+        if Organization.parent in fields:  # a day row counts the cases below a unit
+            part = part.join(Organization, on=Case.station == Organization.id)
+        parts.append(part)
+    rows = parts[0].union_all(parts[1]).alias("case_rows")
+    keys = [getattr(rows.c, name) for name, _ in units] + [rows.c.period]
+    return (pw.Select([rows], [*keys, *[pw.fn.SUM(getattr(rows.c, c)).alias(c)
+                                        for c in COUNTS]])
+            .group_by(*keys))
+
+
+def _upsert_from(model: type[pw.Model], keys: list[pw.Field], query: pw.Select) -> None:
+    counts = [getattr(model, c) for c in COUNTS]
+    (model.insert_from(query, [*keys, *counts])
+     .on_conflict(conflict_target=keys,
+                  update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
+     .execute())
+
+
 def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
     """Add the cases matching `where`, none of which the rollups hold yet, to the monthly rows
-    of their stations and every ancestor and to the daily rows of the ancestors.
+    of their stations and every ancestor, to the daily rows of the ancestors and to the
+    per-mediator rows of their stations.
 
     The database sums them, in one INSERT … SELECT … ON CONFLICT statement per table: each
-    case's received and closed rows, grouped by (station, month) or by (station's parent,
-    day), then those sums joined to a scratch table of (unit, ancestor) pairs and grouped by
-    ancestor. Each rollup row is written once (on PostgreSQL a second write of a row this
-    transaction wrote runs its foreign-key check again). An import's new cases never pass
-    through Python one by one for the rollups, and `rebuild` is the same statements over
-    every case.
+    case's received and closed rows, grouped by (station, mediator, month) or by (station's
+    parent, day), then those sums joined to a scratch table of (unit, ancestor) pairs and
+    grouped by ancestor. Each rollup row is written once (on PostgreSQL a second write of a
+    row this transaction wrote runs its foreign-key check again). An import's new cases never
+    pass through Python one by one for the rollups, and `rebuild` is the same statements over
+    every case, except that it sums the monthly rows from the per-mediator rows it has just
+    written (a few per station and month) instead of reading every case a third time.
     """
     pairs = [(unit, ancestor) for unit, path in paths.items() for ancestor in path_ids(path)]
     db.execute_sql(f"CREATE TEMPORARY TABLE {PAIRS.__name__} "
@@ -250,47 +339,26 @@ def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
         db.execute_sql(f"CREATE INDEX {PAIRS.__name__}_unit ON {PAIRS.__name__} (unit_id)")
         if is_postgres():  # the sorts of a year's cases stay in memory
             db.execute_sql("SET LOCAL work_mem = '64MB'")
-        zero, one = pw.Value(0, converter=False), pw.Value(1, converter=False)
-        concluded = Case.closed.is_null(False) & Case.result.in_(CONCLUDED)
-        # The rebuild groups received and concluded cases apart first: a received row adds
-        # only to `received`, and passing every case through the eleven sums of the
-        # concluded ones (all adding 0) was half of the aggregation's work (10M cases: ~14 s
-        # a pass). An import's batch of new cases has a few per (unit, period), where the
-        # extra grouping costs more than it saves (SQLite, 100,000 into 1M: 0.25 s).
         grouped = where is None
-        for model, period, unit in ((Rollup, _month_sql, Case.station),
-                                    (DayRollup, None, Organization.parent)):
-            parts = []
-            for date_field, terms, cond in (
-                    (Case.received, [one, *[zero] * len(CLOSED_COUNTS)],
-                     Case.received.is_null(False)),
-                    (Case.closed, [zero, *closed_terms()], concluded)):
-                key = date_field if period is None else period(date_field)
-                if grouped:
-                    terms = [pw.fn.COUNT(pw.SQL("*")) if t is one else
-                             t if t is zero else pw.fn.SUM(t) for t in terms]
-                part = (Case.select(unit.alias("unit"), key.alias("period"),
-                                    *[t.alias(c) for t, c in zip(terms, COUNTS, strict=True)])
-                        .where(cond if where is None else cond & where))
-                if grouped:
-                    part = part.group_by(unit, key)
-                if unit is Organization.parent:  # a day row counts the cases below a unit
-                    part = part.join(Organization, on=Case.station == Organization.id)
-                parts.append(part)
-            rows = parts[0].union_all(parts[1]).alias("case_rows")
-            inner = (pw.Select([rows], [rows.c.unit, rows.c.period,
-                                        *[pw.fn.SUM(getattr(rows.c, c)).alias(c)
-                                          for c in COUNTS]])
-                     .group_by(rows.c.unit, rows.c.period)).alias("sums")
-            query = (pw.Select([inner], [PAIRS.ancestor_id, inner.c.period,
-                                         *[pw.fn.SUM(getattr(inner.c, c)) for c in COUNTS]])
-                     .join(PAIRS, on=PAIRS.unit_id == inner.c.unit)
-                     .group_by(PAIRS.ancestor_id, inner.c.period))
-            counts = [getattr(model, c) for c in COUNTS]
-            (model.insert_from(query, [model.organization, _period(model), *counts])
-             .on_conflict(conflict_target=[model.organization, _period(model)],
-                          update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
-             .execute())
+        _upsert_from(MediatorRollup, [MediatorRollup.station, MediatorRollup.mediator,
+                                      MediatorRollup.month],
+                     _case_sums([("station", Case.station), ("mediator", Case.mediator)],
+                                _month_sql, where, grouped))
+        if where is None:  # the table held nothing before: its rows are every case's
+            m = MediatorRollup
+            months = (m.select(m.station.alias("unit"), m.month.alias("period"),
+                               *[pw.fn.SUM(getattr(m, c)).alias(c) for c in COUNTS])
+                      .group_by(m.station, m.month))
+        else:
+            months = _case_sums([("unit", Case.station)], _month_sql, where, grouped)
+        days = _case_sums([("unit", Organization.parent)], None, where, grouped)
+        for model, query in ((Rollup, months), (DayRollup, days)):
+            inner = query.alias("sums")
+            _upsert_from(model, [model.organization, _period(model)],
+                         pw.Select([inner], [PAIRS.ancestor_id, inner.c.period,
+                                             *[pw.fn.SUM(getattr(inner.c, c)) for c in COUNTS]])
+                         .join(PAIRS, on=PAIRS.unit_id == inner.c.unit)
+                         .group_by(PAIRS.ancestor_id, inner.c.period))
         mix.add_cases(where, PAIRS)
         overdue.add_cases(where, PAIRS)
     finally:
@@ -304,9 +372,11 @@ def rebuild() -> int:
         DayRollup.delete().execute()
         MixRollup.delete().execute()
         OpenRollup.delete().execute()
+        MediatorRollup.delete().execute()
         add_cases(None, dict(Organization.select(Organization.id, Organization.path).tuples()))
         return (Rollup.select().count() + DayRollup.select().count()
-                + MixRollup.select().count() + OpenRollup.select().count())
+                + MixRollup.select().count() + OpenRollup.select().count()
+                + MediatorRollup.select().count())
 
 
 def on_move(old_prefix: str, new_prefix: str) -> None:
@@ -355,9 +425,19 @@ def nonzero_rows(model: type[Rollup] | type[DayRollup] = Rollup
     return {key: fig for key, fig in stored_rows(model).items() if not fig.is_zero()}
 
 
-def state() -> tuple[dict, dict]:
-    """(monthly, daily) non-zero rows: what a rebuild must reproduce."""
-    return nonzero_rows(Rollup), nonzero_rows(DayRollup)
+def mediator_rows() -> dict[tuple[int, int, dt.date], Figures]:
+    """The stored per-mediator rows that are not all zero: {(station, mediator, month): …}."""
+    out = {}
+    for row in MediatorRollup.select().dicts():
+        fig = Figures({c: row[c] for c in COUNTS})
+        if not fig.is_zero():
+            out[(row["station"], row["mediator"], as_date(row["month"]))] = fig
+    return out
+
+
+def state() -> tuple[dict, dict, dict]:
+    """(monthly, daily, per-mediator) non-zero rows: what a rebuild must reproduce."""
+    return nonzero_rows(Rollup), nonzero_rows(DayRollup), mediator_rows()
 
 
 if on_move not in network_services.MOVE_HOOKS:

@@ -143,12 +143,13 @@ def test_rollback_everything_then_upgrade_again(scratch_database):
 
 
 def test_rollup_tables_leave_room_for_updates(database):
-    """Migration 026: the rollup tables keep 30 % of each page free on PostgreSQL, so that an
-    import's ON CONFLICT updates stay on their page (HOT) instead of adding index entries."""
+    """Migrations 026 and 027: the rollup tables keep 30 % of each page free on PostgreSQL,
+    so that an import's ON CONFLICT updates stay on their page (HOT) instead of adding index
+    entries."""
     if not isinstance(database.obj, pw.PostgresqlDatabase):
         pytest.skip("fillfactor is a PostgreSQL storage parameter")
+    tables = ("rollup", "day_rollup", "mix_rollup", "open_rollup", "mediator_rollup")
     rows = dict(database.obj.execute_sql(
-        "SELECT relname, reloptions FROM pg_class WHERE relname IN "
-        "('rollup', 'day_rollup', 'mix_rollup', 'open_rollup')").fetchall())
-    assert rows == {name: ["fillfactor=70"] for name in
-                    ("rollup", "day_rollup", "mix_rollup", "open_rollup")}
+        "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+        (list(tables),)).fetchall())
+    assert rows == {name: ["fillfactor=70"] for name in tables}

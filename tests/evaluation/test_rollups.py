@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from evaluation import rollups
-from evaluation.kpis import Figures, kpis, kpis_direct
-from evaluation.models import Case, DayRollup, Rollup
+from evaluation.kpis import Figures, kpis, kpis_direct, own_figures, own_figures_direct
+from evaluation.models import Case, DayRollup, MediatorRollup, Rollup
 from evaluation.services import delete_case, update_case
 from network.services import move_org
 
@@ -55,6 +55,44 @@ def test_rollup_figures_equal_direct_figures_for_random_ranges(network, places, 
     assert kpis(network["city"], d(2023, 1, 1), d(2024, 12, 31))["received"] == 120
 
 
+def test_per_mediator_figures_equal_direct_figures_for_random_ranges(network, places,
+                                                                      make_case):
+    """The nominations' figures (per mediator, per unit's own cases) from the per-mediator
+    rollup rows and the edge days equal those counted from the cases alone."""
+    rng = random.Random(20241205)
+    seed_cases(rng, places, make_case, 120)
+    for _ in range(40):
+        start = d(2022, 12, 1) + dt.timedelta(days=rng.randrange(800))
+        end = start + dt.timedelta(days=rng.randrange(400))
+        org = rng.choice(list(network.values()))
+        for group in ("mediator", "station"):
+            assert own_figures(org, start, end, group) == own_figures_direct(
+                org, start, end, group), (org.code, start, end, group)
+    # By hand: over 2023–2024 every case counts once at its own mediator and station.
+    everyone = own_figures(network["city"], d(2023, 1, 1), d(2024, 12, 31), "mediator")
+    assert sum(fig["received"] for fig in everyone.values()) == 120
+    assert set(everyone) == {m.id for _, m in places if m.cases.count()}
+
+
+def test_migration_fills_per_mediator_rows_as_the_code_counts(network, places, make_case):
+    """027 fills the per-mediator rows of an existing ledger as the code keeps them."""
+    import importlib.util
+
+    from admin.schema import MIGRATIONS_DIR
+    from network.db import db
+
+    seed_cases(random.Random(27), places, make_case, 60)
+    written = rollups.mediator_rows()
+    assert sum(fig["received"] for fig in written.values()) == 60
+    spec = importlib.util.spec_from_file_location(
+        "mediator_migration", f"{MIGRATIONS_DIR}/027_mediator_rollups.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    MediatorRollup.delete().execute()
+    migration._fill(db.obj)
+    assert rollups.mediator_rows() == written
+
+
 def test_incremental_equals_rebuild_after_random_edits(network, places, make_case):
     rng = random.Random(7)
     cases = seed_cases(rng, places, make_case, 40)
@@ -75,13 +113,18 @@ def test_incremental_equals_rebuild_after_random_edits(network, places, make_cas
             case = cases.pop(rng.randrange(len(cases)))
             delete_case(case, actor="t", scope=None)
     incremental = rollups.state()
-    months, days = incremental
-    assert months and days, "the edits should leave figures"
+    months, days, mediators = incremental
+    assert months and days and mediators, "the edits should leave figures"
     rollups.rebuild()
     assert rollups.state() == incremental
     # No rows left at zero by the deltas either.
     assert Rollup.select().count() == len(months)
     assert DayRollup.select().count() == len(days)
+    assert MediatorRollup.select().count() == len(mediators)
+    # Each live case counts once in its 受理 month at its own station and mediator.
+    assert sum(fig["received"] for fig in mediators.values()) == Case.select().count()
+    assert {(s, m) for s, m, _ in mediators} == set(
+        Case.select(Case.station, Case.mediator).tuples())
     # The city row of every month counts each live case once in its 受理 month; its day rows
     # count the cases registered below it, not at the city itself.
     city = network["city"].id
