@@ -310,7 +310,7 @@ def stats_rebuild():
 
     rows = rebuild()
     say(Msg("已重建统计：%(n)d 行（机构 × 月份，上级机构 × 日，上级机构 × 月份 × 纠纷类型 × 案件来源，"
-            "机构 × 受理月份的在办案件，机构 × 调解员 × 月份）", n=rows))
+            "机构 × 受理月份的在办案件，机构 × 调解员 × 年度）", n=rows))
 
 
 @stats_group.command("report")

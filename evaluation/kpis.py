@@ -430,28 +430,54 @@ def children_kpis(org: Organization, start: dt.date,
     return [(c, derive(totals[c.id])) for c in children]
 
 
+class YearPlan(NamedTuple):
+    """How to count [start, end] from yearly rows: the rows of `years`, plus the cases of the
+    `add` day ranges, minus the cases of the `subtract` day ranges."""
+
+    years: list[int]
+    add: list[tuple[dt.date, dt.date]]
+    subtract: list[tuple[dt.date, dt.date]]
+
+
+def plan_years(start: dt.date, end: dt.date) -> YearPlan:
+    """Each calendar year touched by the range: whole, its row; mostly inside, its row less
+    the days outside; else the days inside, from the cases (a quarter, a month)."""
+    years, add, subtract = [], [], []
+    for year in range(start.year, end.year + 1):
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        inside = (max(start, first), min(end, last))
+        outside = ([(first, inside[0] - dt.timedelta(days=1))] if inside[0] > first else []) + (
+            [(inside[1] + dt.timedelta(days=1), last)] if inside[1] < last else [])
+        if sum(_days(span) for span in outside) < _days(inside):
+            years.append(year)
+            subtract.extend(outside)
+        else:
+            add.append(inside)
+    return YearPlan(years, add, subtract)
+
+
 def own_figures(scope: Organization, start: dt.date, end: dt.date,
                 group: str) -> dict[int, Figures]:
     """{mediator id | unit id: Figures} of the cases each mediator handled (`group`
     "mediator") or each unit registered itself ("station") in `scope`'s subtree over
-    [start, end]: the per-mediator rollup rows of the whole months plus or minus the cases
-    of the edge days (`plan_range`). Only those with a case received or concluded in the
-    range appear. `own_figures_direct` counts the same from the cases alone."""
+    [start, end]: the yearly per-mediator rows (`plan_years`) plus or minus the cases of the
+    other days. Only those with a case received or concluded in the range appear.
+    `own_figures_direct` counts the same from the cases alone."""
     _check(start, end)
-    plan = plan_range(start, end)
+    plan = plan_years(start, end)
     out: dict[int, Figures] = {}
-    if plan.months is not None:
+    if plan.years:
         m = MediatorRollup
         key = m.station if group == "station" else m.mediator
         query = (m.select(key, *[pw.fn.SUM(getattr(m, c)) for c in COUNTS])
-                 .where(m.station.in_(subtree_ids(scope)) & m.month.between(*plan.months))
+                 .where(m.station.in_(subtree_ids(scope)) & m.year.in_(plan.years))
                  .group_by(key))
-        for row in query.tuples():
+        for row in db.execute(query):  # the driver's rows: no per-value conversion
             out[row[0]] = Figures(dict(zip(COUNTS, row[1:], strict=True)))
     for ranges, sign in ((plan.add, 1), (plan.subtract, -1)):
         for key, fig in case_figures(in_org(scope), ranges, group=group).items():
             out.setdefault(key, Figures()).add(fig, sign)
-    # a month's row whose cases all fell on the subtracted days leaves zeros
+    # a year's row whose cases all fell on the subtracted days leaves zeros
     return {key: fig for key, fig in out.items() if fig["received"] or fig["closed"]}
 
 

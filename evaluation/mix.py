@@ -9,13 +9,12 @@ a range (16 January … 15 December) from the cases of the subtree in those days
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 import peewee as pw
 
 from network import bulk
 from network.dates import month_end
-from network.db import db, is_postgres
+from network.db import is_postgres, planner
 from network.models import Organization
 
 from .kpis import in_org, month_start, split_range
@@ -85,31 +84,22 @@ def add_cases(where: pw.Node | None, pairs: pw.Table) -> None:
     fields = [MixRollup.organization, MixRollup.month, MixRollup.dispute_type,
               MixRollup.source, MixRollup.received]
     with _hashed_groups():
+        if where is None:  # the rebuild: the table is empty
+            bulk.insert_select(MixRollup, fields, query)
+            return
         (MixRollup.insert_from(query, fields)
          .on_conflict(conflict_target=fields[:4],
                       update={MixRollup.received: MixRollup.received + pw.EXCLUDED.received})
          .execute())
 
 
-@contextmanager
 def _hashed_groups():
     """PostgreSQL estimates the groups of (unit, month, type, source) as the product of each
     key's distinct values (10M cases: 6.4M groups; there are 227,000) and so sorts every case
     on disk rather than hash them: 12 of the statement's 18 s at 10M. Sorting is switched off
     for this one statement (the hash table spills to disk if it must, since PostgreSQL 13),
     then set back to what it was."""
-    if not is_postgres():
-        yield
-        return
-    names = ("enable_sort", "enable_incremental_sort")
-    before = db.execute_sql("SELECT " + ", ".join(f"current_setting('{n}')" for n in names)
-                            ).fetchone()
-    db.execute_sql("SELECT " + ", ".join(f"set_config('{n}', 'off', true)" for n in names))
-    try:
-        yield
-    finally:
-        db.execute_sql("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names),
-                       before)
+    return planner({"enable_sort": "off", "enable_incremental_sort": "off"})
 
 
 def moved(unit_id: int, leaving: list[int], joining: list[int]) -> None:

@@ -79,6 +79,9 @@ def add_cases(where: pw.Node | None, pairs: pw.Table) -> None:
                                  pw.fn.SUM(own)])
              .join(pairs, on=(pairs.unit_id == inner.c.unit))
              .group_by(pairs.ancestor_id, inner.c.month))
+    if where is None:  # the rebuild: the table is empty
+        bulk.insert_select(OpenRollup, FIELDS, query)
+        return
     (OpenRollup.insert_from(query, FIELDS)
      .on_conflict(conflict_target=FIELDS[:2], update=_added())
      .execute())

@@ -2,7 +2,7 @@
 
 Each case counts at its station and at every ancestor of it (the ids in the station's path) in
 the monthly rollups, at every ancestor only in the daily ones (`models.DayRollup`), and at its
-station and mediator in the per-mediator ones (`models.MediatorRollup`), so a change to a case
+station and mediator in the yearly per-mediator ones (`models.MediatorRollup`), so a change to a case
 is a delta on a few rows, applied in the transaction of the change. A unit
 moving to another parent moves its subtree's figures from the old ancestors to the new ones in
 the move's transaction (registered in `network.services.MOVE_HOOKS`). `rebuild()` recomputes
@@ -45,7 +45,7 @@ from .models import (
 BATCH = 500
 
 Sums = dict[tuple[int, dt.date], list[int]]  # (organisation id, month | day): values of COUNTS
-MediatorSums = dict[tuple[int, int, dt.date], list[int]]  # (station, mediator, month): COUNTS
+MediatorSums = dict[tuple[int, int, int], list[int]]  # (station, mediator, year): COUNTS
 
 
 class Deltas:
@@ -54,7 +54,7 @@ class Deltas:
     def __init__(self):
         self.months: dict[tuple[int, dt.date], Figures] = {}
         self.days: dict[tuple[int, dt.date], Figures] = {}
-        self.mediators: dict[tuple[int, int, dt.date], Figures] = {}
+        self.mediators: dict[tuple[int, int, int], Figures] = {}
 
     def add(self, rows: dict, org_ids: list[int], contribution: dict[dt.date, Figures],
             sign: int) -> None:
@@ -76,7 +76,7 @@ def add_case(deltas: Deltas, station_path: str, case: Case, sign: int) -> Deltas
     deltas.add(deltas.months, ids, by_month, sign)
     deltas.add(deltas.days, ids[:-1], case_contribution(case, by_day=True), sign)
     for month, fig in by_month.items():
-        key = (ids[-1], case.mediator_id, month)
+        key = (ids[-1], case.mediator_id, month.year)
         deltas.mediators.setdefault(key, Figures()).add(fig, sign)
     return deltas
 
@@ -123,7 +123,7 @@ def apply_mediator_sums(sums: MediatorSums) -> None:
     rows = sorted((*key, *values) for key, values in sums.items() if any(values))
     if not rows:
         return
-    bulk.upsert_add(MediatorRollup, ("station", "mediator", "month"), COUNTS, rows)
+    bulk.upsert_add(MediatorRollup, ("station", "mediator", "year"), COUNTS, rows)
     shrunk = [r for r in rows if any(v < 0 for v in r[3:])]
     for i in range(0, len(shrunk), BATCH):
         stations = sorted({r[0] for r in shrunk[i:i + BATCH]})
@@ -189,7 +189,7 @@ class StationDays:
 
     def __init__(self):
         self.sums: Sums = {}
-        self.mediators: MediatorSums = {}  # (station, mediator, month): COUNTS
+        self.mediators: MediatorSums = {}  # (station, mediator, year): COUNTS
         # (station, month, type, source): received, for the mix rollups
         self.mix: dict[tuple[int, dt.date, str, str], int] = {}
         self.open: dict[tuple[int, dt.date, str], int] = {}  # (station, day, result): cases
@@ -208,7 +208,7 @@ class StationDays:
             row = sums[key] = [0] * len(COUNTS)
         row[0] += sign
         mediator_id = getattr(v["mediator"], "id", v["mediator"])  # a Mediator or its id
-        key = (station_id, mediator_id, month_start(v["received"]))
+        key = (station_id, mediator_id, v["received"].year)
         row = self.mediators.get(key)
         if row is None:
             row = self.mediators[key] = [0] * len(COUNTS)
@@ -218,8 +218,7 @@ class StationDays:
                                v["amount_involved"], v["agreed_amount"])
         if vector is not None:
             for table, key in ((sums, (station_id, v["closed"])),
-                               (self.mediators,
-                                (station_id, mediator_id, month_start(v["closed"])))):
+                               (self.mediators, (station_id, mediator_id, v["closed"].year))):
                 row = table.get(key)
                 if row is None:
                     table[key] = list(vector) if sign > 0 else [-x for x in vector]
@@ -296,7 +295,7 @@ def _case_sums(units: list[tuple[str, pw.Node]], period, where: pw.Node | None,
                 .where(cond if where is None else cond & where))
         if grouped:
             part = part.group_by(*fields, key)
-        if Organization.parent in fields:  # a day row counts the cases below a unit
+        if any(f is Organization.parent for f in fields):  # a day row: the cases below
             part = part.join(Organization, on=Case.station == Organization.id)
         parts.append(part)
     rows = parts[0].union_all(parts[1]).alias("case_rows")
@@ -306,27 +305,40 @@ def _case_sums(units: list[tuple[str, pw.Node]], period, where: pw.Node | None,
             .group_by(*keys))
 
 
-def _upsert_from(model: type[pw.Model], keys: list[pw.Field], query: pw.Select) -> None:
+def _upsert_from(model: type[pw.Model], keys: list[pw.Field], query: pw.Select,
+                 empty: bool = False) -> None:
+    """Add the sums of `query` to `model`'s rows; `empty`: the table holds none of its keys
+    (the rebuild), so `bulk.insert_select`."""
     counts = [getattr(model, c) for c in COUNTS]
+    if empty:
+        bulk.insert_select(model, [*keys, *counts], query)
+        return
     (model.insert_from(query, [*keys, *counts])
      .on_conflict(conflict_target=keys,
                   update={f: f + getattr(pw.EXCLUDED, f.column_name) for f in counts})
      .execute())
 
 
+def _year_sql(field: pw.Field) -> pw.Node:
+    """The year of a date column, as an integer, on either backend."""
+    if is_postgres():
+        return pw.Cast(pw.fn.date_part("year", field), "INTEGER")
+    return pw.Cast(pw.fn.substr(field, 1, 4), "INTEGER")
+
+
 def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
     """Add the cases matching `where`, none of which the rollups hold yet, to the monthly rows
     of their stations and every ancestor, to the daily rows of the ancestors and to the
-    per-mediator rows of their stations.
+    yearly rows of their station and mediator; `where` None: every case, into empty tables
+    (the rebuild).
 
     The database sums them, in one INSERT … SELECT … ON CONFLICT statement per table: each
-    case's received and closed rows, grouped by (station, mediator, month) or by (station's
-    parent, day), then those sums joined to a scratch table of (unit, ancestor) pairs and
-    grouped by ancestor. Each rollup row is written once (on PostgreSQL a second write of a
-    row this transaction wrote runs its foreign-key check again). An import's new cases never
-    pass through Python one by one for the rollups, and `rebuild` is the same statements over
-    every case, except that it sums the monthly rows from the per-mediator rows it has just
-    written (a few per station and month) instead of reading every case a third time.
+    case's received and closed rows, grouped by (station, month), (station's parent, day) or
+    (station, mediator, year), then for the first two those sums joined to a scratch table
+    of (unit, ancestor) pairs and grouped by ancestor. Each rollup row is written once (on
+    PostgreSQL a second write of a row this transaction wrote runs its foreign-key check
+    again). An import's new cases never pass through Python one by one for the rollups, and
+    `rebuild` is the same statements over every case.
     """
     pairs = [(unit, ancestor) for unit, path in paths.items() for ancestor in path_ids(path)]
     db.execute_sql(f"CREATE TEMPORARY TABLE {PAIRS.__name__} "
@@ -339,26 +351,19 @@ def add_cases(where: pw.Node | None, paths: dict[int, str]) -> None:
         db.execute_sql(f"CREATE INDEX {PAIRS.__name__}_unit ON {PAIRS.__name__} (unit_id)")
         if is_postgres():  # the sorts of a year's cases stay in memory
             db.execute_sql("SET LOCAL work_mem = '64MB'")
-        grouped = where is None
-        _upsert_from(MediatorRollup, [MediatorRollup.station, MediatorRollup.mediator,
-                                      MediatorRollup.month],
-                     _case_sums([("station", Case.station), ("mediator", Case.mediator)],
-                                _month_sql, where, grouped))
-        if where is None:  # the table held nothing before: its rows are every case's
-            m = MediatorRollup
-            months = (m.select(m.station.alias("unit"), m.month.alias("period"),
-                               *[pw.fn.SUM(getattr(m, c)).alias(c) for c in COUNTS])
-                      .group_by(m.station, m.month))
-        else:
-            months = _case_sums([("unit", Case.station)], _month_sql, where, grouped)
-        days = _case_sums([("unit", Organization.parent)], None, where, grouped)
-        for model, query in ((Rollup, months), (DayRollup, days)):
-            inner = query.alias("sums")
+        grouped = empty = where is None
+        for model, unit, period in ((Rollup, Case.station, _month_sql),
+                                    (DayRollup, Organization.parent, None)):
+            inner = _case_sums([("unit", unit)], period, where, grouped).alias("sums")
             _upsert_from(model, [model.organization, _period(model)],
                          pw.Select([inner], [PAIRS.ancestor_id, inner.c.period,
                                              *[pw.fn.SUM(getattr(inner.c, c)) for c in COUNTS]])
                          .join(PAIRS, on=PAIRS.unit_id == inner.c.unit)
-                         .group_by(PAIRS.ancestor_id, inner.c.period))
+                         .group_by(PAIRS.ancestor_id, inner.c.period), empty)
+        m = MediatorRollup
+        _upsert_from(m, [m.station, m.mediator, m.year],
+                     _case_sums([("station", Case.station), ("mediator", Case.mediator)],
+                                _year_sql, where, grouped), empty)
         mix.add_cases(where, PAIRS)
         overdue.add_cases(where, PAIRS)
     finally:
@@ -374,6 +379,9 @@ def rebuild() -> int:
         OpenRollup.delete().execute()
         MediatorRollup.delete().execute()
         add_cases(None, dict(Organization.select(Organization.id, Organization.path).tuples()))
+        if is_postgres():  # the planner judges the new rows now, not when autovacuum passes
+            for model in (Rollup, DayRollup, MixRollup, OpenRollup, MediatorRollup):
+                db.execute_sql(f'ANALYZE "{model._meta.table_name}"')
         return (Rollup.select().count() + DayRollup.select().count()
                 + MixRollup.select().count() + OpenRollup.select().count()
                 + MediatorRollup.select().count())
@@ -425,13 +433,13 @@ def nonzero_rows(model: type[Rollup] | type[DayRollup] = Rollup
     return {key: fig for key, fig in stored_rows(model).items() if not fig.is_zero()}
 
 
-def mediator_rows() -> dict[tuple[int, int, dt.date], Figures]:
-    """The stored per-mediator rows that are not all zero: {(station, mediator, month): …}."""
+def mediator_rows() -> dict[tuple[int, int, int], Figures]:
+    """The stored per-mediator rows that are not all zero: {(station, mediator, year): …}."""
     out = {}
     for row in MediatorRollup.select().dicts():
         fig = Figures({c: row[c] for c in COUNTS})
         if not fig.is_zero():
-            out[(row["station"], row["mediator"], as_date(row["month"]))] = fig
+            out[(row["station"], row["mediator"], row["year"])] = fig
     return out
 
 

@@ -6,6 +6,8 @@ through the same models and the same migrations.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
@@ -88,3 +90,24 @@ def text_prefix(field: peewee.Field, text: str) -> peewee.Expression:
         escaped = re.sub(r"([\\%_])", r"\\\1", text)
         return field % (escaped + "%")
     return field % (re.sub(r"([*?\[])", r"[\1]", text) + "*")
+
+
+@contextmanager
+def planner(settings: dict[str, str]) -> Iterator[None]:
+    """PostgreSQL planner settings for the statements inside, then set back to what they were
+    (for the rest of the transaction: set_config(…, true) lasts until its end). Nothing on
+    SQLite."""
+    if not is_postgres():
+        yield
+        return
+    names = list(settings)
+    before = db.execute_sql("SELECT " + ", ".join("current_setting(%s)" for _ in names),
+                            names).fetchone()
+    pairs = [x for name in names for x in (name, settings[name])]
+    db.execute_sql("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names), pairs)
+    try:
+        yield
+    finally:
+        db.execute_sql("SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                       [x for name, value in zip(names, before, strict=True)
+                        for x in (name, value)])

@@ -13,7 +13,15 @@ from flask import request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 
-from evaluation.nominations import COMPONENTS, MEDIATORS, TARGETS, Candidate, nominate, weights
+from evaluation.nominations import (
+    COMPONENTS,
+    MEDIATORS,
+    TARGETS,
+    Candidate,
+    nominate,
+    weights,
+    with_subjects,
+)
 from evaluation.periods import QUARTER, RANGE, Period, parse_period, parse_range
 from network.models import Organization
 from network.settings import get_setting
@@ -158,8 +166,10 @@ class NominationView(Page):
         except ValueError as exc:
             context["error"] = tr(exc.args[0])
             return self.render("evaluation/nominations.html", **context), 400
-        ranked = nominate(org, target, period.start, period.end, context["weights"], minimum)
+        ranked = nominate(org, target, period.start, period.end, context["weights"], minimum,
+                          subjects=False)
         if request.args.get("export") == "xlsx":
+            with_subjects(ranked, target)
             title = f"{gettext('评优推荐')}_{org.name}_{period.text}"
             return xlsx_download(title.replace("~", "_"), self._headers(typed=True),
                                  self._rows(ranked, minimum, typed=True),
@@ -170,7 +180,7 @@ class NominationView(Page):
                                         (gettext("评优推荐至少需要的结案数"), minimum)])
         pages = max(1, -(-len(ranked) // PAGE_SIZE))
         page = min(max(as_page(request.args.get("page")), 0), pages - 1)
-        shown = ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        shown = with_subjects(ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], target)
         context.update(rows=self._rows(shown, minimum, scores=scores,
                                        first=page * PAGE_SIZE + 1), period=period,
                        links=[award_url(c, target, period) for c in shown],

@@ -165,9 +165,8 @@ def test_cli_speaks_english_with_portal_lang(tmp_path, runner, people):
     # day rows above the rooms — QD-02: 01-05 01-10 01-25 02-10, QD-11: 02-01, QD: all 5 (10);
     # type × source rows above the rooms — K-1 and K-2 at QD-02 and QD, K-3 at QD-11 and QD (6);
     # open-case rows — K-3 (open) at QD-11-01, QD-11, QD in February (3);
-    # per-mediator rows — QD-02-01 × M-1: Jan (K-1, K-2 received), Feb (K-2 closed);
-    # QD-11-01 × M-3: Feb (3)
-    assert rebuilt.output.startswith("Statistics rebuilt: 30 rows"), rebuilt.output
+    # per-mediator rows — QD-02-01 × M-1 and QD-11-01 × M-3, each in 2024 (2)
+    assert rebuilt.output.startswith("Statistics rebuilt: 29 rows"), rebuilt.output
     # unset, the command line stays Chinese
     assert "新增 0" in runner.invoke(args=["import", "cases", str(csv_file(tmp_path, GOOD))
                                            ]).output

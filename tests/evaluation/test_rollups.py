@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from evaluation import rollups
-from evaluation.kpis import Figures, kpis, kpis_direct, own_figures, own_figures_direct
+from evaluation.kpis import (
+    Figures,
+    kpis,
+    kpis_direct,
+    own_figures,
+    own_figures_direct,
+    plan_years,
+)
 from evaluation.models import Case, DayRollup, MediatorRollup, Rollup
 from evaluation.services import delete_case, update_case
 from network.services import move_org
@@ -61,9 +68,12 @@ def test_per_mediator_figures_equal_direct_figures_for_random_ranges(network, pl
     rollup rows and the edge days equal those counted from the cases alone."""
     rng = random.Random(20241205)
     seed_cases(rng, places, make_case, 120)
+    periods = [(d(2023, 1, 1), d(2023, 12, 31)), (d(2024, 4, 1), d(2024, 6, 30)),
+               (d(2023, 1, 1), d(2024, 12, 31))]
     for _ in range(40):
         start = d(2022, 12, 1) + dt.timedelta(days=rng.randrange(800))
-        end = start + dt.timedelta(days=rng.randrange(400))
+        periods.append((start, start + dt.timedelta(days=rng.randrange(800))))
+    for start, end in periods:
         org = rng.choice(list(network.values()))
         for group in ("mediator", "station"):
             assert own_figures(org, start, end, group) == own_figures_direct(
@@ -72,6 +82,15 @@ def test_per_mediator_figures_equal_direct_figures_for_random_ranges(network, pl
     everyone = own_figures(network["city"], d(2023, 1, 1), d(2024, 12, 31), "mediator")
     assert sum(fig["received"] for fig in everyone.values()) == 120
     assert set(everyone) == {m.id for _, m in places if m.cases.count()}
+
+
+def test_plan_years_by_hand():
+    # a year: its row; a quarter: its days; most of a year: the row less the days outside
+    assert plan_years(d(2025, 1, 1), d(2025, 12, 31)) == ([2025], [], [])
+    assert plan_years(d(2025, 4, 1), d(2025, 6, 30)) == ([], [(d(2025, 4, 1),
+                                                              d(2025, 6, 30))], [])
+    assert plan_years(d(2024, 11, 16), d(2025, 12, 15)) == (
+        [2025], [(d(2024, 11, 16), d(2024, 12, 31))], [(d(2025, 12, 16), d(2025, 12, 31))])
 
 
 def test_migration_fills_per_mediator_rows_as_the_code_counts(network, places, make_case):

@@ -13,7 +13,7 @@ import pytest
 from evaluation.imports import INSERTED
 from evaluation.models import Case
 from network import bulk
-from network.db import db
+from network.db import db, is_postgres
 
 
 def case_row(case_no: str, station_id: int, mediator_id: int) -> tuple:
@@ -207,3 +207,32 @@ def test_statements_given_to_an_inserter_run_after_its_rows(network, make_mediat
     assert not any(t.name == "bulk-copy" for t in threading.enumerate())
     assert Case.select().count() == bulk.PAGE * 3 + 5
 
+
+
+def test_insert_select_copies_every_value_and_sets_the_planner_back(network, make_mediator):
+    """The rebuild's INSERT … SELECT (on PostgreSQL a COPY out and a COPY in): a tab, a
+    backslash, quotes and NULLs arrive as they left, and the parallel settings of the read
+    last only for it."""
+    mediator = make_mediator(network["room1"])
+    odd = list(case_row("ODD", network["room1"].id, mediator.id))
+    odd[5] = 'back\\slash "quoted"'  # 纠纷类型
+    fields = [f for f in Case._meta.sorted_fields if f.name != "id"]
+
+    def setting() -> str | None:
+        if not is_postgres():
+            return None
+        return db.execute_sql("SELECT current_setting('parallel_setup_cost')").fetchone()[0]
+
+    with db.atomic():
+        with bulk.Inserter(Case, INSERTED) as sink:
+            stream(sink, "C", 3, network["room1"].id, mediator.id)
+            sink.add(tuple(odd))
+        before = setting()
+        copied = [Case.case_no.concat("-copy") if f is Case.case_no else f for f in fields]
+        bulk.insert_select(Case, fields, Case.select(*copied).order_by(Case.case_no))
+        assert setting() == before
+    rows = {c.case_no: tuple(getattr(c, f.name) for f in fields[1:]) for c in Case.select()}
+    assert len(rows) == 8
+    for case_no in ("C-00000", "C-00002", "ODD"):
+        assert rows[f"{case_no}-copy"] == rows[case_no]
+    assert rows["ODD-copy"][4] == 'back\\slash "quoted"' and rows["ODD-copy"][3] is None
