@@ -61,9 +61,10 @@ def build_grades(mediator_ids: list[int]) -> dict:
 def build_training(net: dict, rng: random.Random) -> int:
     """A session a month per county, and its mediators' attendance; returns the records."""
     from network import bulk
+    from network.dates import SHANGHAI
     from network.models import now
     from training.hours import credit
-    from training.models import SHANGHAI, Attendance, Course, Session, TrainingKind
+    from training.models import Attendance, Course, Session, TrainingKind
 
     kinds = {k.code: k.id for k in TrainingKind.select()}
     order = ["pre_service", "annual", "lecture", "case_study", "seminar", "online"]

@@ -8,12 +8,12 @@ import datetime as dt
 
 import icalendar
 
+from network.dates import SHANGHAI
 from training.models import (
     ENROLLED,
     OFFERED,
     PENDING,
     REJECTED,
-    SHANGHAI,
     WAITLISTED,
     WITHDRAWN,
     Enrolment,
