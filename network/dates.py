@@ -23,7 +23,9 @@ EARLIEST, LATEST = dt.date(1901, 1, 1), dt.date(2999, 12, 31)
 def local_today(at: dt.datetime | None = None) -> dt.date:
     """Today where the networks are (Asia/Shanghai), whatever the server's time zone: from
     16:00 UTC a UTC server's date is still yesterday's, and coverage judged on the server's
-    date would differ from the homes' (and at a year's end count the wrong year)."""
+    date would differ from the homes' (and at a year's end count the wrong year), a date
+    entered as today would be refused as later than today, and default periods would end
+    yesterday."""
     return (at or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
 
 
