@@ -28,6 +28,7 @@ import time
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
+from network.dates import local_today
 from network.db import db, is_postgres, open_database
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -194,8 +195,8 @@ def measure(url: str, cases: int, keep: bool = False) -> dict:
 
     def opening():
         open_round({"name": f"基准轮次{next(counter)}", "reference_date": D,
-                    "deadline": dt.date.today() + dt.timedelta(days=14),
-                    "effective_date": dt.date.today() + dt.timedelta(days=60),
+                    "deadline": local_today() + dt.timedelta(days=14),
+                    "effective_date": local_today() + dt.timedelta(days=60),
                     "notice_days": 5, "organization": province},
                    actor=Actor("bench", None))
 
