@@ -122,6 +122,23 @@ def test_future_promotion_is_not_in_force_early(med):
     assert standing(med, future).grade == "3"
 
 
+def test_grading_date_is_judged_on_shanghais_today(med, server_behind_shanghai):
+    """On a server whose own date is behind Shanghai's (a UTC one from 16:00 UTC), Shanghai's
+    today is still a valid 定级日期 — by hand and in an import — and its tomorrow is not."""
+    from org.grades import clean_initial_grade
+
+    today = local_today()
+    assert dt.date.today() < today
+    tomorrow = today + dt.timedelta(days=1)
+    assert clean_initial_grade("四级", today.isoformat()) == ("4", today)
+    with pytest.raises(ValidationError, match="定级日期不能晚于今天"):
+        clean_initial_grade("四级", tomorrow.isoformat())
+    with pytest.raises(ValidationError, match="定级日期不能晚于今天"):
+        change_grade(med, "4", tomorrow, "initial", actor="hr", scope=None)
+    change_grade(med, "4", today, "initial", actor="hr", scope=None)
+    assert standing(med) == ("4", today)
+
+
 def test_change_rules(med):
     for reason in ("demotion", "correction"):
         with pytest.raises(DomainError, match="尚未定级"):
