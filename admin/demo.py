@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from evaluation.models import Case
 from evaluation.services import create_case
+from network.dates import local_today
 from network.db import db
 from network.errors import Msg
 from network.models import CITY, COMMUNITY, COUNTY, DEFAULT_KINDS, Organization
@@ -138,7 +139,7 @@ def load_demo(progress: Callable[[Msg], None] = _quiet) -> Msg:
                                 kind=rng.choice(["resident", "resident", "rotating", "on_call"]))
         if not Case.select().exists():
             progress(Msg("正在生成演示案件（约 %(n)d 件）……", n=CASE_COUNT))
-            _demo_cases(random.Random(2027), dt.date.today())
+            _demo_cases(random.Random(2027), local_today())
         for username, _pw, _label in DEMO_LOGINS:
             if User.get_or_none(User.username == username):
                 continue

@@ -22,6 +22,7 @@ import peewee as pw
 
 from network import audit, bulk
 from network.audit import diff, snapshot
+from network.dates import local_today
 from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.imports import (
@@ -176,7 +177,7 @@ class Staged:
 
     def __init__(self, lookups: PreloadedLookups, ctx: ImportContext):
         self.lookups = lookups
-        self.today = dt.date.today()
+        self.today = local_today()
         self.stamp = now()
         # a preview writes nothing: its rows are only checked
         self.sink = None if ctx.dry_run else ctx.closing.enter_context(

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from network import audit
-from network.dates import parse_date
+from network.dates import local_today, parse_date
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
 from network.fields import FieldKit
@@ -140,7 +140,7 @@ def clean_case(data: dict[str, Any], instance: Case | None = None, *,
     """
     return check_case({**_current(instance, data), **data}, CaseLookups(scope),
                       own_id=instance.id if instance is not None else None,
-                      today=today or dt.date.today())
+                      today=today or local_today())
 
 
 def check_case(data: dict[str, Any], lookups: CaseLookups, *, own_id: int | None,

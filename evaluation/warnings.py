@@ -34,7 +34,7 @@ from decimal import Decimal
 import peewee as pw
 
 from network import audit
-from network.dates import add_months, month_end
+from network.dates import add_months, local_today, month_end
 from network.db import N_, db, is_postgres
 from network.errors import DomainError, Msg, ValidationError
 from network.models import CLOSED, COUNTY, Organization
@@ -258,7 +258,7 @@ def _in_scope(scope: Organization | None) -> pw.Node | None:
 def overdue_counts(scope: Organization | None, as_of: dt.date | None = None) -> tuple[int, int]:
     """(open_case warnings, of which not acknowledged) under `scope`: from the open-case rows
     (evaluation.overdue), a fixed number of statements whatever the size of the ledger."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     total, acked = overdue.counts(scope, _cut(as_of))
     return total, total - acked
 
@@ -268,7 +268,7 @@ def overdue_by_station(scope: Organization | None, as_of: dt.date | None = None,
                        ) -> tuple[int, list[tuple[Organization, int, int]]]:
     """Stations with open_case warnings under `scope`, by code: (how many stations, a page of
     (station, warnings, not acknowledged)). Rows grow with stations and months only."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     total, rows = overdue.by_station(scope, _cut(as_of), page=page, per_page=per_page)
     return total, [(org, n, n - acked) for org, n, acked in rows]
 
@@ -282,7 +282,7 @@ def overdue_warnings(scope: Organization | None, as_of: dt.date | None = None, *
                      acked: bool, limit: int = 50) -> list[EarlyWarning]:
     """The first `limit` open_case warnings under `scope` (acknowledged or not), oldest first,
     each with its acknowledgement: for a page that lists them when they are few."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     days = _open_days()
     chosen = Case.id.in_(_acked_case_ids())
     where = _overdue(_in_scope(scope), as_of, days) & (chosen if acked else ~chosen)
@@ -295,7 +295,7 @@ def station_overdue(station: Organization, as_of: dt.date | None = None, *, acke
                     page: int = 0, per_page: int = 50) -> tuple[int, list[EarlyWarning]]:
     """One station's own open_case warnings (acknowledged or not), a page at a time, each
     with its acknowledgement: (how many, the page)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     days = _open_days()
     chosen = Case.id.in_(_acked_case_ids())
     where = _overdue(Case.station == station.id, as_of, days) & (chosen if acked else ~chosen)
@@ -367,7 +367,7 @@ def current_warnings(scope: Organization | None, as_of: dt.date | None = None, *
     """Every warning under `scope` (None: the whole network) as of `as_of` (today), in the
     order of KINDS then station code; each carries its acknowledgement, if any. With `cases`
     False, the station warnings only (their number grows with stations, not with cases)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     values = get_settings(SETTING_KEYS)
     net = _Network(scope)
     found = (_quiet(net, as_of, values["warn.quiet_months"])
@@ -428,7 +428,7 @@ def acknowledge(key: str, comment: str, *, actor: str, scope: Organization | Non
         raise ValidationError({"comment": Msg("处理说明不能超过%(n)s个字符，且不能含控制字符",
                                               n=COMMENT_MAX)})
     key = (key or "").strip()
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today()
     warning = _find(key, scope, as_of)
     if warning is None:  # one answer for a key outside the scope and an unknown one
         raise DomainError(Msg("预警不存在或已解除"))

@@ -1,19 +1,32 @@
-"""Dates as every package reads and counts them: strict ISO days, month ends, a year before.
+"""Dates as every package reads and counts them: today where the networks are, strict ISO days,
+month ends, a year before.
 
 Kept in network (the bottom package) so that evaluation's periods, training's years and the
-grade rules all parse and count days the same way.
+grade rules all parse and count days the same way, and agree on which day it is.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .errors import Msg
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Days outside these never mean anything here, and beyond them some drivers' date arithmetic
 # (a year before 0001, say) fails.
 EARLIEST, LATEST = dt.date(1901, 1, 1), dt.date(2999, 12, 31)
+
+
+def local_today(at: dt.datetime | None = None) -> dt.date:
+    """Today where the networks are (Asia/Shanghai), whatever the server's time zone: from
+    16:00 UTC a UTC server's date is still yesterday's, and coverage judged on the server's
+    date would differ from the homes' (and at a year's end count the wrong year), a date
+    entered as today would be refused as later than today, and default periods would end
+    yesterday."""
+    return (at or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
 
 
 def iso_day(text: str | None) -> dt.date | None:

@@ -14,6 +14,7 @@ from typing import Any
 import peewee as pw
 
 from . import audit
+from .dates import local_today
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
 from .fields import FieldKit
@@ -134,7 +135,7 @@ def _clean(data: dict[str, Any], instance: Organization | None) -> dict[str, Any
                 out["founded"] = dt.date.fromisoformat(str(value).strip().replace("/", "-"))
             except ValueError:
                 errors["founded"] = Msg("日期格式应为 YYYY-MM-DD")
-        if out.get("founded") and out["founded"] > dt.date.today():
+        if out.get("founded") and out["founded"] > local_today():
             errors["founded"] = Msg("成立日期不能晚于今天")
     for name, limit in (("longitude", 180), ("latitude", 90)):
         if name not in data:

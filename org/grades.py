@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import peewee as pw
 
 from network import audit
+from network.dates import local_today
 from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
@@ -253,7 +254,7 @@ def standings(mediator_ids: Any, day: dt.date) -> dict[int, Standing]:
 
 def standing(mediator: Mediator, day: dt.date | None = None) -> Standing:
     """Grade on `day` (today by default) and since when; 未定级 with no date when none."""
-    day = day or dt.date.today()
+    day = day or local_today()
     return standings([mediator.id], day).get(mediator.id, UNGRADED_STANDING)
 
 
@@ -276,7 +277,7 @@ def _check_change(mediator: Mediator, grade: str, effective: dt.date | None, rea
         if latest is not None:
             raise DomainError(Msg("调解员「%(no)s」已有定级记录，不能再次初次定级",
                                   no=mediator.staff_no), "reason")
-        if effective > dt.date.today():
+        if effective > local_today():
             raise ValidationError({"effective": Msg("定级日期不能晚于今天")})
         return
     if latest is None:
@@ -376,7 +377,7 @@ def clean_initial_grade(grade: Any, graded_on: Any) -> tuple[str | None, dt.date
             errors["graded_on"] = Msg("未定级（或未填专业等级）时定级日期应为空")
         elif code not in (None, UNGRADED) and day is None:
             errors["graded_on"] = Msg("填写了专业等级时定级日期必填")
-        elif day is not None and day > dt.date.today():
+        elif day is not None and day > local_today():
             errors["graded_on"] = Msg("定级日期不能晚于今天")
     if errors:
         raise ValidationError(errors)

@@ -7,6 +7,7 @@ import re
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from network.dates import local_today
 from network.errors import Msg
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -30,7 +31,7 @@ def check_id_number(value: str, gender: str | None = None,
         born = ric.get_birth_date(raw)
     except StdnumError:
         raise ValueError(Msg("身份证号中的出生日期无效")) from None
-    if born > dt.date.today() or born.year < 1900:
+    if born > local_today() or born.year < 1900:
         raise ValueError(Msg("身份证号中的出生日期无效"))
     # Region codes change over time and people keep their numbers, so only the checksum and
     # the date are checked, not the region against today's code list.

@@ -8,7 +8,7 @@ from typing import Any
 import peewee as pw
 
 from network import audit
-from network.dates import parse_date
+from network.dates import local_today, parse_date
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.fields import FieldKit
@@ -82,7 +82,7 @@ def clean_mediator(data: dict[str, Any], instance: Mediator | None) -> dict[str,
                 out[name] = parse_date(data[name])
             except ValueError as exc:
                 errors[name] = exc.args[0]
-    if out.get("joined") and out["joined"] > dt.date.today():
+    if out.get("joined") and out["joined"] > local_today():
         errors["joined"] = Msg("入职日期不能晚于今天")
     if "mobile" in data:
         if data["mobile"] in (None, ""):
@@ -142,7 +142,7 @@ def create_mediator(data: dict[str, Any], *, actor: str, scope: Organization | N
     with db.atomic():
         mediator = Mediator.create(**values)
         Assignment.create(mediator=mediator, station=mediator.station, kind=kind,
-                          is_primary=True, start=start or mediator.joined or dt.date.today())
+                          is_primary=True, start=start or mediator.joined or local_today())
         audit.record(actor, "create", "mediator", mediator.id, str(mediator),
                      _audit_snapshot(mediator), org_path=mediator.station.path)
     return mediator
@@ -196,7 +196,7 @@ def move_mediator(mediator: Mediator, station: Organization, *, actor: str,
         raise ValidationError({"station": Msg("机构「%(name)s」已撤销", name=station.name)})
     if kind not in ASSIGNMENT_KINDS:
         raise ValidationError({"kind": Msg("驻点方式应为：常驻、轮驻、随叫随到")})
-    on = on or dt.date.today()
+    on = on or local_today()
     with db.atomic():
         old_station = mediator.station
         current = primary_assignment(mediator)
@@ -261,7 +261,7 @@ def delete_mediator(mediator: Mediator, *, actor: str, scope: Organization | Non
     if not in_scope(mediator, scope):
         raise OutOfScope(Msg("超出您的管辖范围"))
     history = (Assignment.select()
-               .where((Assignment.mediator == mediator) & (Assignment.start < dt.date.today()))
+               .where((Assignment.mediator == mediator) & (Assignment.start < local_today()))
                .exists())
     if history or User.select().where(User.mediator == mediator).exists():
         raise DomainError(Msg("调解员「%(name)s」已有任职历史或登录账号，不能删除；请改为离岗",

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from network import audit, bulk
+from network.dates import local_today
 from network.db import db, is_postgres
 from network.errors import DomainError, Msg, NotFound, OutOfScope, ValidationError
 from network.models import CITY, COUNTY, Organization, now
@@ -159,7 +160,7 @@ def _record(application: Application, rule: Transition, actor: Actor, comment: s
 
 
 def _today(on: dt.date | None) -> dt.date:
-    return on or dt.date.today()
+    return on or local_today()
 
 
 # --- rounds -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -159,6 +160,24 @@ def runner(app, database):
 
 
 # --- factories ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def server_behind_shanghai():
+    """The process's clock in a zone 23 hours behind UTC (POSIX TZ signs are inverted), so
+    that dt.date.today() is a day or two before Shanghai's whatever the hour the test runs:
+    what a UTC server sees from 16:00 UTC, without waiting for it."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "XXX+23"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
 
 @pytest.fixture
 def kinds(database):

@@ -12,12 +12,13 @@ from typing import NamedTuple
 
 import peewee as pw
 
+from network.dates import SHANGHAI
 from network.models import Organization
 from network.tree import in_subtree
 from org.models import Mediator
 
 from .enrolment import ACTIVE, in_audience
-from .models import OPEN, SHANGHAI, Enrolment, Session, SessionDate, WorkDay
+from .models import OPEN, Enrolment, Session, SessionDate, WorkDay
 
 # the longest span looked back for a session still running in a range (an index bound)
 LONGEST_DAYS = 366

@@ -22,13 +22,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from network import audit
+from network.dates import local_today
 from network.db import N_, db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 from org.models import Mediator
 from org.services import in_scope
 
-from .models import CANCELLED, Attendance, Certificate, Session, local_today
+from .models import CANCELLED, Attendance, Certificate, Session
 from .sessions import check_scope
 
 VALID, REVOKED, EXPIRED = "valid", "revoked", "expired"

@@ -17,12 +17,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
+from network.dates import local_today
 from network.models import Organization
 from network.tree import in_subtree
 from org.models import Mediator
 
 from .hours import ZERO, credited_hours, year_bounds
-from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal, local_today
+from .models import ANNUAL_HOURS, CANCELLED, Session, YearTotal
 from .requirements import grade_day, required_of, requirement, with_required
 
 ON_DUTY = "on"
@@ -68,7 +69,7 @@ def _hosted(org: Organization | None, start: dt.date, end: dt.date) -> pw.ModelS
 
 def coverage(org: Organization | None, year: int, today: dt.date | None = None) -> Coverage:
     """The figures of the module's docstring; each mediator's requirement is their grade's,
-    the grade held at `grade_day(year, today)` (today: the server's date unless given, so
+    the grade held at `grade_day(year, today)` (today: Shanghai's date unless given, so
     that a page judged on a given day, the coordinator's home, agrees with its at-risk count)."""
     start, end = year_bounds(year)
     people = population(org).count()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from network import audit
+from network.dates import SHANGHAI
 from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope
 from network.models import Organization, now
@@ -35,7 +36,6 @@ from .models import (
     OPEN,
     PENDING,
     REJECTED,
-    SHANGHAI,
     WAITLISTED,
     WITHDRAWN,
     Enrolment,

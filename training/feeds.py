@@ -6,22 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from network.dates import local_today
 from network.errors import Msg, OutOfScope
 from network.models import Organization, now
 from network.tree import in_subtree
 from org.accounts import scope_of
 from org.models import MEDIATOR, User
 
-from .models import (
-    ENROLLED,
-    OFFERED,
-    PENDING,
-    WAITLISTED,
-    CalendarFeed,
-    Enrolment,
-    Session,
-    local_today,
-)
+from .models import ENROLLED, OFFERED, PENDING, WAITLISTED, CalendarFeed, Enrolment, Session
 
 HISTORY_DAYS = 180  # past sessions kept in a feed
 

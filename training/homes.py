@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from network.dates import SHANGHAI
 from network.models import Organization
 from network.tree import in_subtree
 from org.models import Mediator
@@ -21,7 +22,6 @@ from .models import (
     OFFERED,
     OPEN,
     REJECTED,
-    SHANGHAI,
     WAITLISTED,
     WITHDRAWN,
     Attendance,

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 import icalendar
 
-from .models import CANCELLED, SHANGHAI, Session, SessionDate
+from network.dates import SHANGHAI
+
+from .models import CANCELLED, Session, SessionDate
 
 PRODID = "-//mediation-portal//training//ZH"
 UID_DOMAIN = "training.mediation-portal"

@@ -12,24 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import peewee as pw
 
 from network import audit
+from network.dates import SHANGHAI
 from network.db import N_, BaseModel
 from network.errors import Msg
 from network.models import Organization, now
 from org.models import Mediator, User
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_today(at: dt.datetime | None = None) -> dt.date:
-    """Today where the networks are (Asia/Shanghai), whatever the server's time zone: from
-    16:00 UTC a UTC server's date is still yesterday's, and coverage judged on the server's
-    date would differ from the homes' (and at a year's end count the wrong year)."""
-    return (at or dt.datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
 
 # Stable codes of the seeded kinds (promotion asks for PRE_SERVICE hours by code); the names
 # are the labels users see and may be renamed.

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from network import audit
+from network.dates import SHANGHAI
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
@@ -30,7 +31,6 @@ from .models import (
     CANCELLED,
     FINISHED,
     SESSION_STATUSES,
-    SHANGHAI,
     Course,
     Session,
     SessionAudience,

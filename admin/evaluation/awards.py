@@ -6,8 +6,6 @@ the service, which refuses it with its own message, so nothing outside the scope
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee as pw
 from flask import request
 from flask_babel import lazy_gettext
@@ -17,6 +15,7 @@ from wtforms import SelectField
 from evaluation import awards
 from evaluation.models import AWARD_LEVELS, AWARD_TYPES, Award
 from evaluation.models import COUNTY as COUNTY_AWARD
+from network.dates import local_today
 from network.models import COUNTY as COUNTY_LEVEL
 from network.models import Organization
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
@@ -114,7 +113,7 @@ class AwardView(ScopedView):
             # A county manager's awards are county awards unless the link says otherwise.
             if not request.args.get("level") and scope is not None and scope.level >= COUNTY_LEVEL:
                 form.level.data = COUNTY_AWARD
-            form.awarded_on.data = form.awarded_on.data or dt.date.today()
+            form.awarded_on.data = form.awarded_on.data or local_today()
         return form
 
     def form_data(self, form) -> dict:

@@ -8,7 +8,6 @@ the same way as the page.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 from functools import cached_property
@@ -30,6 +29,7 @@ from evaluation.kpis import (
 from evaluation.models import METHODS
 from evaluation.periods import PERIODS, Period, PeriodError, resolve
 from evaluation.signals import AMOUNTS, RATES, days_light, percent, share, success_light
+from network.dates import local_today
 from network.models import Organization
 from network.settings import get_settings
 from network.sheets import Percent, Rate
@@ -319,7 +319,7 @@ def map_chart(board: Board, table: Table) -> dict | None:
 # --- the page ---------------------------------------------------------------------------------
 
 def chosen_period() -> Period:
-    return resolve(request.args.get("period"), dt.date.today(), request.args.get("from"),
+    return resolve(request.args.get("period"), local_today(), request.args.get("from"),
                    request.args.get("to"))
 
 

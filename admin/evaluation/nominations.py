@@ -6,7 +6,6 @@ contribution, links each row to the award form pre-filled, and exports the table
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import request, url_for
@@ -23,6 +22,7 @@ from evaluation.nominations import (
     with_subjects,
 )
 from evaluation.periods import QUARTER, RANGE, Period, parse_period, parse_range
+from network.dates import local_today
 from network.models import Organization
 from network.settings import get_setting
 from network.sheets import Rate
@@ -58,7 +58,7 @@ def chosen_period() -> Period:
     """A custom range when ?from and ?to are given, else ?period (year, quarter or month)."""
     if request.args.get("from") or request.args.get("to"):
         return parse_range(request.args.get("from"), request.args.get("to"))
-    return parse_period(request.args.get("period") or str(dt.date.today().year))
+    return parse_period(request.args.get("period") or str(local_today().year))
 
 
 def shown_value(component: str, kpis: dict) -> str:
@@ -149,7 +149,7 @@ class NominationView(Page):
     def index(self):
         org = chosen_org()
         target = request.args.get("target") if request.args.get("target") in TARGETS else MEDIATORS
-        form = {"period": (request.args.get("period") or str(dt.date.today().year))[:20],
+        form = {"period": (request.args.get("period") or str(local_today().year))[:20],
                 "from": (request.args.get("from") or "")[:10],
                 "to": (request.args.get("to") or "")[:10], "target": target}
         scores = request.args.get("scores") == "1"

@@ -6,7 +6,6 @@ from `?period=2025-03|2025Q1|2025`; a period that is not one is answered 400 wit
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ from flask_admin import expose
 
 from evaluation.periods import parse_period
 from evaluation.report import build_report
+from network.dates import local_today
 
 from ..forms import tr
 from ..i18n import label
@@ -37,7 +37,7 @@ class ReportView(Page):
     @expose("/")
     def index(self):
         org = chosen_org()
-        default = str(dt.date.today().year)
+        default = str(local_today().year)
         return self.render("evaluation/reports.html", org=org, error=None,
                            period=(request.args.get("period") or default)[:20])
 

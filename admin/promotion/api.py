@@ -10,7 +10,7 @@ import datetime as dt
 from flask import jsonify, request
 from werkzeug.exceptions import NotFound
 
-from network.dates import in_range, iso_day
+from network.dates import in_range, iso_day, local_today
 from network.errors import Msg
 from promotion.eligibility import eligibility
 
@@ -21,7 +21,7 @@ from .common import visible_mediator
 def as_of() -> dt.date:
     text = (request.args.get("as_of") or "").strip()
     if not text:
-        return dt.date.today()
+        return local_today()
     day = iso_day(text)
     if day is None:
         raise ApiError(400, "bad_request", Msg(

@@ -20,6 +20,7 @@ from flask_babel import gettext
 from pyecharts import options as opts
 from pyecharts.charts import Bar
 
+from network.dates import local_today
 from network.models import Organization
 from network.tree import ancestors, in_subtree, subtree_ids
 from org.grades import standings
@@ -166,7 +167,7 @@ class PromotionChartsView(Page):
         org = chosen_org()
         if org is None:
             abort(404)
-        day = dt.date.today()
+        day = local_today()
         tables = [distribution(org, day), promotions_per_round(current_scope())]
         wanted = request.args.get("export")
         if wanted:

@@ -17,6 +17,7 @@ from flask_login import current_user
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from network.dates import local_today
 from network.errors import DomainError, OutOfScope, ValidationError
 from org import grades
 from org.models import (
@@ -48,7 +49,7 @@ def current_grade_sql(day: dt.date | None = None) -> pw.Node:
     """The grade in force on `day` for each row of a Mediator query, as a correlated
     sub-select (NULL for 未定级): org.grades.standings' rule — the last live entry by
     (effective, id) on or before the day — written so a list page sorts and filters on it."""
-    day = day or dt.date.today()
+    day = day or local_today()
     inner = GradeChange.alias("current_grade_change")
     return (inner.select(inner.grade)
             .where((inner.mediator == Mediator.id) & inner.reverted_at.is_null()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from network.dates import local_today
 from org.models import CHANGE_REASONS, GRADES, MEDIATOR
 from promotion.eligibility import eligibility
 
@@ -13,7 +14,7 @@ from .grades import grade_rows
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return local_today()
 
 
 def my_grade(user, scope) -> dict:

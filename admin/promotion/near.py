@@ -2,13 +2,11 @@
 next grade, what they miss, and the same table as XLSX (promotion.eligibility decides)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import request
 from flask_admin import expose
 from flask_babel import gettext
 
-from network.dates import iso_day
+from network.dates import iso_day, local_today
 from network.models import Organization
 from network.tree import subtree_ids
 from org.models import ADMIN, GRADES, MANAGER, Mediator
@@ -32,7 +30,7 @@ class NearView(Page):
     def index(self):
         org = chosen_org()
         errors = []
-        day = dt.date.today()
+        day = local_today()
         text = (request.args.get("as_of") or "").strip()
         if text:
             day = iso_day(text) or day

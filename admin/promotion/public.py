@@ -4,14 +4,12 @@ which applies what is due (notices that have run their working days, then the pr
 every round whose effective date has come)."""
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from network.dates import iso_day
+from network.dates import iso_day, local_today
 from network.errors import DomainError, ValidationError
 from network.models import Organization
 from org.models import GRADES, Mediator
@@ -42,7 +40,7 @@ def index():
     return render_template("promotion/notice.html", rows=rows, grades=GRADES, states=STATES,
                            until={a.id: rounds.notice_until(a) for a in rows},
                            form=CSRFForm() if current_user.is_authenticated else None,
-                           today=dt.date.today())
+                           today=local_today())
 
 
 @notice_bp.route("/<application_id>/object", methods=("POST",))
@@ -76,7 +74,7 @@ def promotion_cli():
 def effect(on):
     """Close the notices that have run, then apply the promotions of every open round whose
     effective date has come (each step audited as the system)."""
-    day = iso_day(on) if on else dt.date.today()
+    day = iso_day(on) if on else local_today()
     if day is None:
         raise click.BadParameter("应为 YYYY-MM-DD 格式的日期", param_hint="--on")
     system = rounds.Actor("system")

@@ -10,9 +10,10 @@ from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 
+from network.dates import local_today
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training import agenda
-from training.models import CANCELLED, ENROLMENT_STATUSES, local_today
+from training.models import CANCELLED, ENROLMENT_STATUSES
 
 from ..views.base import Page, current_scope
 

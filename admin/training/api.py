@@ -10,14 +10,14 @@ import datetime as dt
 from flask import jsonify, request
 from flask_login import current_user
 
-from network.dates import in_range, iso_day
+from network.dates import SHANGHAI, in_range, iso_day
 from network.errors import Msg
 from network.models import Organization
 from network.tree import in_subtree
 from org.models import MEDIATOR, Mediator
 from org.services import STAFF_NO_RE, in_scope
 from training.coverage import coverage
-from training.models import SHANGHAI, Course, Session, TrainingKind
+from training.models import Course, Session, TrainingKind
 from training.records import year_summary
 
 from ..api.core import ApiError, api_bp, login_required_json, page_bounds, requested_org

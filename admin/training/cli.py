@@ -11,11 +11,11 @@ import datetime as dt
 
 import click
 
+from network.dates import SHANGHAI
 from network.db import db
 from network.errors import Msg
 from training import reference
 from training.enrolment import expire_offers
-from training.models import SHANGHAI
 
 from ..cli import say
 

@@ -20,6 +20,7 @@ from flask_babel import gettext
 from pyecharts import options as opts
 from pyecharts.charts import Bar
 
+from network.dates import local_today
 from network.models import Organization
 from network.sheets import Rate
 from network.tree import ancestors, in_subtree
@@ -27,7 +28,7 @@ from org.models import ADMIN, MANAGER, TRAINER
 from promotion.pre_service import cases_before_pre_service
 from training.coverage import at_risk, coverage, coverage_by_child, population, standings
 from training.hours import hours_by_kind, year_bounds
-from training.models import CANCELLED, Attendance, Session, TrainingKind, local_today
+from training.models import CANCELLED, Attendance, Session, TrainingKind
 
 from ..evaluation.charts import _finish, _init, bar_option, pie_option
 from ..views.base import Page, chosen_org, current_scope, xlsx_download

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from network.dates import SHANGHAI
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training.approvals import pending_sign_ups
 from training.homes import coordinator_home, mediator_home
-from training.models import ENROLMENT_STATUSES, OFFERED, SHANGHAI, Attendance, Feedback, Session
+from training.models import ENROLMENT_STATUSES, OFFERED, Attendance, Feedback, Session
 from training.notices import unread
 
 from ..forms import CSRFForm, tr

@@ -14,10 +14,11 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from wtforms import HiddenField, SelectField, StringField
 
+from network.dates import local_today
 from network.errors import ValidationError
 from org.models import ADMIN, GRADES
 from training import workcalendar
-from training.models import REQUIREMENT_KINDS, TrainingRequirement, WorkDay, local_today
+from training.models import REQUIREMENT_KINDS, TrainingRequirement, WorkDay
 from training.requirements import remove_requirement, set_requirement
 
 from ..forms import CSRFForm, apply_errors, tr

@@ -28,6 +28,7 @@ import time
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
+from network.dates import local_today
 from network.db import db, is_postgres, open_database
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -61,9 +62,10 @@ def build_grades(mediator_ids: list[int]) -> dict:
 def build_training(net: dict, rng: random.Random) -> int:
     """A session a month per county, and its mediators' attendance; returns the records."""
     from network import bulk
+    from network.dates import SHANGHAI
     from network.models import now
     from training.hours import credit
-    from training.models import SHANGHAI, Attendance, Course, Session, TrainingKind
+    from training.models import Attendance, Course, Session, TrainingKind
 
     kinds = {k.code: k.id for k in TrainingKind.select()}
     order = ["pre_service", "annual", "lecture", "case_study", "seminar", "online"]
@@ -193,8 +195,8 @@ def measure(url: str, cases: int, keep: bool = False) -> dict:
 
     def opening():
         open_round({"name": f"基准轮次{next(counter)}", "reference_date": D,
-                    "deadline": dt.date.today() + dt.timedelta(days=14),
-                    "effective_date": dt.date.today() + dt.timedelta(days=60),
+                    "deadline": local_today() + dt.timedelta(days=14),
+                    "effective_date": local_today() + dt.timedelta(days=60),
                     "notice_days": 5, "organization": province},
                    actor=Actor("bench", None))
 

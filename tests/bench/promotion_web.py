@@ -26,6 +26,7 @@ import statistics
 import tempfile
 import time
 
+from network.dates import local_today
 from tests.bench.eligibility import D, prepare, run
 
 
@@ -87,8 +88,8 @@ def measure(url: str, cases: int, keep: bool = False) -> dict:
         token = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[-1]
         data = {"csrf_token": token, "name": f"基准轮次{next(counter)}",
                 "reference_date": D.isoformat(),
-                "deadline": (dt.date.today() + dt.timedelta(days=14)).isoformat(),
-                "effective_date": (dt.date.today() + dt.timedelta(days=60)).isoformat(),
+                "deadline": (local_today() + dt.timedelta(days=14)).isoformat(),
+                "effective_date": (local_today() + dt.timedelta(days=60)).isoformat(),
                 "notice_days": "5", "organization": province.code}
         t = time.perf_counter()
         response = client.post("/admin/rounds/open/", data=data)

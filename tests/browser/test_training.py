@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from network.dates import local_today
 from tests.conftest import PASSWORD
 from tests.training.conftest import make_session, training_ref  # noqa: F401
 
@@ -88,7 +89,7 @@ def test_coordinators_day(page, staff, network):
 def test_mediator_signs_up_from_home(page, staff, network):
     from training.sessions import create_session
 
-    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    day = (local_today() + dt.timedelta(days=10)).isoformat()
     create_session({"code": "OPEN-1", "course": "金融法规", "kind": "年度培训",
                     "host": network["shinan"], "start": f"{day} 09:00", "end": f"{day} 11:00",
                     "hours": "2", "capacity": 5, "status": "open"}, actor="t", scope=None)
@@ -142,7 +143,7 @@ def test_mediator_withdraws_after_confirming(page, staff, network):
     from training.models import OFFERED, WITHDRAWN, Enrolment
     from training.sessions import create_session
 
-    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    day = (local_today() + dt.timedelta(days=10)).isoformat()
     session = create_session({"code": "ONE-1", "course": "金融法规", "kind": "年度培训",
                               "host": network["shinan"], "start": f"{day} 09:00",
                               "end": f"{day} 11:00", "hours": "2", "capacity": 1},

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from network.dates import add_months
+from network.dates import add_months, local_today
 from tests.conftest import PASSWORD
 
 from .conftest import log_in
@@ -33,7 +33,7 @@ QUIET_ROOM2 = "quiet:QD-02-02:none"
 def days_back() -> SimpleNamespace:
     """Counted from the day the test runs, not the day it was collected: a suite may cross
     midnight in between."""
-    today = dt.date.today()
+    today = local_today()
     L = add_months(today.replace(day=1), -1)
     OLD = today - dt.timedelta(days=250)
     return SimpleNamespace(L=L, OLD=OLD,

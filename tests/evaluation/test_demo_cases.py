@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from network.dates import local_today
+
 
 def test_demo_cases_load_and_kpis_match_the_cases(database):
     from admin.demo import CASE_COUNT, load_demo
@@ -14,7 +16,7 @@ def test_demo_cases_load_and_kpis_match_the_cases(database):
     summary = load_demo()
     assert f"{CASE_COUNT} 件案件" in str(summary)
     assert Case.select().count() == CASE_COUNT
-    today = dt.date.today()
+    today = local_today()
     start = today - dt.timedelta(days=3 * 365)
     assert not Case.select().where((Case.received < start) | (Case.received > today)).exists()
     # Every case was received by a mediator already serving its station on that day.

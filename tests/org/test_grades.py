@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from network.audit import AuditLog
+from network.dates import local_today
 from network.errors import DomainError, OutOfScope, ValidationError
 from org.grades import (
     change_grade,
@@ -115,10 +116,27 @@ def test_history_derives_the_grade_on_a_date(med):
 
 def test_future_promotion_is_not_in_force_early(med):
     change_grade(med, "4", "2022-03-01", "initial", actor="hr", scope=None)
-    future = dt.date.today() + dt.timedelta(days=30)
+    future = local_today() + dt.timedelta(days=30)
     change_grade(med, "3", future, "promotion", actor="hr", scope=None)
     assert standing(med).grade == "4"
     assert standing(med, future).grade == "3"
+
+
+def test_grading_date_is_judged_on_shanghais_today(med, server_behind_shanghai):
+    """On a server whose own date is behind Shanghai's (a UTC one from 16:00 UTC), Shanghai's
+    today is still a valid 定级日期 — by hand and in an import — and its tomorrow is not."""
+    from org.grades import clean_initial_grade
+
+    today = local_today()
+    assert dt.date.today() < today
+    tomorrow = today + dt.timedelta(days=1)
+    assert clean_initial_grade("四级", today.isoformat()) == ("4", today)
+    with pytest.raises(ValidationError, match="定级日期不能晚于今天"):
+        clean_initial_grade("四级", tomorrow.isoformat())
+    with pytest.raises(ValidationError, match="定级日期不能晚于今天"):
+        change_grade(med, "4", tomorrow, "initial", actor="hr", scope=None)
+    change_grade(med, "4", today, "initial", actor="hr", scope=None)
+    assert standing(med) == ("4", today)
 
 
 def test_change_rules(med):
@@ -129,7 +147,7 @@ def test_change_rules(med):
         change_grade(med, "none", "2022-03-01", "initial", actor="hr", scope=None)
     assert set(exc.value.errors) == {"grade"}
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        change_grade(med, "4", dt.date.today() + dt.timedelta(days=1), "initial", actor="hr",
+        change_grade(med, "4", local_today() + dt.timedelta(days=1), "initial", actor="hr",
                      scope=None)
     change_grade(med, "3", "2022-03-01", "initial", actor="hr", scope=None)
     with pytest.raises(DomainError, match="不能再次初次定级"):

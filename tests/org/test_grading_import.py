@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from network.audit import AuditLog
+from network.dates import local_today
 from org.grades import change_grade, history, standing
 from org.imports import MEDIATOR_COLUMNS, MEDIATORS, import_mediators
 from org.models import GradeChange, Mediator
@@ -57,7 +58,7 @@ def test_initial_grading_from_the_file(tmp_path, network):
 ])
 def test_bad_grading_refuses_the_file(tmp_path, network, grade, day, column, text):
     if day is TOMORROW:  # judged when the test runs: a suite may cross midnight after collection
-        day = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        day = (local_today() + dt.timedelta(days=1)).isoformat()
     rows = [graded(GOOD[0], "四级", "2023-01-01"), graded(GOOD[1], grade, day)]
     result = run(write_sheet(tmp_path / "p.csv", HEADERS, rows))
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]

@@ -5,11 +5,12 @@ with a leading apostrophe, never as a formula cell, while figures stay numbers.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
+
+from network.dates import local_today
 
 HOSTILE_NAME = "=HYPERLINK(\"http://evil.example\",\"点我\")"
 HOSTILE_ROOM = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -83,7 +84,7 @@ def test_statistical_report(hostile):
 
     shinan = Organization.get(Organization.code == "QD-02")
     buffer = io.BytesIO()
-    build_report(shinan, parse_period(str(dt.date.today().year))).save(buffer)
+    build_report(shinan, parse_period(str(local_today().year))).save(buffer)
     cells = xlsx_cells(buffer.getvalue())
     assert_neutralised(cells, HOSTILE_ROOM)
     assert any(c.data_type == "n" for c in cells), "figures stay numbers"

@@ -2,11 +2,10 @@
 managers see and manage the account, the old one's no longer do."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from network.audit import AuditLog
+from network.dates import local_today
 from org.accounts import scope_of
 from org.models import User
 from tests.admin.org.test_mediators_view import edit_form
@@ -28,7 +27,7 @@ def test_move_by_the_domain_moves_the_account(moved_world):
     world = moved_world
     assert User.get(User.username == "lisi").organization_id == world["room1"].id
     move_mediator(world["mediator"], world["room3"], actor="root", scope=None,
-                  on=dt.date.today())
+                  on=local_today())
     account = User.get(User.username == "lisi")
     assert account.organization_id == world["room3"].id
     assert scope_of(account).id == world["room3"].id
@@ -47,7 +46,7 @@ def test_move_in_the_mediator_form_moves_the_account_in_the_users_list(moved_wor
     admin.login("root")
     response = admin.post(f"/admin/mediators/edit/?id={world['mediator'].id}",
                           edit_form(world["mediator"], station=str(world["room3"].id),
-                                    move_on=dt.date.today().isoformat()))
+                                    move_on=local_today().isoformat()))
     assert response.status_code == 302
     old, new = Auth(app.test_client()), Auth(app.test_client())
     old.login("m02")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from training.models import SHANGHAI
+from network.dates import SHANGHAI
 
 
 @pytest.fixture

@@ -132,9 +132,9 @@ def test_grades_with_their_own_requirement(city, network):
     e 三级 since 2025-03-01, 四级 from 2026-09-01 (demoted): 10 of 10 → met; by the grade
       held at the start of the year (三级: 20) it would not be.
     So 市南 (a, b, c) has 1 met — b instead of a —, the city (a, b, c, e) 2."""
+    from network.dates import SHANGHAI
     from org.grades import change_grade
     from training.homes import mediator_home
-    from training.models import SHANGHAI
     from training.requirements import set_requirement
 
     change_grade(city["a"], "1", "2026-01-01", "initial", actor="t", scope=None)
@@ -197,7 +197,7 @@ def test_grade_counts_as_held_on_the_day_judged(city, network):
 def test_the_day_coverage_is_judged_on_by_default_is_shanghais():
     """From 16:00 UTC Shanghai is a day ahead: on New Year's Eve at 17:00 UTC it is already
     the next year there (a UTC server's date.today() would still say the 31st)."""
-    from training.models import local_today
+    from network.dates import local_today
 
     utc = dt.UTC
     assert local_today(dt.datetime(2026, 12, 31, 17, 0, tzinfo=utc)) == dt.date(2027, 1, 1)

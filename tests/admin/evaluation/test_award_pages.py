@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
+from network.dates import local_today
 from tests.admin.scope_checks import assert_outsider_refused, xlsx_text
 from tests.evaluation.q1_ledger import q1_ledger  # noqa: F401
 
@@ -223,7 +224,7 @@ def test_create_form_defaults_for_a_county_manager(pages, auth):
     auth.login("m02")
     page = auth.client.get("/admin/awards/new/").get_data(as_text=True)
     assert '<option selected value="county">' in page
-    assert f'value="{dt.date.today().isoformat()}"' in page
+    assert f'value="{local_today().isoformat()}"' in page
 
 
 def test_nomination_pages_continue_the_ranks(pages, no_minimum, auth, monkeypatch):

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluation.periods import PeriodError, resolve
-from network.dates import year_before
+from network.dates import local_today, year_before
 
 D = dt.date
 Q1 = "period=custom&from=2024-01-01&to=2024-03-31"
@@ -320,7 +320,7 @@ def test_bad_period_is_a_message_on_the_page(city, auth, query, message):
 def test_default_period_is_this_year(city, auth):
     auth.login("shinan")
     html = auth.client.get("/admin/dashboard/").get_data(as_text=True)
-    today = dt.date.today()
+    today = local_today()
     assert f"{today.year}-01-01 ~ {today}" in html
     assert re.search(r'<option value="year"\s+selected>', html)
 

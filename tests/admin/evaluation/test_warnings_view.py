@@ -18,11 +18,12 @@ import re
 
 import pytest
 
+from network.dates import local_today
 from tests.admin.scope_checks import xlsx_text
 
 
 def today() -> dt.date:
-    return dt.date.today()  # at run time: a suite may cross midnight after collection
+    return local_today()  # at run time: a suite may cross midnight after collection
 
 
 @pytest.fixture

@@ -93,10 +93,11 @@ def test_week_view_and_navigation(plan, auth):
 
 def test_today_is_marked_on_the_default_page_only(plan, auth):
     import re
-    from zoneinfo import ZoneInfo
+
+    from network.dates import local_today
 
     auth.login("t02")
-    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    today = local_today().isoformat()
     page = auth.client.get(URL).get_data(as_text=True)
     assert re.findall(r'aria-current="date" data-day="([0-9-]+)"', page) == [today]
     elsewhere = auth.client.get(f"{URL}?day=2030-03-13").get_data(as_text=True)

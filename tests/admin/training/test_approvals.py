@@ -7,13 +7,14 @@ import datetime as dt
 
 import pytest
 
+from network.dates import local_today
 from training.models import ENROLLED, PENDING, REJECTED, Enrolment, Session
 
 URL = "/admin/training/approvals/"
 
 
 def future(days: int, hour: int = 9) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
+    return (local_today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ import re
 
 import icalendar
 
+from network.dates import local_today
 from training.models import CalendarFeed
 
 URL = "/admin/training/feeds/"
 
 
 def future(days: int, hour: int = 9) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
+    return (local_today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
 
 
 def feed_path(page: str) -> str:

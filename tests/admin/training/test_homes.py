@@ -6,13 +6,14 @@ import datetime as dt
 
 import icalendar
 
+from network.dates import local_today
 from training.models import ENROLLED, OFFERED, WAITLISTED, Enrolment, Feedback, Session
 
 MINE = "/admin/training/my/"
 
 
 def future(days: int, hour: int = 9) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
+    return (local_today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
 
 
 def test_mediator_signs_up_and_gets_the_session_as_ics(people, network, auth, make_session):
@@ -79,7 +80,7 @@ def test_feedback_only_after_attending(people, network, auth, make_session):
 def test_coordinator_panel(people, network, auth, make_session):
     from training.enrolment import enrol_many
 
-    today = dt.date.today()
+    today = local_today()
     monday = today - dt.timedelta(days=today.weekday())
     when = monday.strftime("%Y-%m-%d")
     week = make_session(code="WEEK", host=network["shinan"], start=f"{when} 09:00",

@@ -8,12 +8,12 @@ import datetime as dt
 
 import icalendar
 
+from network.dates import SHANGHAI, local_today
 from training.models import (
     ENROLLED,
     OFFERED,
     PENDING,
     REJECTED,
-    SHANGHAI,
     WAITLISTED,
     WITHDRAWN,
     Enrolment,
@@ -26,7 +26,7 @@ ENROL = "/admin/training/enrolment/"
 
 
 def future(days: int, hour: int = 9) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
+    return (local_today() + dt.timedelta(days=days)).strftime(f"%Y-%m-%d {hour:02d}:00")
 
 
 def status_of(session, mediator):
