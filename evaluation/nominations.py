@@ -22,7 +22,8 @@ ranked ones, most closed cases first, with no score.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -31,7 +32,7 @@ from network.models import Organization
 from network.settings import get_settings
 from org.models import Mediator
 
-from .kpis import ids_in, mediator_kpis, station_kpis
+from .kpis import Figures, derive, ids_in, own_figures
 
 COMPONENTS = {
     "success_rate": N_("调解成功率"),
@@ -48,13 +49,20 @@ TARGETS = {MEDIATORS: N_("调解员"), STATIONS: N_("机构")}
 class Candidate:
     subject_id: int
     code: str  # 工号 or 编码: the last tie-break
-    kpis: dict
-    values: dict = field(default_factory=dict)  # component → raw value (speed: avg_days)
-    normalised: dict = field(default_factory=dict)
-    contributions: dict = field(default_factory=dict)
+    figures: Figures
+    # filled by `rank` (three empty dicts made per candidate were a tenth of a province's page)
+    values: dict | None = None  # component → raw value (speed: avg_days)
+    normalised: dict | None = None
+    contributions: dict | None = None
     score: float = 0.0
     eligible: bool = True  # enough closed cases to be ranked (award.min_closed)
     subject: Mediator | Organization | None = None  # read by `with_subjects`
+
+    @functools.cached_property
+    def kpis(self) -> dict:
+        """The published KPIs, derived when a table shows them (a ranking of 30,000 shows 50;
+        `_raw` ranks on the same values without them)."""
+        return derive(self.figures)
 
 
 WEIGHT_KEYS = [f"award.weight_{c}" for c in COMPONENTS]
@@ -66,11 +74,23 @@ def weights() -> dict[str, float]:
     return {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
 
 
-def _raw(kpis: dict) -> dict:
-    return {"success_rate": float(kpis["success_rate"]), "closed": float(kpis["closed"]),
-            "agreed_amount": float(kpis["agreed_amount"]),
-            "speed": float(kpis["avg_days"]) if kpis["closed"] else None,
-            "fulfilment_rate": float(kpis["fulfilment_rate"])}
+def _half_up(numerator: int, denominator: int, scale: int) -> float:
+    """numerator / denominator rounded half-up to 1/scale, as a float: the float of what
+    `kpis.derive` publishes (its Decimals are these quotients; Python's int division is
+    correctly rounded, as is float(Decimal)), without building Decimals for every
+    candidate. Both operands are counts or sums of days, never negative."""
+    if not denominator:
+        return 0.0
+    return (2 * numerator * scale + denominator) // (2 * denominator) / scale
+
+
+def _raw(fig: Figures) -> dict:
+    closed = fig["closed"]
+    return {"success_rate": _half_up(fig["succeeded"], closed, 10_000),
+            "closed": float(closed),
+            "agreed_amount": fig["agreed_amount_cents"] / 100,
+            "speed": _half_up(fig["days_sum"], closed, 10) if closed else None,
+            "fulfilment_rate": _half_up(fig["fulfilled"], fig["fulfilment_recorded"], 10_000)}
 
 
 def _normalise(values: list[float | None], lower_is_better: bool) -> list[float]:
@@ -97,23 +117,26 @@ def rank(candidates: list[Candidate], weight: dict[str, float] | None = None,
             weight = {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
         if minimum is None:
             minimum = int(values["award.min_closed"])
-    below = [c for c in candidates if c.kpis["closed"] < minimum]
-    candidates = [c for c in candidates if c.kpis["closed"] >= minimum]
+    below = [c for c in candidates if c.figures["closed"] < minimum]
+    candidates = [c for c in candidates if c.figures["closed"] >= minimum]
+    zeros = dict.fromkeys(COMPONENTS, 0.0)
     for c in below:
-        c.eligible, c.values = False, _raw(c.kpis)
-        c.normalised = {component: 0.0 for component in COMPONENTS}
-        c.contributions = {component: 0.0 for component in COMPONENTS}
+        c.eligible, c.values = False, _raw(c.figures)
+        c.normalised, c.contributions = dict(zeros), dict(zeros)
     for c in candidates:
-        c.values = _raw(c.kpis)
+        c.values = _raw(c.figures)
+        c.normalised, c.contributions = {}, {}
     for component in COMPONENTS:
         column = _normalise([c.values[component] for c in candidates], component == "speed")
+        w = weight[component]
         for c, norm in zip(candidates, column, strict=True):
             c.normalised[component] = norm
-            c.contributions[component] = weight[component] * norm
+            c.contributions[component] = w * norm
     for c in candidates:
         c.score = sum(c.contributions.values())
-    return (sorted(candidates, key=lambda c: (-round(c.score, 9), -c.kpis["closed"], c.code))
-            + sorted(below, key=lambda c: (-c.kpis["closed"], c.code)))
+    return (sorted(candidates,
+                   key=lambda c: (-round(c.score, 9), -c.figures["closed"], c.code))
+            + sorted(below, key=lambda c: (-c.figures["closed"], c.code)))
 
 
 def _subjects(target: str) -> tuple[type[pw.Model], pw.Field, tuple[pw.Field, ...]]:
@@ -134,7 +157,7 @@ def candidates(scope: Organization, target: str, start: dt.date,
     Only ids and codes are read here: the ranking needs all of a province's 30,000
     mediators, its page shows 50 (`with_subjects`; reading every mediator whole took ~1 s).
     """
-    figures = (mediator_kpis if target == MEDIATORS else station_kpis)(scope, start, end)
+    figures = own_figures(scope, start, end, "mediator" if target == MEDIATORS else "station")
     if not figures:
         return []
     model, code, _ = _subjects(target)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .q1_ledger import Q1, q1_ledger  # noqa: F401
 
@@ -125,3 +127,28 @@ def test_minimum_caseload_keeps_four_perfect_cases_below_sixty_good_ones(
     assert [(c.subject.staff_no, c.eligible) for c in ranked] == [("A0001", True),
                                                                    ("B0001", False)]
     assert ranked[1].score == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(closed=st.integers(0, 10**6), data=st.data())
+def test_ranking_values_are_the_floats_of_the_published_kpis(closed, data):
+    """The ranking reads its values off the raw sums (no Decimals for 30,000 candidates):
+    each must be exactly the float of what the table publishes, ties at .5 included."""
+    from evaluation.kpis import Figures, derive
+    from evaluation.nominations import _raw
+
+    succeeded = data.draw(st.integers(0, closed))
+    recorded = data.draw(st.integers(0, succeeded))
+    fig = Figures({"closed": closed, "succeeded": succeeded, "fulfilment_recorded": recorded,
+                   "fulfilled": data.draw(st.integers(0, recorded)),
+                   "days_sum": data.draw(st.integers(0, 400 * closed)),
+                   "agreed_amount_cents": data.draw(st.integers(0, 10**12))})
+    kpis = derive(fig)
+    assert _raw(fig) == {"success_rate": float(kpis["success_rate"]),
+                         "closed": float(closed),
+                         "agreed_amount": float(kpis["agreed_amount"]),
+                         "speed": float(kpis["avg_days"]) if closed else None,
+                         "fulfilment_rate": float(kpis["fulfilment_rate"])}
+    # ties at .5 go up: 1 day over 20 cases = 0.05 → 0.1; 1 of 20,000 = 0.00005 → 0.0001
+    assert _raw(Figures({"closed": 20, "days_sum": 1}))["speed"] == 0.1
+    assert _raw(Figures({"closed": 20000, "succeeded": 1}))["success_rate"] == 0.0001
