@@ -539,13 +539,6 @@ def _closed_by(mediator_ids, start: dt.date, end: dt.date) -> pw.Node:
             & Case.result.in_(CONCLUDED))
 
 
-def station_kpis(scope: Organization, start: dt.date, end: dt.date) -> dict[int, dict]:
-    """{organisation id: KPIs} of the cases registered at each unit itself (not its
-    subtree) inside `scope`'s subtree over [start, end]; as `mediator_kpis`."""
-    return {station_id: derive(fig) for station_id, fig
-            in own_figures(scope, start, end, "station").items()}
-
-
 def monthly_kpis(org: Organization, start: dt.date,
                  end: dt.date) -> list[tuple[dt.date, dt.date, dict]]:
     """(from, to, KPIs) per calendar month touched by [start, end], clipped to the range."""
