@@ -453,7 +453,9 @@ def insert_select(model: type[pw.Model], fields: Sequence[pw.Field], query: pw.N
     On PostgreSQL the rows are read with COPY (query) TO STDOUT and written back with COPY
     FROM STDIN through a scratch file: an INSERT … SELECT never runs its SELECT in parallel
     (PostgreSQL 15), a plain read does. At 10M cases on 2 cores the rebuild's monthly sums
-    took 18.2 s as INSERT … SELECT and 11.2 s this way (tests/bench/README.md).
+    took 18.2 s as INSERT … SELECT, their read 11.2 s this way, and the whole rebuild
+    69.6 → 47.4 s (tests/bench/README.md). Call it inside a transaction: the planner
+    settings of the read last until its end.
     """
     if not is_postgres():
         model.insert_from(query, list(fields)).execute()
