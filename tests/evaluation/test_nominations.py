@@ -1,6 +1,7 @@
 """Nomination ranking: components, normalisation and weights, counted by hand (q1_ledger)."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -22,6 +23,26 @@ def test_mediator_kpis_group_the_scope_cases_by_mediator(q1_ledger):  # noqa: F8
     assert figures[ma]["fulfilment_rate"] == Decimal("0.6667")
     assert figures[mb]["avg_days"] == Decimal("3.0")
     assert figures[mc]["received"] == 2 and figures[mc]["closed"] == 1
+
+
+def test_a_whole_year_is_read_from_the_yearly_rows_with_the_same_hand_counts(q1_ledger):  # noqa: F811
+    """2024 as a whole year: the per-mediator rows (every 2024 case of the ledger is in Q1, so
+    the hand counts are Q1's), 2023 from its own row; no case is read for either."""
+    from playhouse.test_utils import count_queries
+
+    from evaluation.kpis import mediator_kpis
+
+    ma, mb, mc = (q1_ledger[k].id for k in ("ma", "mb", "mc"))
+    with count_queries() as counter:
+        figures = mediator_kpis(q1_ledger["shinan"], dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert counter.count == 1  # the rows' one grouped query
+    assert set(figures) == {ma, mb, mc}
+    assert figures[ma]["closed"] == 4 and figures[ma]["success_rate"] == Decimal("0.7500")
+    assert figures[ma]["agreed_amount"] == Decimal("4000.00")
+    assert figures[ma]["fulfilment_rate"] == Decimal("0.6667")
+    assert figures[mc]["received"] == 2 and figures[mc]["avg_days"] == Decimal("20.0")
+    before = mediator_kpis(q1_ledger["shinan"], dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert set(before) == {ma} and before[ma]["agreed_amount"] == Decimal("9000.00")
 
 
 def test_ranking_components_and_scores_by_hand(q1_ledger):  # noqa: F811
