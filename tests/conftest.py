@@ -167,7 +167,7 @@ def server_behind_shanghai():
     that dt.date.today() is a day or two before Shanghai's whatever the hour the test runs:
     what a UTC server sees from 16:00 UTC, without waiting for it."""
     before = os.environ.get("TZ")
-    os.environ["TZ"] = "XXX+23"
+    os.environ["TZ"] = "LAG+23"
     time.tzset()
     try:
         yield

@@ -5,13 +5,12 @@ whose seeded rows conftest restores), on the suite's backend.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
 
-from admin.schema import MIGRATIONS_DIR, upgrade
+from admin.schema import upgrade
 from evaluation.imports import CASES, import_cases
 from evaluation.models import Case
 from network.db import db, open_database
@@ -20,6 +19,7 @@ from network.models import DEFAULT_KINDS, Organization, OrgKind
 from org.imports import MEDIATORS, import_mediators
 from org.models import Mediator
 from tests.conftest import is_postgres_url, pg_scratch_database
+from tests.migration_files import migration_module
 
 
 @pytest.fixture
@@ -44,11 +44,7 @@ def fresh(database, tmp_path):
 
 
 def migration_010():
-    spec = importlib.util.spec_from_file_location(
-        "reference_data", MIGRATIONS_DIR / "010_reference_data.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return migration_module("010_reference_data.py")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

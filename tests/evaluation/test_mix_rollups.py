@@ -14,6 +14,7 @@ from evaluation.report import type_breakdown, type_breakdown_direct
 from evaluation.services import delete_case, update_case
 from network.services import move_org
 from network.tabular import write_csv
+from tests.migration_files import migration_module
 
 from .test_imports import HEADERS
 from .test_rollups import places, random_case_values  # noqa: F401
@@ -134,9 +135,6 @@ def test_incremental_equals_rebuild_after_edits_moves_and_imports(
 
 
 def test_migration_fills_rows_as_the_code_counts(network, places, make_case):  # noqa: F811
-    import importlib.util
-
-    from admin.schema import MIGRATIONS_DIR
     from network.db import db
 
     rng = random.Random(18)
@@ -144,10 +142,7 @@ def test_migration_fills_rows_as_the_code_counts(network, places, make_case):  #
         make_case(**_random_case(rng, places))
     written = mix_rows()
     assert written
-    spec = importlib.util.spec_from_file_location(
-        "mix_migration", f"{MIGRATIONS_DIR}/018_mix_rollups.py")
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = migration_module("018_mix_rollups.py")
     MixRollup.delete().execute()
     migration._fill(db.obj)
     assert mix_rows() == written

@@ -17,6 +17,7 @@ from evaluation.models import OPEN, Case, OpenRollup
 from evaluation.services import delete_case, update_case
 from network.services import move_org
 from network.tabular import write_csv
+from tests.migration_files import migration_module
 
 from .test_imports import HEADERS
 from .test_rollups import places, random_case_values  # noqa: F401
@@ -198,9 +199,6 @@ def test_incremental_equals_rebuild_and_direct(tmp_path, runner, network, places
 
 
 def test_migration_fills_rows_as_the_code_counts(network, places, make_case):  # noqa: F811
-    import importlib.util
-
-    from admin.schema import MIGRATIONS_DIR
     from network.db import db
 
     rng = random.Random(24)
@@ -208,10 +206,7 @@ def test_migration_fills_rows_as_the_code_counts(network, places, make_case):  #
         make_case(**random_case_values(rng, rng.choice(places)))
     written = overdue.stored_rows()
     assert written
-    spec = importlib.util.spec_from_file_location(
-        "open_migration", f"{MIGRATIONS_DIR}/023_open_rollups.py")
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = migration_module("023_open_rollups.py")
     OpenRollup.delete().execute()
     migration._fill(db.obj)
     assert overdue.stored_rows() == written

@@ -19,6 +19,7 @@ from evaluation.kpis import (
 from evaluation.models import Case, DayRollup, MediatorRollup, Rollup
 from evaluation.services import delete_case, update_case
 from network.services import move_org
+from tests.migration_files import migration_module
 
 from .q1_ledger import q1_ledger  # noqa: F401
 
@@ -95,18 +96,12 @@ def test_plan_years_by_hand():
 
 def test_migration_fills_per_mediator_rows_as_the_code_counts(network, places, make_case):
     """027 fills the per-mediator rows of an existing ledger as the code keeps them."""
-    import importlib.util
-
-    from admin.schema import MIGRATIONS_DIR
     from network.db import db
 
     seed_cases(random.Random(27), places, make_case, 60)
     written = rollups.mediator_rows()
     assert sum(fig["received"] for fig in written.values()) == 60
-    spec = importlib.util.spec_from_file_location(
-        "mediator_migration", f"{MIGRATIONS_DIR}/027_mediator_rollups.py")
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = migration_module("027_mediator_rollups.py")
     MediatorRollup.delete().execute()
     migration._fill(db.obj)
     assert rollups.mediator_rows() == written
@@ -175,18 +170,12 @@ def test_day_rows_by_hand(q1_ledger):  # noqa: F811
 
 def test_migration_fills_day_rows_as_the_code_counts(network, places, make_case):
     """An existing ledger upgraded by migration 009 holds the day rows the code writes."""
-    import importlib.util
-
-    from admin.schema import MIGRATIONS_DIR
     from network.db import db
 
     seed_cases(random.Random(9), places, make_case, 150)
     written = rollups.nonzero_rows(DayRollup)
     assert written
-    spec = importlib.util.spec_from_file_location(
-        "day_rollups_migration", f"{MIGRATIONS_DIR}/009_day_rollups.py")
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = migration_module("009_day_rollups.py")
     DayRollup.delete().execute()
     migration._fill(db.obj)
     assert rollups.nonzero_rows(DayRollup) == written
