@@ -18,6 +18,7 @@ from evaluation.nominations import (
     TARGETS,
     Candidate,
     nominate,
+    ranking,
     weights,
     with_subjects,
 )
@@ -38,7 +39,7 @@ PAGE_SIZE = 50
 def as_page(text: str | None) -> int:
     """A 0-based page number typed into the URL (anything else is the first page)."""
     try:
-        return int(str(text or "0")[:6])
+        return max(0, int(str(text or "0")[:6]))
     except ValueError:
         return 0
 
@@ -166,10 +167,9 @@ class NominationView(Page):
         except ValueError as exc:
             context["error"] = tr(exc.args[0])
             return self.render("evaluation/nominations.html", **context), 400
-        ranked = nominate(org, target, period.start, period.end, context["weights"], minimum,
-                          subjects=False)
         if request.args.get("export") == "xlsx":
-            with_subjects(ranked, target)
+            ranked = nominate(org, target, period.start, period.end, context["weights"],
+                              minimum)
             title = f"{gettext('评优推荐')}_{org.name}_{period.text}"
             return xlsx_download(title.replace("~", "_"), self._headers(typed=True),
                                  self._rows(ranked, minimum, typed=True),
@@ -178,13 +178,13 @@ class NominationView(Page):
                                         (gettext("统计期间"), f"{period.start} — {period.end}"),
                                         (gettext("推荐对象"), label(TARGETS[target])),
                                         (gettext("评优推荐至少需要的结案数"), minimum)])
-        pages = max(1, -(-len(ranked) // PAGE_SIZE))
-        page = min(max(as_page(request.args.get("page")), 0), pages - 1)
-        shown = with_subjects(ranked[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], target)
-        context.update(rows=self._rows(shown, minimum, scores=scores,
-                                       first=page * PAGE_SIZE + 1), period=period,
-                       links=[award_url(c, target, period) for c in shown],
-                       eligible=[c.eligible for c in shown], pages=pages, page=page,
-                       total=len(ranked), first_rank=page * PAGE_SIZE + 1,
-                       unranked=sum(not c.eligible for c in ranked))
+        found = ranking(org, target, period.start, period.end, context["weights"], minimum,
+                        as_page(request.args.get("page")) * PAGE_SIZE, PAGE_SIZE)
+        shown = with_subjects(found.candidates, target)
+        context.update(rows=self._rows(shown, minimum, scores=scores, first=found.offset + 1),
+                       period=period, links=[award_url(c, target, period) for c in shown],
+                       eligible=[c.eligible for c in shown],
+                       pages=max(1, -(-found.total // PAGE_SIZE)),
+                       page=found.offset // PAGE_SIZE, total=found.total,
+                       first_rank=found.offset + 1, unranked=found.unranked)
         return self.render("evaluation/nominations.html", **context)

@@ -239,3 +239,10 @@ def test_nomination_pages_continue_the_ranks(pages, no_minimum, auth, monkeypatc
     body = second.get_data(as_text=True)
     assert "MC01" in body and "MA01" not in body and "<td>3</td>" in body
     assert auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&page=x").status_code == 200
+    past = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&page=9")
+    body = past.get_data(as_text=True)  # past the end: the last page, ranks continued
+    assert past.status_code == 200 and "MC01" in body and "MA01" not in body
+    assert "<td>3</td>" in body
+    negative = auth.client.get("/admin/nominations/?org=QD-02&period=2024Q1&page=-3")
+    body = negative.get_data(as_text=True)
+    assert negative.status_code == 200 and "MA01" in body and "MC01" not in body
