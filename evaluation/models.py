@@ -172,7 +172,8 @@ class MediatorRollup(Sums):
 
     class Meta:
         table_name = "mediator_rollup"
-        indexes = ((("station", "year", "mediator"), True),)
+        # by mediator: the figures of a ranking's page (migration 028)
+        indexes = ((("station", "year", "mediator"), True), (("mediator", "year"), False))
 
 
 class MixRollup(BaseModel):

@@ -238,6 +238,14 @@ def _pg_admin():
     return conn
 
 
+def machine_ms() -> float:
+    """A fixed piece of pure Python (sorting 200,000 ints by a key), median of 5: printed
+    beside the figures so that runs on different machines can be compared (the same code
+    measured 1.6-2x apart between two sessions' machines)."""
+    data = list(range(200_000))
+    return median_ms(lambda: sorted(data, key=lambda x: -x), 5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="1000000",
@@ -259,7 +267,9 @@ def main() -> None:
             for backend in backends:
                 results[(backend, cases)] = _run(backend, cases, args, folder)
     columns = [(b, n) for n in sizes for b in backends]
-    print(f"\nimport of {args.import_rows:,} rows; ranges "
+    print(f"\nmachine: {os.cpu_count()} cores, reference {machine_ms():.1f} ms "
+          f"(tests/bench/run.py machine_ms), load average {os.getloadavg()[0]:.2f}")
+    print(f"import of {args.import_rows:,} rows; ranges "
           + "; ".join(f"{k or 'whole'}: {a} … {b}" for k, (a, b) in RANGES.items()))
     heads = [f"{b[:6]} {n:,}" for b, n in columns]
     if len(sizes) > 1:
