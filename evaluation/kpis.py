@@ -508,6 +508,13 @@ def own_figures_query(scope: Organization, start: dt.date, end: dt.date, group: 
             .having((pw.fn.SUM(union.c.received) != 0) | (pw.fn.SUM(union.c.closed) != 0)))
 
 
+def reads_cases(start: dt.date, end: dt.date) -> bool:
+    """Whether `own_figures` of the range reads cases (a quarter, a month, a year's edges),
+    not only yearly rows."""
+    plan = plan_years(start, end)
+    return bool(plan.add or plan.subtract)
+
+
 def own_figures(scope: Organization, start: dt.date, end: dt.date, group: str,
                 ids: list[int] | None = None) -> dict[int, Figures]:
     """{mediator id | unit id: Figures} of the cases each mediator handled (`group`
