@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from network.db import N_, db, is_postgres, planner
+from network.db import N_, db, is_postgres
 from network.models import Organization
 from network.settings import get_settings
 from org.models import Mediator
@@ -198,7 +198,9 @@ def ranking(scope: Organization, target: str, start: dt.date, end: dt.date,
     total = unranked = 0
     # no JIT: a province's quarter costs ~575,000 in the planner's units, past the point where
     # PostgreSQL compiles with inlining and optimisation: 2.4 s of compiling for ~3 s of work
-    with db.atomic(), planner({"jit": "off"}):
+    with db.atomic():
+        if is_postgres():
+            db.execute_sql("SET LOCAL jit = off")  # until the end of this transaction
         rows = list(db.execute_sql(sql, params))
     width = len(COMPONENTS)
     counted: dict[int, Figures] = {}

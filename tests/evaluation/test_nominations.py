@@ -136,6 +136,7 @@ def test_ranking_takes_a_fixed_number_of_queries(q1_ledger, make_mediator, make_
     from playhouse.test_utils import count_queries
 
     from evaluation.nominations import MEDIATORS, nominate
+    from network.db import is_postgres
 
     def queries() -> int:
         with count_queries() as counter:
@@ -147,8 +148,9 @@ def test_ranking_takes_a_fixed_number_of_queries(q1_ledger, make_mediator, make_
         m = make_mediator(q1_ledger["room2"], staff_no=f"MX{n:02d}")
         make_case(q1_ledger["room2"], m, dt.date(2024, 2, 1), dt.date(2024, 2, 2), "调解成功",
                   "100.00", "100.00")
-    # the settings, the ranking, the figures of the candidates returned, their mediators
-    assert queries() == before <= 4
+    # the settings, the ranking (on PostgreSQL after SET LOCAL jit), the figures of the
+    # candidates returned (here a quarter's: carried by the ranking), their mediators
+    assert queries() == before <= (4 if is_postgres() else 3)
 
 
 def test_minimum_caseload_keeps_four_perfect_cases_below_sixty_good_ones(
