@@ -154,10 +154,14 @@ def by_station(scope: Organization | None, cut: dt.date, *, page: int, per_page:
     ids = list(codes)
     rows = (OpenRollup.select(OpenRollup.organization.alias("sid"),
                               OpenRollup.own.alias("n"))
-            .where(ids_in(OpenRollup.organization, ids) & (OpenRollup.own > 0)
-                   & (OpenRollup.month < month_start(cut))))
+            .where((OpenRollup.own > 0) & (OpenRollup.month < month_start(cut))))
     last = (Case.select(Case.station.alias("sid"), pw.fn.COUNT(pw.SQL("*")).alias("n"))
-            .where(_last_month(cut) & ids_in(Case.station, ids)).group_by(Case.station))
+            .where(_last_month(cut)).group_by(Case.station))
+    if scope is not None:
+        # the whole network needs no list of its units: PostgreSQL probed the index once
+        # per unit for it (3,167 probes, 117 ms at 10M; reading the ~110,000 rows: ~20 ms)
+        rows = rows.where(ids_in(OpenRollup.organization, ids))
+        last = last.where(ids_in(Case.station, ids))
     both = rows.union_all(last).alias("both")
     # one row per unit with overdue cases (≤ the units of the scope), paged here by code:
     # a COUNT and a page in SQL would each read every row again
