@@ -77,7 +77,10 @@ WEIGHT_KEYS = [f"award.weight_{c}" for c in COMPONENTS]
 
 def weights() -> dict[str, float]:
     """{component: weight} as the administrator set them."""
-    values = get_settings(WEIGHT_KEYS)
+    return _weights_of(get_settings(WEIGHT_KEYS))
+
+
+def _weights_of(values: dict) -> dict[str, float]:
     return {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
 
 
@@ -122,7 +125,8 @@ def _ranking_sql(figures: pw.Select, target: str, weight: dict[str, float], mini
     """One statement over `figures` (the rows of `kpis.own_figures_query`): each candidate's
     values, the bounds over the eligible ones, the normalised values, contributions and
     score, ordered as the module docstring says; the part [offset, offset + limit); with
-    `carried`, each candidate's figures (COUNTS) after its shares."""
+    `carried`, each candidate's figures (COUNTS) after its normalised values and
+    contributions."""
     figures_sql, params = figures.sql()
     model, code, _ = _subjects(target)
     p = db.param
@@ -140,8 +144,8 @@ def _ranking_sql(figures: pw.Select, target: str, weight: dict[str, float], mini
     collate = ' COLLATE "C"' if is_postgres() else ""  # code-point order, as Python's
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     key = _truncate(f"score * {_float(TIE_SCALE)} + {_float(0.5)}")
-    shares = ", ".join([*(f"n_{c}" for c in COMPONENTS), *(f"c_{c}" for c in COMPONENTS),
-                        *(COUNTS if carried else ())])
+    returned = ", ".join([*(f"n_{c}" for c in COMPONENTS), *(f"c_{c}" for c in COMPONENTS),
+                          *(COUNTS if carried else ())])
     # Unless `carried`, the candidates travel narrow (id, code, closed, the five values)
     # through the ranking and `ranking` reads the figures of the part returned: wide rows
     # through every step cost a third of the time at 30,000 candidates.
@@ -157,7 +161,7 @@ def _ranking_sql(figures: pw.Select, target: str, weight: dict[str, float], mini
            f"{normalised} FROM r CROSS JOIN a CROSS JOIN b), "
            f"c AS (SELECT n.*, {contributions} FROM n), "
            f"s AS (SELECT c.*, {score} AS score FROM c) "
-           f"SELECT id, code, eligible, score, total, unranked, {shares} FROM s "
+           f"SELECT id, code, eligible, score, total, unranked, {returned} FROM s "
            f"ORDER BY eligible DESC, CASE WHEN eligible = 1 THEN {key} END DESC, "
            f"closed DESC, code{collate}{page}")
     return sql, [*params, *(weight[c] for c in COMPONENTS)]
@@ -185,7 +189,7 @@ def ranking(scope: Organization, target: str, start: dt.date, end: dt.date,
     if weight is None or minimum is None:  # one read of the settings for both
         values = get_settings(WEIGHT_KEYS + ["award.min_closed"])
         if weight is None:
-            weight = {c: float(values[f"award.weight_{c}"]) for c in COMPONENTS}
+            weight = _weights_of(values)
         if minimum is None:
             minimum = int(values["award.min_closed"])
     group = "mediator" if target == MEDIATORS else "station"
@@ -202,20 +206,19 @@ def ranking(scope: Organization, target: str, start: dt.date, end: dt.date,
         if is_postgres():
             db.execute_sql("SET LOCAL jit = off")  # until the end of this transaction
         rows = list(db.execute_sql(sql, params))
-    width = len(COMPONENTS)
     counted: dict[int, Figures] = {}
-    if carried:
-        counted = {row[0]: Figures.of_row(row[6 + 2 * width:]) for row in rows}
-    elif rows:  # the figures of the part returned: one more statement, for 50 of 30,000
-        counted = own_figures(scope, start, end, group,
-                              None if limit is None else [row[0] for row in rows])
     if rows:
         total, unranked = rows[0][4:6]
-    found = [Candidate(subject_id, code, counted[subject_id],
-                       dict(zip(COMPONENTS, shares[:width], strict=True)),
-                       dict(zip(COMPONENTS, shares[width:2 * width], strict=True)), score,
+        if not carried:  # the figures of the part returned: one more statement, 50 of 30,000
+            counted = own_figures(scope, start, end, group,
+                                  None if limit is None else [row[0] for row in rows])
+    width = len(COMPONENTS)
+    found = [Candidate(subject_id, code,
+                       Figures.of_row(rest[2 * width:]) if carried else counted[subject_id],
+                       dict(zip(COMPONENTS, rest[:width], strict=True)),
+                       dict(zip(COMPONENTS, rest[width:2 * width], strict=True)), score,
                        bool(eligible))
-             for subject_id, code, eligible, score, _, _, *shares in rows]
+             for subject_id, code, eligible, score, _, _, *rest in rows]
     if not found and offset and limit:  # past the end: the last part
         total = ranking(scope, target, start, end, weight, minimum, 0, 1).total
         last = max(0, (total - 1) // limit * limit)
