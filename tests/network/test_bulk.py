@@ -43,6 +43,31 @@ def test_rows_of_several_pages_land_with_their_values(network, make_mediator):
     assert not any(t.name == "bulk-copy" for t in threading.enumerate())
 
 
+def test_ordered_rows_land_sorted_run_by_run(network, make_mediator, monkeypatch):
+    """`order_by`: the rows reach the table sorted by the key (ids in that order). On
+    PostgreSQL run by run, the runs in the order they were added, the rows still held at
+    `close` written too; on SQLite all at once at `close`."""
+    monkeypatch.setattr(bulk, "RUN", 4)
+    mediator = make_mediator(network["room1"])
+    rooms = [network["room2"].id, network["room1"].id]
+    days = [dt.date(2024, 5, d) for d in (9, 3, 7, 1, 8, 2)]
+    with db.atomic():
+        with bulk.Inserter(Case, INSERTED, order_by=("station", "received")) as sink:
+            for i, day in enumerate(days):
+                row = list(case_row(f"O-{i}", rooms[i % 2], mediator.id))
+                row[3] = day
+                sink.add(row)
+    stored = [(c.station_id, c.received.day) for c in Case.select().order_by(Case.id)]
+    room2, room1 = rooms
+    # run 1: rows 0-3 (room2 9, room1 3, room2 7, room1 1); run 2: rows 4-5 (room2 8, room1 2)
+    first, second = [(room2, 9), (room1, 3), (room2, 7), (room1, 1)], [(room2, 8), (room1, 2)]
+    if is_postgres():
+        assert stored == sorted(first) + sorted(second)
+    else:
+        assert stored == sorted(first + second)
+    assert sink.count == 6
+
+
 def test_a_refused_row_raises_peewee_error_and_stops_the_writer(network, make_mediator):
     mediator = make_mediator(network["room1"])
     room = network["room1"].id
