@@ -7,6 +7,8 @@ checked, streamed: COPY runs beside them), the wait for the last COPY pages, eac
 of the rollup sums, the rest. Variants, each in the same rolled-back transaction:
 
     --drop INDEX   (repeatable) an index dropped first (PostgreSQL's DDL is transactional)
+    --before SQL   (repeatable) any statement first, e.g. a foreign key dropped:
+                   --before "ALTER TABLE mediation_case DROP CONSTRAINT mediation_case_station_id_fkey"
     --explain      EXPLAIN ANALYZE the rollup statements instead of only timing them
     --profile      cProfile of the whole import (top 25 by cumulative time)
 
@@ -55,7 +57,8 @@ def _backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def profile(url: str, rows: int, drops: list[str], explain: bool, prof: bool) -> dict:
+def profile(url: str, rows: int, drops: list[str], explain: bool, prof: bool,
+            before: list[str] = ()) -> dict:
     from evaluation import imports, rollups
     from evaluation.imports import import_cases
     from network import bulk
@@ -112,6 +115,8 @@ def profile(url: str, rows: int, drops: list[str], explain: bool, prof: bool) ->
             with db.atomic():
                 for index in drops:
                     db.execute_sql(f"DROP INDEX IF EXISTS {index}")
+                for sql in before:
+                    db.execute_sql(sql)
                 backend = (db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
                            if is_postgres() else None)
                 server0 = _backend_cpu(backend) if backend else 0.0
@@ -148,11 +153,13 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--drop", action="append", default=[])
+    parser.add_argument("--before", action="append", default=[])
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    out = profile(args.url, args.rows, args.drop, args.explain, args.profile)
-    print(f"load average {os.getloadavg()[0]:.2f}; dropped: {', '.join(args.drop) or 'none'}")
+    out = profile(args.url, args.rows, args.drop, args.explain, args.profile, args.before)
+    print(f"load average {os.getloadavg()[0]:.2f}; dropped: {', '.join(args.drop) or 'none'}"
+          + "".join(f"; {sql}" for sql in args.before))
     for key, value in out.items():
         print(f"{key:28}{value:>12,.2f}")
 
