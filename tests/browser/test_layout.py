@@ -67,6 +67,18 @@ def test_desk_width_uses_the_width_and_keeps_dates_on_one_line(page, busy_unit):
         shoot(page, f"layout-{name}-1440")
 
 
+def test_laptop_width_keeps_the_user_and_logout_on_one_line(page, busy_unit):
+    """Just above the menu's collapse point (992 px) the menu takes two lines; the user's name
+    and the 退出 button must not break inside (退 over 出)."""
+    page.set_viewport_size({"width": 1000, "height": 700})
+    log_in(page, "m02", PASSWORD)
+    page.goto(PAGES["list"])
+    assert line_count(page, "#logout") == 1
+    assert line_count(page, "#current-user") == 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, overflow
+
+
 def test_phone_width_has_a_menu_toggler_and_no_sideways_page(page, busy_unit):
     page.set_viewport_size(PHONE)
     log_in(page, "m02", PASSWORD)

@@ -56,3 +56,20 @@ def test_manager_tree_starts_at_the_county(page, city_admin, make_user):
     expect(node(page, "QD-02")).to_be_visible()
     expect(node(page, "QD")).to_have_count(0)
     expect(node(page, "QD-11")).to_have_count(0)
+
+
+CONTRAST = """el => {
+    // WCAG 2 contrast ratio of an element's text colour against the page's white
+    const [r, g, b] = getComputedStyle(el).color.match(/\\d+/g).slice(0, 3).map(Number);
+    const lin = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    return 1.05 / (l + 0.05); }"""
+
+
+def test_secondary_outline_buttons_are_readable(page, city_admin):
+    """The theme's secondary colour is a light grey (#e9ecef): outline buttons drawn in it
+    (全部展开, 取消，重新上传, 签到表PDF …) were near-invisible on white (1.2:1)."""
+    log_in(page, "cityadmin", PASSWORD)
+    page.goto("/admin/tree/")
+    for button in ("#tree-expand", "#tree-collapse"):
+        assert page.locator(button).evaluate(CONTRAST) >= 4.5
