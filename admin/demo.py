@@ -22,6 +22,8 @@ from org.accounts import create_user
 from org.models import EDUCATION, POLITICAL, Assignment, Mediator, User
 from org.services import create_mediator
 
+from .demo_training import has_training, load_training
+
 ACTOR = "demo"
 PASSWORD = "Demo@2026"
 DEMO_LOGINS = [
@@ -140,6 +142,9 @@ def load_demo(progress: Callable[[Msg], None] = _quiet) -> Msg:
         if not Case.select().exists():
             progress(Msg("正在生成演示案件（约 %(n)d 件）……", n=CASE_COUNT))
             _demo_cases(random.Random(2027), local_today())
+        if not has_training():
+            progress(Msg("正在生成演示培训场次……"))
+            load_training(random.Random(2028), local_today())
         for username, _pw, _label in DEMO_LOGINS:
             if User.get_or_none(User.username == username):
                 continue

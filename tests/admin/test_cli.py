@@ -51,10 +51,11 @@ def test_demo_is_idempotent_and_prints_logins(runner, database):
     # The first run says what it is doing before the long part, in order; the second has
     # nothing to create.
     steps = ["正在检查数据库结构", "正在创建演示机构和调解员", "正在生成演示案件",
-             "正在创建演示账号 admin", "演示数据："]
+             "正在生成演示培训场次", "正在创建演示账号 admin", "演示数据："]
     positions = [first.output.find(step) for step in steps]
     assert -1 not in positions and positions == sorted(positions), first.output
     assert "正在生成演示案件" not in second.output
+    assert "正在生成演示培训场次" not in second.output
 
 
 def test_demo_accounts_have_chinese_names(runner, database):
