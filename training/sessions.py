@@ -380,6 +380,7 @@ def _schedule(session: Session) -> None:
 
 
 REQUIRED = ("code", "course", "kind", "host", "start", "end", "hours", "capacity")
+KEPT = ("id", "booked")  # never written by update_session
 
 
 def create_session(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Session:
@@ -428,7 +429,9 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
                 or after_days != before["dates"]):
             session.sequence += 1
         session.updated_at = now()
-        session.save()
+        # every column but the seat counter, which only the seat statements move: the object
+        # may be older than the last sign-up (a form loaded before it, enrol_many beside it)
+        session.save(only=[f for f in Session._meta.sorted_fields if f.name not in KEPT])
         if session.hours != old["hours"] or session.minutes != old["minutes"]:
             hours_rule.recredit_session(session)
         if any(getattr(session, name) != old[name]
