@@ -380,7 +380,8 @@ def _schedule(session: Session) -> None:
 
 
 REQUIRED = ("code", "course", "kind", "host", "start", "end", "hours", "capacity")
-KEPT = ("id", "booked")  # never written by update_session
+# kept by their own statements (seats, 人次 from the attendance), never by update_session
+KEPT = ("id", "booked", "participants")
 
 
 def create_session(data: dict[str, Any], *, actor: str, scope: Organization | None) -> Session:
@@ -429,8 +430,8 @@ def update_session(session: Session, data: dict[str, Any], *, actor: str,
                 or after_days != before["dates"]):
             session.sequence += 1
         session.updated_at = now()
-        # every column but the seat counter, which only the seat statements move: the object
-        # may be older than the last sign-up (a form loaded before it, enrol_many beside it)
+        # every column but the counters (KEPT): the object may be older than the last sign-up
+        # or attendance record (a form loaded before it, enrol_many beside it)
         session.save(only=[f for f in Session._meta.sorted_fields if f.name not in KEPT])
         if session.hours != old["hours"] or session.minutes != old["minutes"]:
             hours_rule.recredit_session(session)

@@ -418,16 +418,20 @@ def test_every_change_of_a_place_is_audited(open_session, make_mediator, network
 
 def test_editing_a_session_keeps_the_seats_taken_since_it_was_loaded(open_session,
                                                                      make_mediator, network):
-    """A coordinator's edit form holds the session as loaded; sign-ups meanwhile took two seats.
-    Saving the edit (and the status set after the session) must not write the seat counter
-    back to what the form saw, or a full session would take more people than it has seats."""
+    """A coordinator's edit form holds the session as loaded; sign-ups meanwhile took two seats
+    and one attendance was recorded. Saving the edit (and the status set after the session)
+    must not write the counters back to what the form saw: a full session would take more
+    people than it has seats, and the coverage page would lose the 人次."""
+    from training.attendance import record_attendance
     from training.sessions import update_session
 
     session = open_session(3)  # as the form loaded it: booked 0
     people = [make_mediator(network["room1"], staff_no=f"B{i}") for i in range(2)]
     enrol.enrol_many(Session.get_by_id(session.id), people, actor="c", scope=None)
+    record_attendance(Session.get_by_id(session.id), people[0], "present", actor="c", scope=None)
     update_session(session, {"venue": "二楼会议室"}, actor="c", scope=None)
     assert Session.get_by_id(session.id).booked == 2
     update_session(session, {"status": "finished"}, actor="c", scope=None)
     stored = Session.get_by_id(session.id)
-    assert (stored.booked, stored.venue, stored.status) == (2, "二楼会议室", "finished")
+    assert (stored.booked, stored.participants, stored.venue, stored.status) == (
+        2, 1, "二楼会议室", "finished")
