@@ -156,7 +156,11 @@ def update_user(user: User, data: dict[str, Any], *, actor: User | None) -> User
         before = {k: str(getattr(user, k)) for k in values if k != "password_hash"}
         for key, value in values.items():
             setattr(user, key, value)
-        user.save()
+        # the form's columns only: the object may predate a log-out or a lock, whose
+        # session_version and failed_logins another statement keeps (writing them back would
+        # revive ended sessions)
+        if values:
+            user.save(only=[User._meta.fields[key] for key in values])
         changes = {k: [before[k], str(getattr(user, k))] for k in before
                    if before[k] != str(getattr(user, k))}
         if "password_hash" in values:
@@ -221,7 +225,7 @@ def authenticate(username: str, password: str, *, address: str = "",
                 audit.record(user.username, "lock" if locked else "login_failed", "user",
                              user.id, user.username, {"address": address} if address else None,
                              org_path=user.organization.path if user.organization_id else "")
-                user.save()
+                user.save(only=[User.failed_logins, User.locked_until])
         if locked:
             raise DomainError(Msg("连续%(n)d次密码错误，账号已锁定%(m)d分钟",
                                   n=throttle.ACCOUNT_FAILURES, m=LOCK_MINUTES))

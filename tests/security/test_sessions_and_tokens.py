@@ -55,6 +55,20 @@ def test_a_new_password_role_or_status_ends_the_sessions(app, people, auth, chan
     assert auth.client.get("/admin/mediators/").status_code == 302
 
 
+def test_an_edit_from_an_older_form_does_not_revive_ended_sessions(app, people, auth):
+    """An administrator's edit form loaded the account; then the user logged out (their
+    sessions ended). Saving the form's display name must not write the old session version
+    back, which would make a copied cookie of the ended session valid again."""
+    auth.login("mgr2")
+    thief = copied_session(app, auth)
+    form_loaded = User.get(User.username == "mgr2")
+    assert auth.post("/logout").status_code == 302
+    assert thief.get("/admin/mediators/").status_code == 302
+    update_user(form_loaded, {"display_name": "李敏（市南）"}, actor=people["root"])
+    assert thief.get("/admin/mediators/").status_code == 302
+    assert User.get(User.username == "mgr2").display_name == "李敏（市南）"
+
+
 def test_a_new_password_revokes_the_tokens(people):
     token = issue_token(people["mgr2"], actor="cli")
     assert user_for_token(token).username == "mgr2"
