@@ -204,7 +204,10 @@ def update_org(org: Organization, data: dict[str, Any], *, actor: str,
         for key, value in values.items():
             setattr(org, key, value)
         org.updated_at = now()
-        org.save()
+        # the form's columns only: `path` (and the parent) are move_org's, and the object may
+        # predate a move of an ancestor, whose new paths it would overwrite
+        org.save(only=[Organization._meta.fields[key] for key in values]
+                 + [Organization.updated_at])
         changes = audit.diff(before, audit.snapshot(org, FIELDS))
         changes.pop("parent", None)  # recorded by the move
         if changes:

@@ -169,7 +169,8 @@ def update_mediator(mediator: Mediator, data: dict[str, Any], *, actor: str,
         for key, value in values.items():
             setattr(mediator, key, value)
         mediator.updated_at = now()
-        mediator.save()
+        # the form's columns only: the station is move_mediator's, kept with the assignments
+        mediator.save(only=[Mediator._meta.fields[key] for key in values] + [Mediator.updated_at])
         changes = mask_identifiers(audit.diff(before, audit.snapshot(mediator, FIELDS)))
         changes.pop("station", None)
         if changes:

@@ -43,6 +43,18 @@ def test_move_county_with_rooms_between_cities(network, make_org):
     assert codes(subtree(network["city"])) == ["QD", "QD-11", "QD-11-01"]
 
 
+def test_an_edit_from_before_an_ancestors_move_keeps_the_new_path(network, make_org):
+    """A room's edit form was loaded, then its county moved under another city: saving the
+    room's new phone number must not write its old path back (the room would leave the
+    subtree it now belongs to, and its new city's managers would lose it)."""
+    loaded = Organization.get_by_id(network["room1"].id)
+    other = make_org("YT", name="烟台市中心")
+    move_org(network["shinan"], other, actor="t", scope=None)
+    update_org(loaded, {"phone": "0532-88886666"}, actor="t", scope=None)
+    assert codes(subtree(other)) == ["QD-02", "QD-02-01", "QD-02-02", "YT"]
+    assert Organization.get_by_id(loaded.id).phone == "0532-88886666"
+
+
 def test_no_cycles(network, make_org):
     with pytest.raises(ValidationError) as err:
         move_org(network["city"], network["room1"], actor="t", scope=None)

@@ -59,6 +59,17 @@ def test_move_closes_old_assignment_the_day_before(network, make_mediator):
     assert Mediator.get_by_id(made.id).station_id == network["room2"].id
 
 
+def test_an_edit_from_before_a_move_keeps_the_new_station(network, make_mediator):
+    """The edit form was loaded, then the mediator moved to another room: saving a new mobile
+    number must not write the old station back beside the new primary assignment."""
+    made = make_mediator(network["room1"])
+    loaded = Mediator.get_by_id(made.id)
+    move_mediator(made, network["room2"], actor="m", scope=None, on=dt.date(2023, 7, 1))
+    update_mediator(loaded, {"mobile": "13912345678"}, actor="m", scope=None)
+    stored = Mediator.get_by_id(made.id)
+    assert (stored.station_id, stored.mobile) == (network["room2"].id, "13912345678")
+
+
 def test_move_out_of_scope_refused(network, make_mediator):
     made = make_mediator(network["room1"])
     with pytest.raises(OutOfScope):
