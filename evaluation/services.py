@@ -12,8 +12,8 @@ from typing import Any
 
 from network import audit
 from network.dates import local_today, parse_date
-from network.db import db
-from network.errors import Msg, OutOfScope, ValidationError
+from network.db import db, is_postgres
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.fields import FieldKit
 from network.models import Organization, now
 from org.models import Mediator
@@ -310,33 +310,53 @@ def create_case(data: dict[str, Any], *, actor: str, scope: Organization | None)
     return case
 
 
+def _stored(case: Case) -> Case:
+    """The case as stored now, its row locked to the end of the transaction on PostgreSQL
+    (SQLite has one writer at a time). A rollup delta must start from the stored values: two
+    edits at once, each from the row it loaded, would both take the same old values away."""
+    query = Case.select().where(Case.id == case.id)
+    stored = (query.for_update() if is_postgres() else query).get_or_none()
+    if stored is None:
+        raise DomainError(Msg("案件「%(no)s」已被他人删除", no=case.case_no))
+    _fresh_station(stored)
+    return stored
+
+
 def update_case(case: Case, data: dict[str, Any], *, actor: str,
                 scope: Organization | None) -> Case:
-    """Change a case; the rollups lose its old contribution and gain the new one."""
+    """Change a case; the rollups lose its stored contribution and gain the new one. `case`
+    is brought up to what is stored afterwards."""
     _check_scope(_fresh_station(case), scope)
     _check_station_first(data, case, scope)
     with db.atomic():
-        values = clean_case(data, case, scope=scope)
+        stored = _stored(case)
+        _check_scope(stored.station, scope)
+        values = clean_case(data, stored, scope=scope)
         _check_scope(values["station"], scope)
-        before = audit.snapshot(case, FIELDS)
-        old = (case.station.path, Case(**case.__data__))
+        before = audit.snapshot(stored, FIELDS)
+        old = (stored.station.path, Case(**stored.__data__))
         for key, value in values.items():
-            setattr(case, key, value)
-        case.updated_at = now()
-        case.save()
-        rollups.case_changed(old, (case.station.path, case))
-        changes = audit.diff(before, audit.snapshot(case, FIELDS))
+            setattr(stored, key, value)
+        stored.updated_at = now()
+        stored.save()
+        rollups.case_changed(old, (stored.station.path, stored))
+        changes = audit.diff(before, audit.snapshot(stored, FIELDS))
         if changes:
-            audit.record(actor, "update", "case", case.id, str(case), changes,
-                         org_path=case.station.path)
+            audit.record(actor, "update", "case", stored.id, str(stored), changes,
+                         org_path=stored.station.path)
+    case.__data__.update(stored.__data__)
+    case._dirty.clear()
+    case.station = stored.station
     return case
 
 
 def delete_case(case: Case, *, actor: str, scope: Organization | None) -> None:
-    """Remove a mistaken entry and its contribution to the rollups."""
+    """Remove a mistaken entry and its stored contribution to the rollups."""
     _check_scope(_fresh_station(case), scope)
     with db.atomic():
-        rollups.case_changed((case.station.path, case), None)
-        audit.record(actor, "delete", "case", case.id, str(case),
-                     audit.snapshot(case, FIELDS), org_path=case.station.path)
-        case.delete_instance()
+        stored = _stored(case)
+        _check_scope(stored.station, scope)
+        rollups.case_changed((stored.station.path, stored), None)
+        audit.record(actor, "delete", "case", stored.id, str(stored),
+                     audit.snapshot(stored, FIELDS), org_path=stored.station.path)
+        stored.delete_instance()

@@ -121,6 +121,25 @@ def test_update_and_delete_are_audited_and_move_rollups(base, network):
                                    & (AuditLog.action == "delete")).count() == 1
 
 
+def test_edits_from_objects_loaded_before_another_edit_keep_the_rollups_exact(base, network):
+    """Two people opened the same case; the first saves 调解不成功, then the second saves a
+    new 标的金额 from the page they loaded before. The rollups must follow the stored row
+    (not take the first page's old values away twice), and so must a delete from a stale page."""
+    case = create(base)
+    first, second = Case.get_by_id(case.id), Case.get_by_id(case.id)
+    update_case(first, {"result": "调解不成功", "agreed_amount": ""}, actor="a", scope=None)
+    update_case(second, {"amount_involved": "5000.00"}, actor="b", scope=None)
+    stored = Case.get_by_id(case.id)
+    assert (stored.result, stored.amount_involved) == ("failure", 5000)
+    assert (second.result, second.amount_involved) == ("failure", 5000)  # brought up to date
+    # by hand: one case received and closed in March 2024, failed, 5,000.00 involved
+    city = Rollup.get((Rollup.organization == network["city"]) & (Rollup.month == d(2024, 3, 1)))
+    assert (city.received, city.closed, city.succeeded, city.failed, city.amount_involved_cents,
+            city.agreed_amount_cents) == (1, 1, 0, 1, 500_000, 0)
+    delete_case(first, actor="a", scope=None)  # `first` still holds 12,000.00
+    assert Rollup.select().count() == 0
+
+
 def test_invalid_update_changes_nothing(base):
     case = create(base)
     with pytest.raises(ValidationError):
