@@ -1,6 +1,8 @@
 """The OpenAPI 3 description of /api/v1; kept beside the routes it describes."""
 from __future__ import annotations
 
+from evaluation.periods import MAX_MONTHS
+
 from .paging import MAX_OFFSET, MAX_PAGE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -48,6 +50,8 @@ def _kpi_paths() -> dict:
         {"name": "to", "in": "query", "required": True, "schema": DAY,
          "description": "不早于 from"},
     ]
+    monthly = [*params[:2], {**params[2], "description": "不早于 from；按月统计时范围不超过 "
+                                                       f"{MAX_MONTHS} 个月（否则 400）"}]
     one = {"$ref": "#/components/schemas/Kpis"}
     many = {"type": "array", "items": one}
     paths = {}
@@ -56,7 +60,7 @@ def _kpi_paths() -> dict:
             ("/kpis/children", "每个直接下级机构的指标", many),
             ("/kpis/monthly", "按月的指标（首末月按范围截取）", many)):
         paths[path] = {"get": {
-            "summary": summary, "parameters": params,
+            "summary": summary, "parameters": monthly if path.endswith("/monthly") else params,
             "responses": {"200": {"description": summary, "content": {
                 "application/json": {"schema": schema}}}, **_errors(400, 401, 403, 404)},
         }}
@@ -86,7 +90,7 @@ def _eligibility_path() -> dict:
         "parameters": [
             {"name": "staff_no", "in": "path", "required": True, "schema": {"type": "string"},
              "description": "工号；调解员本人只能查询自己"},
-            {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
+            {"name": "as_of", "in": "query", "schema": DAY,
              "description": "基准日期 YYYY-MM-DD，缺省为今天；统计期为其前12个月"}],
         "responses": {"200": {"description": "晋升条件", "content": {
             "application/json": {"schema": body}}}, **_errors(400, 401, 403, 404)},
@@ -133,7 +137,7 @@ def _training_paths() -> dict:
             "200": {"description": summary, "content": {"application/json": {"schema": schema}}},
             **_errors(*errors)}}}
 
-    day = {"type": "string", "format": "date"}
+    day = DAY  # the days every date parameter accepts
     return {
         "/training/hours": get("调解员某年的认定学时（调解员账号仅限本人）", [
             {"name": "mediator", "in": "query", "required": True,
