@@ -345,8 +345,8 @@ def update_case(case: Case, data: dict[str, Any], *, actor: str,
             audit.record(actor, "update", "case", stored.id, str(stored), changes,
                          org_path=stored.station.path)
     case.__data__.update(stored.__data__)
-    case._dirty.clear()
     case.station = stored.station
+    case._dirty.clear()  # what it holds is what is stored
     return case
 
 
