@@ -21,7 +21,7 @@ from typing import Any
 
 from network import audit
 from network.dates import SHANGHAI
-from network.db import db
+from network.db import db, is_postgres
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
 from org.models import EMPLOYMENT, GRADES
@@ -405,17 +405,32 @@ def create_session(data: dict[str, Any], *, actor: str, scope: Organization | No
         return session
 
 
+def _stored(session: Session) -> None:
+    """Bring `session` up to its stored row, locked to the end of the transaction on
+    PostgreSQL: a form loaded before a cancel must not write its older status back (the edit
+    would un-cancel the session after everyone was told), nor check the capacity against
+    seats counted before the last sign-ups."""
+    query = Session.select().where(Session.id == session.id)
+    stored = (query.for_update() if is_postgres() else query).get_or_none()
+    if stored is None:
+        raise DomainError(Msg("场次「%(code)s」已被删除", code=session.code))
+    session.__data__.update(stored.__data__)
+    session.__rel__.clear()
+    session._dirty.clear()
+
+
 def update_session(session: Session, data: dict[str, Any], *, actor: str,
                    scope: Organization | None) -> Session:
     check_scope(session, scope)
-    if session.status == CANCELLED:
-        raise DomainError(Msg("场次「%(code)s」已取消，不能修改", code=session.code))
-    values = clean_session(data, session)
-    if "host" in values:
-        _check_host(values["host"], scope)
-    orgs, dates = values.pop("audience_orgs", None), values.pop("dates", None)
-    _check_audience(orgs, scope)
     with db.atomic():
+        _stored(session)
+        if session.status == CANCELLED:
+            raise DomainError(Msg("场次「%(code)s」已取消，不能修改", code=session.code))
+        values = clean_session(data, session)
+        if "host" in values:
+            _check_host(values["host"], scope)
+        orgs, dates = values.pop("audience_orgs", None), values.pop("dates", None)
+        _check_audience(orgs, scope)
         _course(values)
         before = {**audit.snapshot(session, FIELDS), **_extras(session)}
         old = {name: getattr(session, name)

@@ -435,3 +435,18 @@ def test_editing_a_session_keeps_the_seats_taken_since_it_was_loaded(open_sessio
     stored = Session.get_by_id(session.id)
     assert (stored.booked, stored.participants, stored.venue, stored.status) == (
         2, 1, "二楼会议室", "finished")
+
+
+def test_an_edit_from_before_a_cancel_does_not_reopen_the_session(open_session, make_mediator,
+                                                                  network):
+    """The edit form was loaded, then another coordinator cancelled the session (everyone
+    told): saving the form must be refused, not write the old status back."""
+    from network.errors import DomainError
+    from training.sessions import cancel_session, update_session
+
+    session = open_session(3)
+    cancel_session(Session.get_by_id(session.id), "讲师临时有事", actor="b", scope=None)
+    with pytest.raises(DomainError, match="已取消"):
+        update_session(session, {"venue": "二楼会议室"}, actor="a", scope=None)
+    stored = Session.get_by_id(session.id)
+    assert (stored.status, stored.venue) == ("cancelled", "")
