@@ -12,7 +12,7 @@ from typing import Any
 
 from network import audit
 from network.dates import local_today, parse_date
-from network.db import db, is_postgres
+from network.db import db, locked
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.fields import FieldKit
 from network.models import Organization, now
@@ -314,8 +314,7 @@ def _stored(case: Case) -> Case:
     """The case as stored now, its row locked to the end of the transaction on PostgreSQL
     (SQLite has one writer at a time). A rollup delta must start from the stored values: two
     edits at once, each from the row it loaded, would both take the same old values away."""
-    query = Case.select().where(Case.id == case.id)
-    stored = (query.for_update() if is_postgres() else query).get_or_none()
+    stored = locked(Case.select().where(Case.id == case.id)).get_or_none()
     if stored is None:
         raise DomainError(Msg("案件「%(no)s」已被他人删除", no=case.case_no))
     _fresh_station(stored)

@@ -92,6 +92,13 @@ def text_prefix(field: peewee.Field, text: str) -> peewee.Expression:
     return field % (re.sub(r"([*?\[])", r"[\1]", text) + "*")
 
 
+def locked(query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """`query` with its rows locked to the end of the transaction on PostgreSQL (FOR UPDATE):
+    a service reads what is stored now before it writes, not what a page loaded. SQLite has
+    no row locks; its writers take turns anyway."""
+    return query.for_update() if is_postgres() else query
+
+
 @contextmanager
 def planner(settings: dict[str, str]) -> Iterator[None]:
     """PostgreSQL planner settings for the statements inside, then set back to what they were

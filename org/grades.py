@@ -15,7 +15,7 @@ import peewee as pw
 
 from network import audit
 from network.dates import local_today
-from network.db import db, is_postgres
+from network.db import db, locked
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
 
@@ -312,8 +312,7 @@ def change_grade(mediator: Mediator, grade: str, effective: Any, reason: str, *,
     with db.atomic():
         # lock the mediator's row so two changes at once cannot both be "the latest"
         # (SQLite has no row locks: its writers are serialised anyway)
-        lock = Mediator.select(Mediator.id).where(Mediator.id == mediator.id)
-        (lock.for_update() if is_postgres() else lock).get()
+        locked(Mediator.select(Mediator.id).where(Mediator.id == mediator.id)).get()
         latest = latest_change(mediator)
         _check_change(mediator, grade, effective, reason, latest)
         change = GradeChange.create(mediator=mediator, grade=grade, effective=effective,

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from network import audit, bulk
 from network.dates import local_today
-from network.db import db, is_postgres
+from network.db import db, locked
 from network.errors import DomainError, Msg, NotFound, OutOfScope, ValidationError
 from network.models import CITY, COUNTY, Organization, now
 from network.tree import ancestors, subtree_ids
@@ -310,10 +310,7 @@ def act(application: Application, action: str, *, actor: Actor, comment: str = "
 def _locked(application: Application) -> Application:
     """The application read again inside the transaction (locked on PostgreSQL), so two
     reviewers cannot both move it from the same state."""
-    query = Application.select().where(Application.id == application.id)
-    if is_postgres():
-        query = query.for_update()
-    found = query.first()
+    found = locked(Application.select().where(Application.id == application.id)).first()
     if found is None:
         raise NotFound(Msg("申请不存在"))
     return found

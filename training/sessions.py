@@ -21,7 +21,7 @@ from typing import Any
 
 from network import audit
 from network.dates import SHANGHAI
-from network.db import db, is_postgres
+from network.db import db, locked
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import CLOSED, Organization, now
 from org.models import EMPLOYMENT, GRADES
@@ -410,8 +410,7 @@ def _stored(session: Session) -> None:
     PostgreSQL: a form loaded before a cancel must not write its older status back (the edit
     would un-cancel the session after everyone was told), nor check the capacity against
     seats counted before the last sign-ups."""
-    query = Session.select().where(Session.id == session.id)
-    stored = (query.for_update() if is_postgres() else query).get_or_none()
+    stored = locked(Session.select().where(Session.id == session.id)).get_or_none()
     if stored is None:
         raise DomainError(Msg("场次「%(code)s」已被删除", code=session.code))
     session.__data__.update(stored.__data__)
