@@ -15,6 +15,7 @@ from network import audit
 from network.dates import parse_date
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import CITY as CITY_UNIT
 from network.models import Organization, now
 from network.tree import subtree_ids
@@ -34,7 +35,7 @@ def in_scope_condition(scope: Organization) -> pw.Node:
 
 
 def _text(data: dict, name: str, limit: int, errors: dict, required: bool) -> str:
-    value = "" if data.get(name) is None else str(data[name]).replace("\x00", "").strip()
+    value = plain(data.get(name))
     if required and not value:
         errors[name] = Msg("必填")
     elif len(value) > limit:

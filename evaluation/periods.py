@@ -12,7 +12,15 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from network.dates import EARLIEST, LATEST, in_range, iso_day, month_end, year_before
+from network.dates import (
+    EARLIEST,
+    LATEST,
+    OUT_OF_RANGE,
+    in_range,
+    iso_day,
+    month_end,
+    year_before,
+)
 from network.db import N_
 from network.errors import Msg
 
@@ -27,7 +35,6 @@ PERIOD_RE = re.compile(r"^(\d{4})(?:-(\d{2})|[Qq]([1-4]))?$")
 BAD_DATE = {"from": Msg("开始日期应为 YYYY-MM-DD 格式的日期"),
             "to": Msg("结束日期应为 YYYY-MM-DD 格式的日期")}
 MISSING = {"from": Msg("自定义期间需要填写开始日期"), "to": Msg("自定义期间需要填写结束日期")}
-OUT_OF_RANGE = Msg("日期应在 1901-01-01 至 2999-12-31 之间")
 
 
 class PeriodError(ValueError):

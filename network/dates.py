@@ -64,9 +64,20 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months - 1 if end.day < start.day else months
 
 
+OUT_OF_RANGE = Msg("日期应在 1901-01-01 至 2999-12-31 之间")
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A date typed into a form or a spreadsheet cell: ISO, or with / or . between the parts,
-    unpadded (2024/3/5), or already a date; None when empty; ValueError(Msg) otherwise."""
+    unpadded (2024/3/5), or already a date; None when empty; ValueError(Msg) otherwise, also
+    for a day outside 1901–2999 (year 1 would break the date arithmetic of the rules)."""
+    day = _any_date(value)
+    if day is not None and not in_range(day):
+        raise ValueError(OUT_OF_RANGE)
+    return day
+
+
+def _any_date(value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):

@@ -15,6 +15,12 @@ import peewee as pw
 from .errors import Msg
 
 
+def plain(value: Any) -> str:
+    """Typed text as it is stored: a string, NUL dropped (PostgreSQL refuses it in any text,
+    SQLite would store it silently), stripped; None is empty."""
+    return "" if value is None else str(value).replace("\x00", "").strip()
+
+
 class FieldKit:
     """The cleaning rules of one model's fields. Methods that clean take the data, and the
     `out` and `errors` dicts they fill (errors keyed by field name), so a cleaner reports
@@ -47,8 +53,7 @@ class FieldKit:
         would store it silently), required or None when empty, at most max_length."""
         if name not in data:
             return
-        value = data[name]
-        value = "" if value is None else str(value).replace("\x00", "").strip()
+        value = plain(data[name])
         required = self.required(name)
         if required and not value:
             errors[name] = Msg("必填")

@@ -17,7 +17,7 @@ from . import audit
 from .dates import local_today
 from .db import db
 from .errors import DomainError, Msg, OutOfScope, ValidationError
-from .fields import FieldKit
+from .fields import FieldKit, plain
 from .models import (
     CITY,
     CLOSED,
@@ -296,7 +296,7 @@ SORT_LIMIT = 1_000_000
 
 
 def save_kind(kind: OrgKind | None, data: dict[str, Any], *, actor: str) -> OrgKind:
-    name = str(data.get("name") or "").replace("\x00", "").strip()
+    name = plain(data.get("name"))
     if not name or len(name) > 50:
         raise ValidationError({"name": Msg("名称必填，且不超过50个字符")})
     try:

@@ -13,6 +13,7 @@ import peewee as pw
 from network import audit
 from network.db import db
 from network.errors import Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import Organization, now
 
 from .models import Complaint, Mediator
@@ -55,7 +56,7 @@ def clean_complaint(data: dict[str, Any]) -> dict[str, Any]:
         if out["upheld"] is None:
             errors["upheld"] = Msg("是否属实应为：是、否")
     if "summary" in data:
-        out["summary"] = str(data["summary"] or "").replace("\x00", "").strip()
+        out["summary"] = plain(data["summary"])
         if len(out["summary"]) > SUMMARY_LIMIT:
             errors["summary"] = Msg("不能超过%(n)d个字符", n=SUMMARY_LIMIT)
     if errors:

@@ -17,6 +17,7 @@ from network import audit
 from network.dates import local_today
 from network.db import db, locked
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import Organization, now
 
 from .models import (
@@ -306,7 +307,7 @@ def change_grade(mediator: Mediator, grade: str, effective: Any, reason: str, *,
         effective = parse_date(effective)
     except ValueError as exc:
         raise ValidationError({"effective": exc.args[0]}) from None
-    doc_no = (doc_no or "").strip()
+    doc_no = plain(doc_no)
     if len(doc_no) > 60:
         raise ValidationError({"doc_no": Msg("不能超过%(n)d个字符", n=60)})
     with db.atomic():
@@ -316,7 +317,7 @@ def change_grade(mediator: Mediator, grade: str, effective: Any, reason: str, *,
         latest = latest_change(mediator)
         _check_change(mediator, grade, effective, reason, latest)
         change = GradeChange.create(mediator=mediator, grade=grade, effective=effective,
-                                    reason=reason, doc_no=doc_no, note=(note or "").strip(),
+                                    reason=reason, doc_no=doc_no, note=plain(note),
                                     recorded_by=actor or "")
         audit.record(actor, "create", "grade_change", change.id, str(mediator),
                      {"grade": GRADES[grade], "effective": effective.isoformat(),
@@ -332,7 +333,7 @@ def revert_change(change: GradeChange, reason: str, *, actor: str,
     mediator = change.mediator
     if not in_scope(mediator, scope):
         raise OutOfScope(Msg("超出您的管辖范围"))
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if not reason:
         raise ValidationError({"revert_reason": Msg("请填写撤回原因")})
     with db.atomic():

@@ -16,6 +16,7 @@ from network import audit, bulk
 from network.dates import local_today
 from network.db import db, locked
 from network.errors import DomainError, Msg, NotFound, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import CITY, COUNTY, Organization, now
 from network.tree import ancestors, subtree_ids
 from org.accounts import MANAGER
@@ -185,7 +186,7 @@ def open_round(data: dict[str, Any], *, actor: Actor, on: dt.date | None = None
             continue
         if dates[name] is None:
             errors[name] = Msg("必填")
-    name = str(data.get("name") or "").strip()
+    name = plain(data.get("name"))
     if not name or len(name) > 100:
         errors["name"] = Msg("必填") if not name else Msg("不能超过%(n)d个字符", n=100)
     try:
@@ -212,7 +213,7 @@ def open_round(data: dict[str, Any], *, actor: Actor, on: dt.date | None = None
             name=name, organization=organization, reference_date=dates["reference_date"],
             deadline=dates["deadline"], notice_days=notice_days,
             effective_date=dates["effective_date"],
-            doc_no=str(data.get("doc_no") or "").strip()[:60], opened_by=actor.username)
+            doc_no=plain(data.get("doc_no"))[:60], opened_by=actor.username)
         results = eligibility_many(people, round_.reference_date, evidence=True)
         # straight to the driver (COPY on PostgreSQL): a province is 30,000 rows
         bulk.insert(Snapshot, SNAPSHOT_FIELDS, (
@@ -263,7 +264,7 @@ def apply(round_: PromotionRound, mediator: Mediator, *, actor: Actor, reason: s
     if snap.next_grade is None:
         raise DomainError(Msg("已是最高等级，无可晋升的等级"))
     step = ladder().get(snap.grade)
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if not snap.eligible:
         if not (step is not None and step.awards_bonus and reason):
             raise DomainError(Msg("未达到晋升条件，不能申报"))
@@ -296,14 +297,14 @@ def act(application: Application, action: str, *, actor: Actor, comment: str = "
         _check_actor(application, rule, actor, round_)
         if action == "submit" and on > round_.deadline:
             raise DomainError(Msg("已过申报截止日期 %(d)s", d=round_.deadline.isoformat()))
-        if action in ("return", "reject") and not (comment or "").strip():
+        if action in ("return", "reject") and not plain(comment):
             raise ValidationError({"comment": Msg("退回或驳回须填写意见")})
         extra = {}
         if rule.target == NOTICE:
             application.notice_start = on
             application.notice_days_left = round_.notice_days
             extra = {"notice_until": add_working_days(on, round_.notice_days).isoformat()}
-        _record(application, rule, actor, (comment or "").strip(), extra)
+        _record(application, rule, actor, plain(comment), extra)
     return application
 
 
@@ -337,7 +338,7 @@ def file_objection(application: Application, reason: str, *, actor: Actor,
     """Any logged-in user objects during the notice: the application is held until the
     deciding level answers, and the working days already served are kept."""
     on = _today(on)
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if not reason:
         raise ValidationError({"reason": Msg("请填写异议理由")})
     with db.atomic():
@@ -361,7 +362,7 @@ def answer_objection(objection: Objection, upheld: bool, answer: str, *, actor: 
     """The deciding level answers: upheld → the application is rejected; dismissed → back to
     公示 for the working days that remained (once no other objection is open)."""
     on = _today(on)
-    answer = (answer or "").strip()
+    answer = plain(answer)
     if not answer:
         raise ValidationError({"answer": Msg("请填写处理意见")})
     with db.atomic():

@@ -25,6 +25,7 @@ from network import audit
 from network.dates import local_today
 from network.db import N_, db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import Organization, now
 from org.models import Mediator
 from org.services import in_scope
@@ -120,7 +121,7 @@ def revoke(certificate: Certificate, reason: str, *, actor: str,
            scope: Organization | None) -> Certificate:
     if scope is not None and not scope.contains(certificate.mediator.station):
         raise OutOfScope(Msg("证书「%(serial)s」超出您的管辖范围", serial=certificate.serial))
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if not reason:
         raise ValidationError({"revoke_reason": Msg("请填写撤销原因")})
     if len(reason) > 200:
@@ -147,7 +148,7 @@ def status(certificate: Certificate, today: dt.date | None = None) -> str:
 def verify(serial: str, today: dt.date | None = None) -> dict | None:
     """What the public verification page shows for a serial (None: no such certificate).
     The holder's name only, never their 工号 or other personal data."""
-    certificate = Certificate.get_or_none(Certificate.serial == (serial or "").strip())
+    certificate = Certificate.get_or_none(Certificate.serial == plain(serial))
     if certificate is None:
         return None
     return {"serial": certificate.serial, "holder": certificate.mediator.name,

@@ -2,13 +2,18 @@
 course (sessions create one on first mention); the course carries the certificate's validity,
 which fixes each certificate's expiry when it is issued, so changing it later changes no
 certificate already issued. A course that has sessions cannot be deleted: its sessions,
-attendance and certificates would lose what they were about."""
+attendance and certificates would lose what they were about. A coordinator scoped to a county
+changes only a course whose sessions are all hosted in their scope: renaming one another county
+teaches would rename that county's sessions and certificates too."""
 from __future__ import annotations
 
 from typing import Any
 
 from network import audit
-from network.errors import DomainError, Msg, ValidationError
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import plain
+from network.models import Organization
+from network.tree import in_subtree
 
 from .models import Course, Session, TrainingKind
 
@@ -17,7 +22,7 @@ MAX_VALID_MONTHS = 240
 
 def clean_course(data: dict[str, Any], instance: Course | None) -> dict[str, Any]:
     errors: dict[str, Msg] = {}
-    name = str(data.get("name") or "").strip()
+    name = plain(data.get("name"))
     if not name:
         errors["name"] = Msg("必填")
     elif len(name) > 100:
@@ -44,7 +49,7 @@ def clean_course(data: dict[str, Any], instance: Course | None) -> dict[str, Any
     if errors:
         raise ValidationError(errors)
     return {"name": name, "kind": kind, "valid_months": months,
-            "description": str(data.get("description") or "").strip()}
+            "description": plain(data.get("description"))}
 
 
 def _shown(course: Course) -> dict[str, Any]:
@@ -60,7 +65,20 @@ def create_course(data: dict[str, Any], *, actor: str) -> Course:
     return course
 
 
-def update_course(course: Course, data: dict[str, Any], *, actor: str) -> Course:
+def check_scope(course: Course, scope: Organization | None) -> None:
+    """Refuse a scoped coordinator a course that a session outside their scope uses."""
+    if scope is None:
+        return
+    outside = (Session.select().join(Organization, on=Session.host == Organization.id)
+               .where(Session.course == course.id, ~in_subtree(Organization.path, scope)))
+    if outside.exists():
+        raise OutOfScope(Msg("课程「%(name)s」也有管辖范围外的机构举办的场次，请由上级培训管理员修改",
+                             name=course.name))
+
+
+def update_course(course: Course, data: dict[str, Any], *, actor: str,
+                  scope: Organization | None = None) -> Course:
+    check_scope(course, scope)
     values = clean_course(data, course)
     before = _shown(course)
     for name, value in values.items():
@@ -72,7 +90,8 @@ def update_course(course: Course, data: dict[str, Any], *, actor: str) -> Course
     return course
 
 
-def delete_course(course: Course, *, actor: str) -> None:
+def delete_course(course: Course, *, actor: str, scope: Organization | None = None) -> None:
+    check_scope(course, scope)
     used = Session.select().where(Session.course == course.id).count()
     if used:
         raise DomainError(Msg("课程「%(name)s」已有%(n)d个场次，不能删除", name=course.name, n=used))

@@ -219,7 +219,9 @@ def candidates(scope: Organization | None, *, org: Organization | None = None,
     if grades is not None:
         query = query.where(Mediator.id.in_(_of_grades(query, grades, on or _clock(None).date())))
     if staff_nos is not None:
-        query = query.where(Mediator.staff_no.in_([s.strip() for s in staff_nos]))
+        # a 工号 with a NUL names nobody (and PostgreSQL refuses it in a query)
+        query = query.where(Mediator.staff_no.in_(
+            [s.strip() for s in staff_nos if "\x00" not in s] or [""]))
     return query.order_by(Mediator.staff_no)
 
 
@@ -312,12 +314,16 @@ def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:
 
 
 def withdraw(enrolment: Enrolment, *, actor: str, own: bool = False,
-             at: dt.datetime | None = None) -> Enrolment:
+             scope: Organization | None = None, at: dt.datetime | None = None) -> Enrolment:
     """A place given up by its holder (`own`) or by a coordinator: only an active one, and
     only before the session has ended; a seat goes to the next in line. A mediator cannot
-    leave a 必修 session on their own: the coordinator who enrolled them decides."""
+    leave a 必修 session on their own: the coordinator who enrolled them decides. A
+    coordinator's `scope` must hold the mediator, as for approve and reject: hosting the
+    session does not make someone who signed up from another county theirs to remove."""
     moment = _clock(at)
     current = Enrolment.get_by_id(enrolment.id)
+    if not own and not in_scope(current.mediator, scope):
+        raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=current.mediator.staff_no))
     if current.status not in ACTIVE:
         raise DomainError(Msg("该报名已不在有效状态"))
     if own and current.session.mandatory:

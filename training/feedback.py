@@ -11,6 +11,7 @@ from typing import Any
 import peewee as pw
 
 from network.errors import DomainError, Msg, ValidationError
+from network.fields import plain
 from network.models import Organization, now
 from network.tree import in_subtree
 from org.models import Mediator
@@ -39,7 +40,7 @@ def submit(session: Session, mediator: Mediator, data: dict[str, Any]) -> Feedba
             values[name] = _rating(data.get(name))
         except ValueError:
             errors[name] = Msg("评分应为1到5的整数")
-    comment = str(data.get("comment") or "").replace("\x00", "").strip()
+    comment = plain(data.get("comment"))
     if len(comment) > 1000:
         errors["comment"] = Msg("不能超过%(n)d个字符", n=1000)
     if errors:

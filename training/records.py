@@ -11,7 +11,15 @@ from decimal import Decimal
 from org.models import Mediator
 
 from .hours import credited_hours, hours_by_kind, participations, year_bounds
-from .models import ATTENDANCE_STATUSES, Attendance, Certificate, Course, Session, TrainingKind
+from .models import (
+    ATTENDANCE_STATUSES,
+    CANCELLED,
+    Attendance,
+    Certificate,
+    Course,
+    Session,
+    TrainingKind,
+)
 
 
 def history(mediator_id: int) -> list[dict]:
@@ -45,10 +53,12 @@ def year_summary(mediator: Mediator, year: int) -> dict:
 
 def hours_by_year(rows: list[dict]) -> list[dict]:
     """From history(): per year with credited hours, the latest first, {"year", "total",
-    "by_kind" {kind name: hours}, "participations"} (records with credited hours > 0)."""
+    "by_kind" {kind name: hours}, "participations"} (records with credited hours > 0 at
+    sessions not cancelled, as training.hours counts them)."""
     years: dict[int, dict] = {}
     for row in rows:
-        if row["credited"] <= 0:
+        # a cancelled session's records stay in the history, its hours count nowhere
+        if row["credited"] <= 0 or row["session_status"] == CANCELLED:
             continue
         year = years.setdefault(row["start_day"].year, {
             "year": row["start_day"].year, "total": Decimal("0"), "by_kind": {},

@@ -20,9 +20,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from network import audit
-from network.dates import SHANGHAI
+from network.dates import OUT_OF_RANGE, SHANGHAI, in_range
 from network.db import db, locked
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import CLOSED, Organization, now
 from org.models import EMPLOYMENT, GRADES
 
@@ -142,7 +143,7 @@ def _parse_orgs(value: Any) -> list[Organization]:
         if isinstance(item, Organization):
             found.append(item)
             continue
-        code = str(item).strip()
+        code = plain(item)
         if not code:
             continue
         org = Organization.get_or_none(Organization.code == code)
@@ -155,16 +156,20 @@ def _parse_orgs(value: Any) -> list[Organization]:
 def parse_time(value: Any) -> dt.datetime:
     """`YYYY-MM-DD HH:MM` (Asia/Shanghai) or a datetime (naive: Asia/Shanghai) → aware."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
-    text = str(value or "").strip()
-    try:
-        parsed = dt.datetime.strptime(text, TIME_FORMAT)
-    except ValueError:
-        try:  # Excel cells come back as 'YYYY-MM-DD HH:MM:SS'
-            parsed = dt.datetime.strptime(text, TIME_FORMAT + ":%S")
+        parsed = value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+    else:
+        text = str(value or "").strip()
+        try:
+            parsed = dt.datetime.strptime(text, TIME_FORMAT)
         except ValueError:
-            raise ValueError(Msg("时间格式应为 YYYY-MM-DD HH:MM")) from None
-    return parsed.replace(tzinfo=SHANGHAI)
+            try:  # Excel cells come back as 'YYYY-MM-DD HH:MM:SS'
+                parsed = dt.datetime.strptime(text, TIME_FORMAT + ":%S")
+            except ValueError:
+                raise ValueError(Msg("时间格式应为 YYYY-MM-DD HH:MM")) from None
+        parsed = parsed.replace(tzinfo=SHANGHAI)
+    if not in_range(parsed.date()):  # year 1 at 00:00 Shanghai is year 0 in UTC: no date
+        raise ValueError(OUT_OF_RANGE)
+    return parsed
 
 
 def parse_hours(value: Any) -> Decimal:
@@ -181,13 +186,16 @@ def _kind(value: Any) -> TrainingKind | None:
     if isinstance(value, TrainingKind):
         return value
     text = str(value or "").strip()
+    if "\x00" in text:  # no name holds one (and PostgreSQL refuses it in a query)
+        return None
     return TrainingKind.get_or_none((TrainingKind.name == text) | (TrainingKind.code == text))
 
 
 def _host(value: Any) -> Organization | None:
     if isinstance(value, Organization):
         return value
-    return Organization.get_or_none(Organization.code == str(value or "").strip())
+    code = str(value or "").strip()
+    return None if "\x00" in code else Organization.get_or_none(Organization.code == code)
 
 
 def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, Any]:
@@ -199,7 +207,7 @@ def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, A
     def text(name: str, limit: int, required: bool = False) -> None:
         if name not in data:
             return
-        value = "" if data[name] is None else str(data[name]).replace("\x00", "").strip()
+        value = plain(data[name])
         if required and not value:
             errors[name] = Msg("必填")
         elif len(value) > limit:
@@ -224,7 +232,7 @@ def clean_session(data: dict[str, Any], instance: Session | None) -> dict[str, A
     if "course" in data:
         course = data["course"]
         if not isinstance(course, Course):
-            name = str(course or "").strip()
+            name = plain(course)
             if not name:
                 errors["course"] = Msg("必填")
             elif len(name) > 100:
@@ -492,7 +500,7 @@ def cancel_session(session: Session, reason: str, *, actor: str,
                    scope: Organization | None) -> Session:
     """Cancel with a reason; everyone holding or waiting for a seat is told in the portal."""
     check_scope(session, scope)
-    reason = (reason or "").strip()
+    reason = plain(reason)
     if not reason:
         raise ValidationError({"cancel_reason": Msg("请填写取消原因")})
     if len(reason) > 200:

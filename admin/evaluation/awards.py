@@ -30,6 +30,7 @@ PREFILL = ("award_type", "level", "period")
 
 
 class AwardView(ScopedView):
+    query_joins_all = True
     roles = (ADMIN, MANAGER, TRAINER)
     write_roles = (ADMIN, MANAGER)
     audit_table = "award"
@@ -90,10 +91,6 @@ class AwardView(ScopedView):
                  .join(Organization, pw.JOIN.LEFT_OUTER, on=(Award.station == Organization.id),
                        attr="station"))
         return self.restrict(query)
-
-    def _handle_join(self, query, field, joins):
-        """Sorting by recipient needs no join of its own: get_query has both."""
-        return query
 
     # --- forms ------------------------------------------------------------------------------
     def create_form(self, obj=None):

@@ -54,6 +54,7 @@ def _key(text: str | None) -> tuple[dt.date, int] | None:
 
 
 class CaseView(ScopedView):
+    query_joins_all = True
     # Training coordinators read the ledger of their subtree; only managers and admins write.
     roles = (ADMIN, MANAGER, TRAINER)
     write_roles = (ADMIN, MANAGER)
@@ -212,10 +213,6 @@ class CaseView(ScopedView):
 
     def exact_count_url(self) -> str:
         return self._list_url(exact="1")
-
-    def _handle_join(self, query, field, joins):
-        """Sorting by station or mediator needs no join of its own: get_query has both."""
-        return query
 
     # --- writes -----------------------------------------------------------------------------
     def validate_form(self, form):

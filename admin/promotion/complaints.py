@@ -24,6 +24,7 @@ def _who(mediator: Mediator) -> str:
 
 
 class ComplaintView(ScopedView):
+    query_joins_all = True
     roles = (ADMIN, MANAGER, TRAINER)
     write_roles = (ADMIN, MANAGER)
     audit_table = "complaint"
@@ -59,9 +60,6 @@ class ComplaintView(ScopedView):
                  .join(Mediator, on=(Complaint.mediator == Mediator.id))
                  .join(Organization, on=(Mediator.station == Organization.id)))
         return self.restrict(query)
-
-    def _handle_join(self, query, field, joins):
-        return query  # get_query joins the mediator already
 
     def create_record(self, data):
         return complaints.create_complaint(data, actor=current_user.username,

@@ -142,7 +142,7 @@ class LadderView(Page):
     def update(self, step_id: int):
         if not self.can_edit():
             abort(403)
-        step = GradeStep.get_or_none(GradeStep.id == step_id)
+        step = GradeStep.get_or_none(GradeStep.id == as_pk(step_id))  # a huge id: none
         if step is None:
             abort(404)
         form = self._form(step, request.form)

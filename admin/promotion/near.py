@@ -6,7 +6,7 @@ from flask import request
 from flask_admin import expose
 from flask_babel import gettext
 
-from network.dates import iso_day, local_today
+from network.dates import in_range, iso_day, local_today
 from network.models import Organization
 from network.tree import subtree_ids
 from org.models import ADMIN, GRADES, MANAGER, Mediator
@@ -33,9 +33,13 @@ class NearView(Page):
         day = local_today()
         text = (request.args.get("as_of") or "").strip()
         if text:
-            day = iso_day(text) or day
-            if iso_day(text) is None:
+            typed = iso_day(text)
+            if typed is None:
                 errors.append(gettext("基准日期应为 YYYY-MM-DD 格式"))
+            elif not in_range(typed):
+                errors.append(gettext("日期应在 1901-01-01 至 2999-12-31 之间"))
+            else:
+                day = typed
         try:
             max_unmet = int(request.args.get("max_unmet") or 1)
         except ValueError:

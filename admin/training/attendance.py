@@ -1,6 +1,8 @@
 """出勤登记 of one session: a tick list of everyone holding a seat (and anyone already recorded),
 with 出席/迟到/早退/缺席/请假 and 实到分钟, saved through training.attendance so that the credited
-hours come from training.hours; and the printable sign-in sheet.
+hours come from training.hours; and the printable sign-in sheet. A mediator from outside the
+coordinator's scope who signed up themself is listed (the host needs the head count) without
+inputs: their hours are recorded by a coordinator whose scope holds them.
 
 The page saves all rows or none: one bad row shows its message beside the row and every typed
 value stays on the page.
@@ -14,6 +16,7 @@ from flask_login import current_user
 
 from network.db import db
 from network.errors import DomainError, OutOfScope, ValidationError
+from network.models import Organization
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
 from training.attendance import record_attendance
 from training.models import ATTENDANCE_STATUSES, ENROLLED, OFFERED, Attendance, Enrolment
@@ -37,6 +40,15 @@ def roster(session) -> list[tuple[Mediator, Attendance | None]]:
                                       | (Mediator.id.in_(list(records) or [0])))
               .order_by(Mediator.staff_no))
     return [(m, records.get(m.id)) for m in people]
+
+
+def _outside(rows, scope) -> set[int]:
+    """Ids of the roster's mediators whose station lies outside `scope` (one query)."""
+    if scope is None or not rows:
+        return set()
+    paths = dict(Organization.select(Organization.id, Organization.path).where(
+        Organization.id.in_({m.station_id for m, _ in rows})).tuples())
+    return {m.id for m, _ in rows if not paths[m.station_id].startswith(scope.path)}
 
 
 class AttendanceView(Page):
@@ -66,6 +78,7 @@ class AttendanceView(Page):
                     return redirect(self.get_url(".index", session=session.id))
                 flash(gettext("保存失败，请更正标出的行，未保存任何记录"), "error")
         return self.render("training/attendance.html", session=session, rows=rows,
+                           outside=_outside(rows, current_scope()),
                            errors=errors, statuses=ATTENDANCE_STATUSES, form=CSRFForm(),
                            typed=request.form if request.method == "POST" else None,
                            can_write=self.can_write())
@@ -84,8 +97,8 @@ class AttendanceView(Page):
                                           actor=current_user.username, scope=current_scope())
                     except ValidationError as exc:
                         errors[mediator.id] = "；".join(tr(m) for m in exc.errors.values())
-                    except OutOfScope:
-                        abort(403)
+                    except OutOfScope as exc:  # a row the page shows without inputs
+                        errors[mediator.id] = tr(exc.message)
                     except DomainError as exc:
                         errors[mediator.id] = tr(exc.message)
                 if errors:

@@ -49,6 +49,7 @@ def _status(view, context, model, name):
 
 
 class CertificateView(ScopedView):
+    query_joins_all = True
     roles = (ADMIN, MANAGER, TRAINER)
     write_roles = (ADMIN, TRAINER)
     allow_create = allow_edit = allow_delete = False  # issued from a session, revoked with reason

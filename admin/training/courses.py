@@ -12,7 +12,7 @@ from org.models import ADMIN, MANAGER, TRAINER
 from training import courses
 from training.models import Course, TrainingKind
 
-from ..views.base import ScopedView
+from ..views.base import ScopedView, current_scope
 from .kinds import kind_choices, kind_name
 
 
@@ -48,7 +48,8 @@ class CourseView(ScopedView):
         return courses.create_course(data, actor=current_user.username)
 
     def update_record(self, model, data):
-        return courses.update_course(model, data, actor=current_user.username)
+        return courses.update_course(model, data, actor=current_user.username,
+                                     scope=current_scope())
 
     def delete_record(self, model):
-        courses.delete_course(model, actor=current_user.username)
+        courses.delete_course(model, actor=current_user.username, scope=current_scope())

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from network.errors import DomainError, OutOfScope
@@ -100,7 +101,11 @@ class EnrolmentView(Page):
         scope = current_scope()
         mode = form.mode.data
         if mode == BY_ORG:
-            org = scoped_org((form.org.data or "").strip())
+            try:  # an empty, unknown or outside code: the field's message, the form kept
+                org = scoped_org((form.org.data or "").strip())
+            except NotFound:
+                form.org.errors = [gettext("机构编码不存在或超出您的管辖范围")]
+                return []
             return list(enrolment.candidates(scope, org=org))
         if mode == BY_GRADE:
             return list(enrolment.candidates(scope, grades=[form.grade.data],
@@ -127,7 +132,7 @@ class EnrolmentView(Page):
         except DomainError as exc:
             flash(tr(exc.message), "error")
             return {}
-        if form.staff_nos.errors:
+        if form.staff_nos.errors or form.org.errors:
             return {}
         if not people:
             flash(gettext("没有符合条件的在岗调解员"), "warning")
@@ -194,4 +199,4 @@ class EnrolmentView(Page):
     @expose("/withdraw/", methods=("POST",))
     def withdraw(self):
         return self._act(self.can_write, lambda row: enrolment.withdraw(
-            row, actor=current_user.username), gettext("已取消该调解员的报名"))
+            row, actor=current_user.username, scope=current_scope()), gettext("已取消该调解员的报名"))

@@ -13,7 +13,7 @@ from wtforms import SelectField, TextAreaField
 from network.errors import DomainError, ValidationError
 from org.models import MEDIATOR
 from training import enrolment, feedback, ics, notices
-from training.models import REJECTED, WITHDRAWN, Enrolment, Session
+from training.models import OPEN, REJECTED, WITHDRAWN, Attendance, Enrolment, Session
 
 from ..forms import CSRFForm, apply_errors, tr
 from ..views.base import Page, as_pk
@@ -43,10 +43,17 @@ class MyTrainingView(Page):
     def _home(self):
         return redirect(url_for("admin.index"))
 
-    def _session(self, pk) -> Session:
+    def _session(self, pk, mediator) -> Session:
+        """A session the caller has a place at or a record of, in any state; every other id
+        is answered like a missing one, so that a planned session of another county shows
+        neither its code nor its course."""
         pk = as_pk(pk)
         session = Session.get_or_none(Session.id == pk) if pk is not None else None
-        if session is None:
+        if session is None or not (
+                Enrolment.select().where(Enrolment.session == session.id,
+                                            Enrolment.mediator == mediator.id).exists()
+                or Attendance.select().where(Attendance.session == session.id,
+                                             Attendance.mediator == mediator.id).exists()):
             abort(404)
         return session
 
@@ -62,7 +69,11 @@ class MyTrainingView(Page):
     def signup(self):
         self._post_checked()
         mediator = self._me()
-        session = self._session(request.form.get("session"))
+        pk = as_pk(request.form.get("session"))
+        session = Session.get_or_none(Session.id == pk) if pk is not None else None
+        if session is None or session.status != OPEN:  # named by no code: it may be anyone's
+            flash(gettext("该场次不存在或不在报名中"), "error")
+            return self._home()
         try:
             placed = enrolment.sign_up(session, mediator, actor=current_user.username)
         except DomainError as exc:
@@ -124,7 +135,7 @@ class MyTrainingView(Page):
     @expose("/feedback/", methods=("GET", "POST"))
     def feedback_view(self):
         mediator = self._me()
-        session = self._session(request.args.get("session"))
+        session = self._session(request.args.get("session"), mediator)
         form = FeedbackForm(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             try:
@@ -145,7 +156,7 @@ class MyTrainingView(Page):
         """One of the caller's own sessions as a calendar file: METHOD:CANCEL when the session
         was cancelled or the caller's place was given up or refused."""
         mediator = self._me()
-        session = self._session(request.args.get("session"))
+        session = self._session(request.args.get("session"), mediator)
         mine = Enrolment.get_or_none(Enrolment.session == session.id,
                                      Enrolment.mediator == mediator.id)
         if mine is None:

@@ -192,7 +192,9 @@ class SessionView(ScopedView):
 
     def form_data(self, form) -> dict:
         data = super().form_data(form)
-        data["course"] = (data.get("course") or "").strip()
+        course = data.get("course")  # a form posted without the field keeps the row's Course
+        if not isinstance(course, Course):
+            data["course"] = str(course or "").strip()
         return data
 
     def _warnings(self, data: dict, instance: Session | None) -> None:

@@ -124,7 +124,7 @@ def visible_mediator(pk=None, staff_no: str | None = None) -> Mediator:
              .join(Organization, on=(Mediator.station == Organization.id)))
     if staff_no is not None:
         text = staff_no.strip()
-        if text and len(text) <= 32:
+        if text and len(text) <= 32 and "\x00" not in text:  # PostgreSQL refuses a NUL
             mediator = query.where(Mediator.staff_no == text).first()
     else:
         pk = as_pk(pk)
@@ -258,6 +258,12 @@ class ScopedView(RoleAccess, ModelView):
     # {form field: Model} for foreign keys whose choices must follow the scope.
     scoped_refs: dict = {}
     audit_table = ""
+    # get_query already joins every model a filter or a sort names: Flask-Admin's own join
+    # would join one a second time, or from the last model joined (an error, a 500)
+    query_joins_all = False
+
+    def _handle_join(self, query, field, joins):
+        return query if self.query_joins_all else super()._handle_join(query, field, joins)
 
     def __init__(self, model, *args, **kwargs):
         declared = {name: lazy_gettext(field.verbose_name)

@@ -115,6 +115,9 @@ def test_home_page_and_flask_admin_strings_switch(auth, client, network, make_us
     client.get("/lang/en")
     home = client.get("/admin/").get_data(as_text=True)
     assert "Jurisdiction" in home and "Mediators on duty" in home and "Log out" in home
+    # the level and the kind are parts of one sentence, not two labels run together
+    assert "City organisations" in home and "On duty: Full-time" in home
+    assert "CityOrganisations" not in home and "On dutyFull-time" not in home
     assert "管辖范围" not in home and "在岗调解员" not in home
     # Flask-Admin's own catalogue follows the same locale: its list page says "List", not 列表.
     stations = client.get("/admin/stations/").get_data(as_text=True)

@@ -33,9 +33,11 @@ def test_history_and_year_summary(make_session, make_mediator, network):
 def test_hours_by_year_equals_the_direct_query(make_session, make_mediator, network):
     """Hand-counted: 2026 = 3 (出席) + 1.5 (早退 90 of 120) + 2 (出席 on 1 January 07:00 in
     Shanghai, still 31 December in UTC: the year is the Shanghai start day's) = 6.5 in 3
-    participations, 请假 counts nothing; 2025 = 2 in 1."""
+    participations, 请假 counts nothing, nor 3 出席 at a session cancelled afterwards;
+    2025 = 2 in 1."""
     from training.hours import credited_hours, year_bounds
     from training.records import hours_by_year
+    from training.sessions import cancel_session
 
     person = make_mediator(network["room1"], staff_no="M8")
     s1 = make_session(start="2026-02-01 09:00", end="2026-02-01 12:00", hours="3",
@@ -50,6 +52,11 @@ def test_hours_by_year_equals_the_direct_query(make_session, make_mediator, netw
     record_attendance(s3, person, "请假", actor="t", scope=None)
     record_attendance(s4, person, "出席", actor="t", scope=None)
     record_attendance(s5, person, "出席", actor="t", scope=None)
+    # attendance recorded, then the session cancelled: listed in the history, counted nowhere
+    s6 = make_session(start="2026-07-01 09:00", end="2026-07-01 12:00", hours="3")
+    record_attendance(s6, person, "出席", actor="t", scope=None)
+    cancel_session(s6, "场地临时不可用", actor="t", scope=None)
+    assert history(person.id)[0]["session_status"] == "cancelled"
     years = hours_by_year(history(person.id))
     assert [(y["year"], y["total"], y["participations"]) for y in years] == [
         (2026, Decimal("6.5"), 3), (2025, Decimal("2.0"), 1)]

@@ -41,6 +41,9 @@ def test_ladder_field_errors_keep_the_step(world, auth):
     page = response.get_data(as_text=True)
     assert "成功率应为0到1之间" in page and "应为数字" in page
     assert step("4").closed_cases == 10
+    # an id past the databases' integer range names no step (SQLite's driver raised)
+    assert auth.post("/admin/ladder/99999999999999999999/",
+                     step_form(four, closed_cases="8")).status_code == 404
 
 
 def test_ladder_read_only_for_others(world, auth):

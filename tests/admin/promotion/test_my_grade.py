@@ -52,6 +52,10 @@ def test_near_list_scoped_with_xlsx(world, auth):
     assert auth.client.get(url.format(3) + "&org=QD-11").status_code == 404
     assert auth.client.get(url.format(3) + "&org=QD-11&export=xlsx").status_code == 404
     assert auth.client.get("/admin/near/?as_of=bad").status_code == 400
+    for far in ("0001-01-01", "9999-12-31"):  # the window a year back has no year 0
+        response = auth.client.get(f"/admin/near/?as_of={far}")
+        assert response.status_code == 400, far
+        assert "日期应在 1901-01-01 至 2999-12-31 之间" in response.get_data(as_text=True)
     switch(auth, "m11")
     page = auth.client.get(url.format(3)).get_data(as_text=True)
     assert "E002" in page and "E001" not in page

@@ -59,6 +59,9 @@ def test_open_round_errors_and_refusals(round_world, auth):
     page = response.get_data(as_text=True)
     assert "申报截止日期不能早于今天" in page and "公示天数应为1到30之间的整数" in page
     assert 'value="2025-07-01"' in page  # what was typed is kept
+    response = open_round(auth, reference_date="0001-01-01")  # no window a year before it
+    assert response.status_code == 400
+    assert "日期应在 1901-01-01 至 2999-12-31 之间" in response.get_data(as_text=True)
     switch(auth, "m02")  # a county may not open a round
     assert open_round(auth).status_code == 403
     switch(auth, "e001")

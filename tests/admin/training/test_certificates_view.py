@@ -97,3 +97,17 @@ def test_other_district_is_refused(people, network, make_session, auth):
     assert auth.client.get(f"{BASE}pdf/?id=123456789").status_code == 404
     assert Certificate.get_by_id(outsider.id).revoked_at is None
     assert Certificate.select().count() == 1
+
+
+def test_filter_by_unit_and_sort(attended, people, network, auth):
+    """The 所属机构 filter names the holder's station (a join get_query already made):
+    Flask-Admin joined the mediator again from the course and the list answered 500."""
+    certificates.issue(attended, people["m1"], actor="t", scope=None)
+    auth.login("t02")
+    for query, holders in (("flt0_0=QD-02-01", True), ("flt0_0=QD-02-02", False),
+                           ("flt0_0=QD-02", True), ("flt0_0=QD-11", False)):
+        response = auth.client.get(f"{BASE}?{query}&sort=0")
+        assert response.status_code == 200, query
+        assert ("M001" in response.get_data(as_text=True)) is holders, query
+        export = auth.client.get(f"{BASE}export/csv/?{query}")
+        assert export.status_code == 200 and ("M001" in export.get_data(as_text=True)) is holders

@@ -15,7 +15,7 @@ def course_form(**changes) -> dict:
     return {**data, **changes}
 
 
-def test_coordinator_creates_edits_and_deletes(people, auth, make_session):
+def test_coordinator_creates_edits_and_deletes(people, network, auth, make_session):
     auth.login("t02")
     assert auth.post(f"{BASE}new/", course_form()).status_code == 302
     course = Course.get(Course.name == "调解技巧进阶")
@@ -27,7 +27,7 @@ def test_coordinator_creates_edits_and_deletes(people, auth, make_session):
              AuditLog.select().where(AuditLog.table == "course").order_by(AuditLog.id)]
     assert trail == [("create", [None, 24]), ("update", [24, None])]
 
-    used = make_session(code="S1").course
+    used = make_session(code="S1", host=network["shinan"]).course
     page = auth.post(f"{BASE}delete/", {"id": str(used.id)}, follow_redirects=True)
     assert "已有1个场次，不能删除" in page.get_data(as_text=True)
     assert Course.get_or_none(Course.id == used.id) is not None
@@ -89,3 +89,27 @@ def test_kind_drop_down_offers_the_kinds_in_use_in_the_page_language(people, aut
     english = auth.client.get(f"{BASE}edit/?id={course.id}").get_data(as_text=True)
     assert "Annual training" in english and ">年度培训<" not in english
     assert "Annual training" in auth.client.get(BASE).get_data(as_text=True)
+
+
+def test_county_coordinator_cannot_change_a_course_another_county_teaches(
+        people, network, auth, make_session):
+    """Renaming a course renames it on every session and certificate that names it: a county
+    coordinator changes only courses whose sessions are all hosted in their county."""
+    other = make_session(code="HD1", host=network["huangdao"], course="黄岛专用课程").course
+    own = make_session(code="SN1", host=network["shinan"], course="市南课程").course
+    auth.login("t02")
+    form = course_form(name="改名", kind=str(other.kind_id))
+    page = auth.post(f"{BASE}edit/?id={other.id}", form, follow_redirects=True)
+    assert "管辖范围外的机构举办的场次" in page.get_data(as_text=True)
+    assert Course.get_by_id(other.id).name == "黄岛专用课程"
+    auth.post(f"{BASE}delete/", {"id": str(other.id)})
+    assert Course.get_or_none(Course.id == other.id) is not None
+    # their own county's course, and one with no session yet, they keep
+    assert auth.post(f"{BASE}edit/?id={own.id}",
+                     course_form(name="市南课程（新）", kind=str(own.kind_id))).status_code == 302
+    assert Course.get_by_id(own.id).name == "市南课程（新）"
+    auth.post("/logout")
+    auth.login("admin1")  # the administrator: every county is theirs
+    assert auth.post(f"{BASE}edit/?id={other.id}",
+                     course_form(name="黄岛课程", kind=str(other.kind_id))).status_code == 302
+    assert Course.get_by_id(other.id).name == "黄岛课程"

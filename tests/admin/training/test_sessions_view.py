@@ -194,3 +194,31 @@ def test_bad_days_and_outside_audience_in_the_form(people, network, auth):
     assert "required" not in re.search(r'<input[^>]*id="start"[^>]*>', page).group(0)
     assert field is not None and field.group(1) == "必填", page[page.find('id="start"') - 80:][:400]
     assert Session.select().count() == 0
+
+
+def test_times_outside_the_supported_years_are_field_errors(people, network, auth,
+                                                             make_session):
+    """Year 1 at 00:00 in Shanghai is year 0 in UTC, which no date holds; 9999 plus the
+    session's length overflows: each a message, never a 500."""
+    auth.login("t02")
+    page = auth.post(f"{BASE}new/", form(network, start="0001-01-01 00:00",
+                                         end="0001-01-01 03:00")).get_data(as_text=True)
+    assert "日期应在 1901-01-01 至 2999-12-31 之间" in page
+    assert not Session.select().exists()
+    session = make_session(code="X1", host=network["shinan"])
+    for start in ("0001-01-01 00:00", "9999-12-31 23:59"):
+        response = auth.post(f"{BASE}copy/?id={session.id}",
+                             {"code": "X2", "start": start, "confirm": "y"})
+        assert response.status_code == 200, start
+        assert "日期应在 1901-01-01 至 2999-12-31 之间" in response.get_data(as_text=True)
+    assert Session.select().count() == 1
+
+
+def test_edit_posted_without_the_course_keeps_it(people, network, auth, make_session):
+    session = make_session(code="E1", host=network["shinan"], course="调解实务")
+    auth.login("t02")
+    data = form(network, code="E1", venue="新会议室")
+    del data["course"]
+    assert auth.post(f"{BASE}edit/?id={session.id}", data).status_code == 302
+    saved = Session.get_by_id(session.id)
+    assert (saved.course.name, saved.venue) == ("调解实务", "新会议室")
