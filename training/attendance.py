@@ -2,9 +2,11 @@
 written by training.hours.credit at the same time."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from network import audit
+from network.dates import SHANGHAI
 from network.db import db
 from network.errors import DomainError, Msg, OutOfScope, ValidationError
 from network.models import Organization, now
@@ -46,15 +48,27 @@ def clean_minutes(status: str, value: Any, session: Session) -> int | None:
     return minutes
 
 
+def check_recordable(session: Session, at: dt.datetime | None = None) -> None:
+    """Attendance exists once a session has begun and only while it is not cancelled: a
+    record typed ahead would credit hours (and allow a certificate) for a session that may
+    never take place."""
+    if session.status == CANCELLED:
+        raise DomainError(Msg("场次「%(code)s」已取消，不能登记出勤", code=session.code))
+    if session.start > (at or dt.datetime.now(SHANGHAI)):
+        raise DomainError(Msg("场次「%(code)s」尚未开始（%(start)s），不能登记出勤",
+                              code=session.code,
+                              start=session.start.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")))
+
+
 def record_attendance(session: Session, mediator: Mediator, status: Any, minutes: Any = None,
-                      *, actor: str, scope: Organization | None) -> Attendance:
+                      *, actor: str, scope: Organization | None,
+                      at: dt.datetime | None = None) -> Attendance:
     """Create or change the record; a scoped user needs both the session and the mediator."""
     check_scope(session, scope)
     if not in_scope(mediator, scope):
         raise OutOfScope(Msg("调解员「%(no)s」超出您的管辖范围", no=mediator.staff_no),
                          field="mediator")
-    if session.status == CANCELLED:
-        raise DomainError(Msg("场次「%(code)s」已取消，不能登记出勤", code=session.code))
+    check_recordable(session, at)
     code = status_code(status)
     present = clean_minutes(code, minutes, session)
     with db.atomic():

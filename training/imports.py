@@ -15,6 +15,7 @@ each row is checked against those in memory, and the writes are set-based
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -36,10 +37,10 @@ from network.models import Organization, now
 from org.models import TRAINER, Mediator
 
 from . import rollup
-from .attendance import clean_minutes, status_code
+from .attendance import check_recordable, clean_minutes, status_code
 from .calendar import session_warnings
 from .hours import credit
-from .models import ATTENDANCE_STATUSES, CANCELLED, Attendance, Session, TrainingKind
+from .models import ATTENDANCE_STATUSES, Attendance, Session, TrainingKind
 from .sessions import clean_session, create_session, update_session
 
 SESSION_COLUMNS = {
@@ -125,6 +126,7 @@ class Slot(NamedTuple):
     kind_id: int
     year: int
     host_path: str
+    start: dt.datetime
 
 
 class Person(NamedTuple):
@@ -164,12 +166,12 @@ class StagedAttendance:
         self.sessions: dict[str, Slot] = {}
         for row in (Session.select(Session.id, Session.code, Session.status, Session.hours,
                                    Session.minutes, Session.kind, Session.start_day,
-                                   Organization.path)
+                                   Organization.path, Session.start)
                     .join(Organization, on=(Session.host == Organization.id))
                     .where(bulk.among(Session.code, codes)).tuples()):
-            sid, code, status, hours, minutes, kind, day, path = row
+            sid, code, status, hours, minutes, kind, day, path, start = row
             self.sessions[code] = Slot(sid, code, status, Decimal(hours), minutes, kind,
-                                       day.year, path)
+                                       day.year, path, start)
         # as the driver returns them (ints and texts on both databases): a file names
         # thousands of mediators, and peewee's row conversion would double the time
         people = (Mediator.select(Mediator.id, Mediator.staff_no, Organization.path)
@@ -246,9 +248,10 @@ def _import_attendance(row: dict[str, str], ctx: ImportContext) -> str:
     if scope is not None and not scope.contains(mediator):
         # to a scoped user, a 工号 outside their jurisdiction reads as one nobody holds
         raise ValidationError({"mediator": Msg("调解员「%(no)s」不存在", no=number)})
-    if session.status == CANCELLED:
-        raise DomainError(Msg("场次「%(code)s」已取消，不能登记出勤", code=code),
-                          field="session")
+    try:
+        check_recordable(session)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="session") from exc
     status = status_code(data["status"])
     minutes = clean_minutes(status, data["minutes"], session)
     credited = credit(status, session.hours, minutes, session.minutes)

@@ -18,7 +18,7 @@ from network.db import db
 from network.errors import DomainError, OutOfScope, ValidationError
 from network.models import Organization
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
-from training.attendance import record_attendance
+from training.attendance import check_recordable, record_attendance
 from training.models import ATTENDANCE_STATUSES, ENROLLED, OFFERED, Attendance, Enrolment
 
 from ..forms import CSRFForm, tr
@@ -77,8 +77,13 @@ class AttendanceView(Page):
                     flash(gettext("出勤已保存"), "success")
                     return redirect(self.get_url(".index", session=session.id))
                 flash(gettext("保存失败，请更正标出的行，未保存任何记录"), "error")
+        try:
+            check_recordable(session)
+            closed = ""
+        except DomainError as exc:  # not begun, or cancelled: said once, no inputs
+            closed = tr(exc.message)
         return self.render("training/attendance.html", session=session, rows=rows,
-                           outside=_outside(rows, current_scope()),
+                           outside=_outside(rows, current_scope()), closed=closed,
                            errors=errors, statuses=ATTENDANCE_STATUSES, form=CSRFForm(),
                            typed=request.form if request.method == "POST" else None,
                            can_write=self.can_write())

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.training.conftest import at
 from training import hours
 from training.attendance import record_attendance
 from training.models import (
@@ -87,7 +88,9 @@ def ledger(make_session, make_mediator, network):
             (s1, a, "出席", None), (s2, a, "出席", None), (s3, a, "迟到", 100),
             (s4, a, "早退", 40), (s5, a, "出席", None),
             (s2, b, "请假", None), (s3, b, "出席", None), (s5, b, "出席", None)]:
-        record_attendance(session, mediator, status, minutes, actor="t", scope=None)
+        # recorded after the last of them (attendance exists once a session has begun)
+        record_attendance(session, mediator, status, minutes, actor="t", scope=None,
+                          at=at("2027-01-02 09:00"))
     return {"a": a, "b": b, "sessions": [s1, s2, s3, s4, s5]}
 
 

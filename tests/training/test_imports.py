@@ -281,3 +281,25 @@ def test_sessions_import_reports_calendar_warnings(tmp_path, training_ref, netwo
     assert Session.select().count() == 3
     # re-imported unchanged: nothing new to look at
     assert import_sessions(path, actor="t", scope=None).warnings == []
+
+
+def test_attendance_of_a_session_not_begun_is_refused(tmp_path, roll, make_session):
+    """Typed ahead, a record would credit hours (and allow a certificate) for a session that
+    may never take place: refused in the import as in the form, a per-row message."""
+    from training.attendance import record_attendance
+
+    session, _, people = roll
+    later = make_session(code="PX-LATER", start="2030-05-06 09:00", end="2030-05-06 12:00",
+                         hours="3", host=session.host)
+    path = write_csv(tmp_path, "ahead.csv", [
+        "场次编号,调解员工号,出勤情况,实到分钟", "PX-1,M1,出席,", "PX-LATER,M2,出席,"])
+    result = import_attendance(path, actor="t", scope=None)
+    assert errors_of(result) == [
+        (3, "场次编号", "场次「PX-LATER」尚未开始（2030-05-06 09:00），不能登记出勤")]
+    assert Attendance.select().count() == 0
+    with pytest.raises(Exception, match="尚未开始"):
+        record_attendance(later, people["M2"], "出席", actor="t", scope=None)
+    # once it has begun (the clock given), the same record is taken
+    record_attendance(later, people["M2"], "出席", actor="t", scope=None,
+                      at=at("2030-05-06 09:00"))
+    assert Attendance.get().credited == Decimal("3.0")

@@ -11,7 +11,7 @@ from training.imports import import_attendance
 from training.models import Attendance, Session, TrainingKind, YearHours, YearTotal
 from training.sessions import cancel_session, update_session
 
-YEARS = (2025, 2026, 2027)
+YEARS = (2024, 2025, 2026)
 
 
 def kept() -> dict:
@@ -59,27 +59,27 @@ def participants_ok() -> bool:
 def test_kept_figures_follow_every_change(make_session, make_mediator, network, tmp_path):
     a, b = make_mediator(network["room1"], staff_no="A"), make_mediator(network["room1"],
                                                                         staff_no="B")
-    s1 = make_session(code="S1", start="2026-03-01 09:00", end="2026-03-01 12:00", hours="3")
-    s2 = make_session(code="S2", start="2026-12-31 20:00", end="2026-12-31 22:00", hours="2",
+    s1 = make_session(code="S1", start="2025-03-01 09:00", end="2025-03-01 12:00", hours="3")
+    s2 = make_session(code="S2", start="2025-12-31 20:00", end="2025-12-31 22:00", hours="2",
                       kind="岗前培训")
     record_attendance(s1, a, "出席", actor="t", scope=None)
     record_attendance(s1, b, "迟到", 120, actor="t", scope=None)  # 3 × 120/180 = 2
     record_attendance(s2, a, "出席", actor="t", scope=None)
-    assert kept() == counted() == {(a.id, 2026, "annual"): (Decimal("3.0"), 1),
-                                   (b.id, 2026, "annual"): (Decimal("2.0"), 1),
-                                   (a.id, 2026, "pre_service"): (Decimal("2.0"), 1)}
-    assert totals() == {(a.id, 2026): (Decimal("5.0"), 2), (b.id, 2026): (Decimal("2.0"), 1)}
+    assert kept() == counted() == {(a.id, 2025, "annual"): (Decimal("3.0"), 1),
+                                   (b.id, 2025, "annual"): (Decimal("2.0"), 1),
+                                   (a.id, 2025, "pre_service"): (Decimal("2.0"), 1)}
+    assert totals() == {(a.id, 2025): (Decimal("5.0"), 2), (b.id, 2025): (Decimal("2.0"), 1)}
     assert Session.get_by_id(s1.id).participants == 2
 
     update_session(s1, {"hours": "4.5"}, actor="t", scope=None)  # b: 4.5 × 2/3 = 3
     assert kept() == counted()
-    assert kept()[(b.id, 2026, "annual")] == (Decimal("3.0"), 1)
-    # S2 moves into 2027 (Shanghai day) and becomes a lecture
-    update_session(s2, {"start": "2027-01-01 20:00", "end": "2027-01-01 22:00",
+    assert kept()[(b.id, 2025, "annual")] == (Decimal("3.0"), 1)
+    # S2 moves into 2026 (Shanghai day) and becomes a lecture
+    update_session(s2, {"start": "2026-01-01 20:00", "end": "2026-01-01 22:00",
                         "kind": "专题讲座"}, actor="t", scope=None)
     assert kept() == counted()
-    assert (a.id, 2026, "pre_service") not in kept()
-    assert kept()[(a.id, 2027, "lecture")] == (Decimal("2.0"), 1)
+    assert (a.id, 2025, "pre_service") not in kept()
+    assert kept()[(a.id, 2026, "lecture")] == (Decimal("2.0"), 1)
     record_attendance(s1, a, "缺席", actor="t", scope=None)
     assert kept() == counted() and participants_ok()
     assert totals() == counted_totals()
@@ -90,11 +90,11 @@ def test_kept_figures_follow_every_change(make_session, make_mediator, network, 
                     encoding="utf-8-sig")
     assert import_attendance(path, actor="t", scope=None).ok
     assert kept() == counted() and participants_ok()
-    assert kept()[(b.id, 2027, "lecture")] == (Decimal("1.0"), 1)
+    assert kept()[(b.id, 2026, "lecture")] == (Decimal("1.0"), 1)
 
     cancel_session(Session.get_by_id(s2.id), "取消", actor="t", scope=None)
     assert kept() == counted() and totals() == counted_totals()
-    assert not [key for key in kept() if key[1] == 2027]
+    assert not [key for key in kept() if key[1] == 2026]
 
     # rebuilt from nothing, the same
     before, before_totals = kept(), totals()

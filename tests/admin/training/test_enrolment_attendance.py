@@ -199,3 +199,19 @@ def test_enrol_by_grade_takes_the_grade_on_the_session_day(people, network, auth
                      {"mode": "grade", "grade": "1"}).get_data(as_text=True)
     assert "没有符合条件的在岗调解员" in page
     assert "M003" not in statuses(session)
+
+
+def test_attendance_waits_for_the_session_to_begin(people, network, auth, make_session):
+    from training.enrolment import enrol_many
+
+    ahead = make_session(code="F1", host=network["shinan"], start="2030-03-02 09:00",
+                         end="2030-03-02 12:00")
+    enrol_many(ahead, [people["m1"]], actor="t", scope=None)
+    auth.login("t02")
+    url = f"/admin/training/attendance/?session={ahead.id}"
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "场次「F1」尚未开始（2030-03-02 09:00），不能登记出勤" in page
+    assert "保存出勤" not in page and "disabled" in page
+    response = auth.post(url, {f"status-{people['m1'].id}": "present"})  # posted anyway
+    assert response.status_code == 200 and "尚未开始" in response.get_data(as_text=True)
+    assert not Attendance.select().exists()

@@ -3,6 +3,7 @@ open one): the host sees them but cannot remove them or record their hours, and 
 reaches only the sessions they have a place at."""
 from __future__ import annotations
 
+from tests.training.conftest import at
 from training.enrolment import enrol_many, sign_up
 from training.models import ENROLLED, WITHDRAWN, Attendance, Enrolment
 
@@ -31,9 +32,10 @@ def test_coordinator_cannot_withdraw_another_countys_mediator(people, network, a
 
 
 def test_attendance_saves_around_an_outsider(people, network, auth, make_session):
-    session = open_session(make_session, network)
+    session = make_session(host=network["shinan"], code="X1", status="open",
+                           start="2026-03-02 09:00", end="2026-03-02 12:00")  # held
     enrol_many(session, [people["m1"]], actor="t", scope=None)
-    sign_up(session, people["m3"], actor="med3")
+    sign_up(session, people["m3"], actor="med3", at=at("2026-02-20 09:00"))
     auth.login("t02")
     url = f"/admin/training/attendance/?session={session.id}"
     page = auth.client.get(url).get_data(as_text=True)
