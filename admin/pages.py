@@ -6,6 +6,7 @@ import logging
 import peewee as pw
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from werkzeug.exceptions import BadRequest
 
 from network.db import db
 
@@ -26,6 +27,17 @@ def favicon():
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+@pages_bp.app_errorhandler(400)
+def bad_request(exc):
+    """A request the page cannot read (a malformed parameter, an expired form): the portal's
+    page in the user's language, not the server's bare English one."""
+    # a view's own reason (abort(400, "…")), else the general one
+    detail = exc.description if exc.description != BadRequest.description else None
+    if _wants_json():
+        return {"error": "bad_request", "message": detail or "请求参数无效"}, 400
+    return render_template("portal/error.html", code=400, exc=exc, detail=detail), 400
 
 
 @pages_bp.app_errorhandler(403)

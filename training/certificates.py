@@ -210,6 +210,8 @@ def pdf(certificate: Certificate, base_url: str, bundled_font: Path | None = Non
     import segno
     from fpdf import FPDF
 
+    if certificate.revoked_at is not None:  # a printout would pass for a valid one
+        raise DomainError(Msg("证书「%(serial)s」已撤销，不再提供打印", serial=certificate.serial))
     url = verify_url(certificate, base_url)
     document = FPDF(orientation="L", format="A4")
     document.set_auto_page_break(False)

@@ -106,8 +106,16 @@ def test_today_is_marked_on_the_default_page_only(plan, auth):
 
 def test_bad_input_and_refusals(plan, auth):
     auth.login("t02")
-    assert auth.client.get(f"{URL}?day=2030-13-01").status_code == 400
+    response = auth.client.get(f"{URL}?day=2030-13-01")
+    assert response.status_code == 400
+    # the portal's page with the view's reason, not the server's bare English one
+    page = response.get_data(as_text=True)
+    assert "日期格式应为 YYYY-MM-DD" in page and 'lang="zh-CN"' in page
+    assert "Bad Request" not in page and "返回首页" in page
     assert auth.client.get(f"{URL}?view=year").status_code == 400
+    auth.client.get("/lang/en")
+    page = auth.client.get(f"{URL}?view=year").get_data(as_text=True)
+    assert 'lang="en"' in page and "Bad Request" not in page
     assert auth.client.get(URL).status_code == 200  # today
 
 

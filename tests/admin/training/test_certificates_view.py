@@ -48,6 +48,12 @@ def test_revoke_needs_a_reason_and_is_audited(attended, people, auth):
                                    AuditLog.actor == "t02").exists()
     page = auth.client.get(f"/verify/{certificate.serial}").get_data(as_text=True)
     assert 'data-status="revoked"' in page and "学时登记有误" in page
+    # no printout that would pass for a valid certificate, from the list or the 培训档案
+    for url in (f"{BASE}pdf/?id={certificate.id}",
+                f"/admin/training/record/certificate/?id={certificate.id}"):
+        response = auth.client.get(url, follow_redirects=True)
+        assert not response.data.startswith(b"%PDF"), url
+        assert f"证书「{certificate.serial}」已撤销，不再提供打印" in response.get_data(as_text=True)
 
 
 def test_public_verification_valid_expired_unknown(attended, people, client):
