@@ -331,7 +331,12 @@ def withdraw(enrolment: Enrolment, *, actor: str, own: bool = False,
     if current.session.end < moment or current.session.status not in ("planned", OPEN):
         raise DomainError(Msg("场次「%(code)s」已结束或已取消，不能再取消报名",
                               code=current.session.code))
-    return cancel(current, actor=actor, at=moment)
+    done = cancel(current, actor=actor, at=moment)
+    if not own:  # the mediator hears it from the portal, not from an empty seat
+        session = current.session
+        notify(current.mediator_id, Msg("培训管理员已取消您在场次「%(code)s %(course)s」的报名",
+                                        code=session.code, course=session.course.name), session)
+    return done
 
 
 def cancel(enrolment: Enrolment, *, actor: str, at: dt.datetime | None = None) -> Enrolment:

@@ -11,7 +11,7 @@ from network.dates import SHANGHAI
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training.approvals import pending_sign_ups
 from training.homes import coordinator_home, mediator_home
-from training.models import ENROLMENT_STATUSES, OFFERED, Attendance, Feedback, Session
+from training.models import ENROLMENT_STATUSES, OFFERED, WITHDRAWN, Attendance, Feedback, Session
 from training.notices import unread
 
 from ..forms import CSRFForm, tr
@@ -42,7 +42,7 @@ def mediator_context(user, scope) -> dict:
         return {}
     home = mediator_home(mediator, _now())
     return {"home": home, "offers": [e for e in home.next_sessions if e.status == OFFERED],
-            "review": to_review(mediator.id), "form": CSRFForm(), "statuses": ENROLMENT_STATUSES,
+            "review": to_review(mediator.id), "form": CSRFForm(), "statuses": ENROLMENT_STATUSES, "withdrawn": WITHDRAWN,
             "notices": unread(mediator.id), "tr": tr}
 
 

@@ -4,6 +4,7 @@ reaches only the sessions they have a place at."""
 from __future__ import annotations
 
 from tests.training.conftest import at
+from training import notices
 from training.enrolment import enrol_many, sign_up
 from training.models import ENROLLED, WITHDRAWN, Attendance, Enrolment
 
@@ -29,6 +30,13 @@ def test_coordinator_cannot_withdraw_another_countys_mediator(people, network, a
                          {"enrolment": str(mine.id)})
     assert response.status_code == 302
     assert Enrolment.get_by_id(mine.id).status == WITHDRAWN
+    # the mediator is told, and their home says who withdrew the place (the session is on)
+    assert len(notices.unread(people["m1"].id)) == 1
+    auth.post("/logout")
+    auth.login("med1")
+    page = auth.client.get("/admin/").get_data(as_text=True)
+    assert "培训管理员已取消您在场次「X1 调解技巧」的报名" in page  # the notice
+    assert "培训管理员已取消您的报名" in page and "场次已取消" not in page
 
 
 def test_attendance_saves_around_an_outsider(people, network, auth, make_session):
