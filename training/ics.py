@@ -28,8 +28,8 @@ def uid(session: Session, date: SessionDate | None = None) -> str:
     return f"session-{session.id}-{date.id}@{UID_DOMAIN}"
 
 
-def _events(session: Session, stamp: dt.datetime,
-            cancelled: bool = False) -> list[icalendar.Event]:
+def _events(session: Session, stamp: dt.datetime, cancelled: bool = False,
+            tentative: bool = False) -> list[icalendar.Event]:
     cancelled = cancelled or session.status == CANCELLED
     dates = list(SessionDate.select().where(SessionDate.session == session.id)
                  .order_by(SessionDate.start))
@@ -59,7 +59,8 @@ def _events(session: Session, stamp: dt.datetime,
         if session.status == CANCELLED:
             lines.append(f"已取消：{session.cancel_reason}")
         event.add("description", "\n".join(line for line in lines if line))
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("status", "CANCELLED" if cancelled else
+                  "TENTATIVE" if tentative else "CONFIRMED")
         events.append(event)
     return events
 
@@ -87,14 +88,15 @@ def feed(sessions: Iterable[Session], name: str, *, stamp: dt.datetime | None = 
 
 
 def session_file(session: Session, *, stamp: dt.datetime | None = None,
-                 withdrawn: bool = False) -> bytes:
+                 withdrawn: bool = False, tentative: bool = False) -> bytes:
     """One session as a file to open or mail: METHOD:CANCEL once it is cancelled, or once the
     reader's own place is given up (`withdrawn`), so that their calendar app drops the event
-    it was given earlier under the same UID."""
+    it was given earlier under the same UID; STATUS:TENTATIVE while the reader's place is
+    not yet a seat (候补, 待审批, an offer to confirm)."""
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cancelled = withdrawn or session.status == CANCELLED
     calendar = _calendar("CANCEL" if cancelled else "PUBLISH", session.code)
-    for event in _events(session, stamp, cancelled):
+    for event in _events(session, stamp, cancelled, tentative):
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

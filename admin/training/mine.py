@@ -13,7 +13,7 @@ from wtforms import SelectField, TextAreaField
 from network.errors import DomainError, ValidationError
 from org.models import MEDIATOR
 from training import enrolment, feedback, ics, notices
-from training.models import OPEN, REJECTED, WITHDRAWN, Attendance, Enrolment, Session
+from training.models import ENROLLED, OPEN, REJECTED, WITHDRAWN, Attendance, Enrolment, Session
 
 from ..forms import CSRFForm, apply_errors, tr
 from ..views.base import Page, as_pk
@@ -162,7 +162,8 @@ class MyTrainingView(Page):
         if mine is None:
             abort(404)
         response = Response(ics.session_file(session,
-                                             withdrawn=mine.status in (WITHDRAWN, REJECTED)),
+                                             withdrawn=mine.status in (WITHDRAWN, REJECTED),
+                                             tentative=mine.status != ENROLLED),
                             mimetype="text/calendar")
         response.headers["Content-Disposition"] = f"attachment; filename={session.code}.ics"
         return response

@@ -26,7 +26,7 @@ from training.models import CANCELLED, SESSION_STATUSES, Course, Session
 from ..forms import CSRFForm, tr
 from ..views.base import ScopedView, as_pk, current_scope
 from ..views.filters import EqualFilter, SubtreeFilter
-from ..views.formatting import choice, choices
+from ..views.formatting import choice, choices, yes_no
 from .kinds import kind_choices, kind_name
 
 TIME_FIELDS = ("start", "end", "enrol_deadline")
@@ -105,8 +105,12 @@ class SessionView(ScopedView):
     column_searchable_list = ["code", "trainers", "venue"]
     column_sortable_list = ["code", "start", "hours", "capacity", "booked", "status"]
     column_default_sort = ("start", True)
+    # the two that are no model fields (a session's days and audience units)
+    column_labels = {"dates": lazy_gettext("分日日程"), "audience_orgs": lazy_gettext("面向机构")}
     column_formatters = {
         "status": choice(SESSION_STATUSES),
+        "mandatory": yes_no("mandatory"),
+        "needs_approval": yes_no("needs_approval"),
         "audience_employment": choice(EMPLOYMENT),
         "audience_grades": lambda v, c, m, n: "、".join(
             gettext(label) for code, label in GRADES.items() if code in sessions.grades_of(m)),
@@ -124,7 +128,10 @@ class SessionView(ScopedView):
     }
     column_formatters_export = {**{k: f for k, f in column_formatters.items() if k != "code"},
                                 "host": lambda v, c, m, n: m.host.code}
-    column_formatters_detail = column_formatters_export
+    # the page shows the host as the list does (by name); the export keeps the code a
+    # re-import matches on
+    column_formatters_detail = {**column_formatters_export,
+                                "host": lambda v, c, m, n: f"{m.host.name}（{m.host.code}）"}
 
     form_columns = ["code", "course", "kind", "host", "trainers", "venue", "online_link",
                     "start", "end", "hours", "capacity", "enrol_deadline", "audience_grades",

@@ -33,6 +33,19 @@ def test_mediator_signs_up_and_gets_the_session_as_ics(people, network, auth, ma
     assert str(event["uid"]).startswith(f"session-{session.id}")
     assert event.decoded("dtstart").tzinfo is not None
     assert str(event["dtstart"].params["TZID"]) == "Asia/Shanghai"
+    assert str(event["status"]) == "CONFIRMED"
+    # the next one is full: a place on the waitlist is in the calendar as tentative
+    from training.enrolment import enrol_many
+
+    second = make_session(code="OPEN2", host=network["shinan"], status="open",
+                          start=future(11), end=future(11, 12), capacity=1)
+    enrol_many(second, [people["m2"]], actor="t", scope=None)
+    auth.post(f"{MINE}signup/", {"session": second.id})
+    assert Enrolment.get(Enrolment.session == second.id,
+                         Enrolment.mediator == people["m1"].id).status == WAITLISTED
+    calendar = icalendar.Calendar.from_ical(
+        auth.client.get(f"{MINE}session.ics?session={second.id}").data)
+    assert str(next(iter(calendar.walk("VEVENT")))["status"]) == "TENTATIVE"
 
 
 def test_offer_is_answered_by_its_holder_only(people, network, auth, make_session):

@@ -3,6 +3,8 @@ the domain; calendar warnings must be confirmed; a manager reads; a trainer of a
 is refused on every path."""
 from __future__ import annotations
 
+import re
+
 from tests.admin.scope_checks import assert_outsider_refused
 from training.models import CANCELLED, Session, WorkDay
 
@@ -222,3 +224,19 @@ def test_edit_posted_without_the_course_keeps_it(people, network, auth, make_ses
     assert auth.post(f"{BASE}edit/?id={session.id}", data).status_code == 302
     saved = Session.get_by_id(session.id)
     assert (saved.course.name, saved.venue) == ("调解实务", "新会议室")
+
+
+def test_details_name_every_field_in_words(people, network, auth, make_session):
+    session = make_session(code="D1", host=network["shinan"], mandatory=True,
+                           dates=[("2026-03-02 09:00", "2026-03-02 12:00")])
+    auth.login("t02")
+    page = auth.client.get(f"{BASE}details/?id={session.id}").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "分日日程" in text and "面向机构" in text
+    assert "Dates" not in text and "Audience Orgs" not in text
+    assert "True" not in text and "False" not in text
+    assert "市南区工作站（QD-02）" in text
+    export = auth.client.get(f"{BASE}export/csv/").get_data(as_text=True)
+    header = export.splitlines()[0]
+    assert "分日日程" in header and "面向机构" in header and "Dates" not in header
+    assert ",是," in export.splitlines()[1]  # 必修
