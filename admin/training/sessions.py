@@ -265,9 +265,25 @@ class SessionView(ScopedView):
                 return redirect(self.get_url(".edit_view", id=new.id))
         return self.render("training/session_copy.html", session=session, form=form)
 
+    def _cancelled(self, session: Session):
+        """A cancelled session is kept as it was: its edit and cancel pages say so and go back
+        to its details instead of offering a form that can only be refused."""
+        flash(gettext("场次「%(code)s」已取消，不能再修改", code=session.code), "warning")
+        return redirect(self.get_url(".details_view", id=session.id))
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        session = Session.get_or_none(Session.id == as_pk(request.args.get("id")))
+        if session is not None and session.status == CANCELLED and self.get_one(
+                session.id) is not None:
+            return self._cancelled(session)
+        return super().edit_view()
+
     @expose("/cancel/", methods=("GET", "POST"))
     def cancel_view(self):
         session = self._writable_session()
+        if session.status == CANCELLED:
+            return self._cancelled(session)
         form = CancelForm(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             try:
@@ -289,10 +305,12 @@ class SessionView(ScopedView):
     def links(self, session: Session) -> list[tuple[str, str]]:
         """The pages of one session the details page links to (those registered)."""
         out = []
-        for endpoint, text in (("training_enrolment.index", gettext("报名管理")),
-                               ("training_attendance.index", gettext("出勤登记")),
-                               ("training_attendance.sheet", gettext("签到表PDF")),
-                               ("training_certificates.issue_view", gettext("发放证书"))):
+        pages = [("training_enrolment.index", gettext("报名管理"))]
+        if session.status != CANCELLED:  # nobody attends, signs in or is certified
+            pages += [("training_attendance.index", gettext("出勤登记")),
+                      ("training_attendance.sheet", gettext("签到表PDF")),
+                      ("training_certificates.issue_view", gettext("发放证书"))]
+        for endpoint, text in pages:
             try:
                 out.append((url_for(endpoint, session=session.id), text))
             except BuildError:  # a page not registered is simply not linked

@@ -128,6 +128,13 @@ def test_copy_and_cancel(people, network, auth, make_session):
     assert response.status_code == 302
     cancelled = Session.get_by_id(session.id)
     assert (cancelled.status, cancelled.cancel_reason) == (CANCELLED, "讲师临时出差")
+    # kept as it was: edit and cancel go back to the details, which offer no attendance
+    for url in (f"{BASE}edit/?id={session.id}", f"{BASE}cancel/?id={session.id}"):
+        page = auth.client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert "场次「C1」已取消，不能再修改" in page, url
+        assert "出勤登记" not in page and "发放证书" not in page and "报名管理" in page
+    auth.post(f"{BASE}edit/?id={session.id}", form(network, code="C1", venue="别处"))
+    assert Session.get_by_id(session.id).venue != "别处"
 
 
 def test_manager_reads_only(people, network, auth, make_session):
