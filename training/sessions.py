@@ -42,6 +42,7 @@ from .notices import notify_cancelled
 from .rollup import refresh_sessions
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+TIME_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(:\d{2})?$")
 FIELDS = ["code", "course", "kind", "host", "trainers", "venue", "online_link", "start", "end",
           "hours", "capacity", "enrol_deadline", "mandatory", "needs_approval", "status",
           "audience_grades", "audience_employment"]
@@ -165,6 +166,8 @@ def parse_time(value: Any) -> dt.datetime:
             try:  # Excel cells come back as 'YYYY-MM-DD HH:MM:SS'
                 parsed = dt.datetime.strptime(text, TIME_FORMAT + ":%S")
             except ValueError:
+                if TIME_SHAPE.match(text):  # written right, but no such day or time
+                    raise ValueError(Msg("「%(v)s」不是有效的日期或时间", v=text)) from None
                 raise ValueError(Msg("时间格式应为 YYYY-MM-DD HH:MM")) from None
         parsed = parsed.replace(tzinfo=SHANGHAI)
     if not in_range(parsed.date()):  # year 1 at 00:00 Shanghai is year 0 in UTC: no date
@@ -177,8 +180,10 @@ def parse_hours(value: Any) -> Decimal:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValueError(Msg("学时应为数字，如 2 或 1.5")) from None
-    if not number.is_finite() or number <= 0 or number > 999 or (number * 2) % 1 != 0:
+    if not number.is_finite() or number <= 0 or (number * 2) % 1 != 0:
         raise ValueError(Msg("学时应为大于0的0.5的整数倍"))
+    if number > 999:
+        raise ValueError(Msg("学时不能超过999"))
     return number.quantize(Decimal("0.1"))
 
 

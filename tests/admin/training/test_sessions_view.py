@@ -43,6 +43,10 @@ def test_field_errors_lose_nothing(people, network, auth):
     assert "时间格式应为 YYYY-MM-DD HH:MM" in page
     assert "学时应为大于0的0.5的整数倍" in page
     assert 'value="市南会议室"' in page
+    # a day that does not exist is named as such (its format is right), a huge 学时 by its limit
+    page = auth.post(f"{BASE}new/", form(network, end="2026-02-30 12:00", hours="100000"),
+                     follow_redirects=True).get_data(as_text=True)
+    assert "「2026-02-30 12:00」不是有效的日期或时间" in page and "学时不能超过999" in page
     assert Session.select().count() == 0
 
 
