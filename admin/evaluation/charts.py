@@ -92,8 +92,10 @@ def pie_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
     return option
 
 
-def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
-    """Horizontal bars, largest on top, so long Chinese category names stay readable."""
+def bar_option(name: str, series: str, pairs: list[tuple[str, int]],
+               unit: str | None = None) -> dict:
+    """Horizontal bars, largest on top, so long Chinese category names stay readable; the
+    value axis is named `unit` (cases, 件, unless given)."""
     pairs = pairs[::-1]
     chart = (Bar(init_opts=opts.InitOpts(**_init()))
              .add_xaxis([k for k, _ in pairs])
@@ -102,7 +104,7 @@ def bar_option(name: str, series: str, pairs: list[tuple[str, int]]) -> dict:
              .reversal_axis())
     option = _finish(chart, name, tooltip_opts=opts.TooltipOpts(trigger="axis"),
                      title_opts=opts.TitleOpts() if pairs else _empty_title(),
-                     xaxis_opts=opts.AxisOpts(name=gettext("件"), min_=0),
+                     xaxis_opts=opts.AxisOpts(name=unit or gettext("件"), min_=0),
                      yaxis_opts=opts.AxisOpts(axislabel_opts=opts.LabelOpts(interval=0)))
     option["grid"] = {"left": 8, "right": 36, "top": 36, "bottom": 8, "containLabel": True}
     return option

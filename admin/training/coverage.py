@@ -142,7 +142,7 @@ def chart_options(org: Organization, year: int, tables: dict[str, Table]) -> dic
         "months": _finish(monthly_chart, f"{tables['months'].title}_{stem}",
                           tooltip_opts=opts.TooltipOpts(trigger="axis")),
         "units": bar_option(f"{tables['units'].title}_{stem}", gettext("覆盖率（%）"),
-                            [(r[0], round(float(r[3]) * 100, 2)) for r in units]),
+                            [(r[0], round(float(r[3]) * 100, 2)) for r in units], unit="%"),
         "kinds": pie_option(f"{tables['kinds'].title}_{stem}", gettext("学时"),
                             [(r[0], float(r[1])) for r in tables["kinds"].rows]),
     }

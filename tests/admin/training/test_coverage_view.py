@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -45,6 +46,10 @@ def test_drill_down_figures(figures, auth):
                                                           "2026-02-01"]]
     assert [r[0] for r in rows(page, "people")] == ["M001", "M002"]
     assert "50.00%" in page.split('id="coverage-figures"')[1]
+    options = json.loads(page.split('id="coverage-data" type="application/json">')[1]
+                         .split("</script>")[0])
+    axis = options["units"]["xAxis"]
+    assert (axis[0] if isinstance(axis, list) else axis)["name"] == "%"  # a rate, not 件
 
 
 def test_xlsx_twin(figures, auth):
