@@ -281,6 +281,7 @@ ATTENDANCE = register(ImportSpec(
     apply=_import_attendance,
     examples=[["PX-2026-001", "M0001", "迟到", "150"]],
     field_columns={"minutes": "实到分钟", "status": "出勤情况"},
+    model=Attendance,  # the guide's 必填 column: session, 工号 and status, not the minutes
     prepare=_prepare_attendance,
     scan=("场次编号", "调解员工号", PAIR),
     finish=_write_attendance,

@@ -303,3 +303,11 @@ def test_attendance_of_a_session_not_begun_is_refused(tmp_path, roll, make_sessi
     record_attendance(later, people["M2"], "出席", actor="t", scope=None,
                       at=at("2030-05-06 09:00"))
     assert Attendance.get().credited == Decimal("3.0")
+
+
+def test_the_attendance_guide_names_the_required_columns():
+    """The template's 说明 sheet said 必填 否 for every column, 场次编号 and 工号 included."""
+    from training.imports import ATTENDANCE
+
+    assert {g["column"]: g["required"] for g in ATTENDANCE.guide()} == {
+        "场次编号": True, "调解员工号": True, "出勤情况": True, "实到分钟": False}
