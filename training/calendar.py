@@ -59,8 +59,15 @@ def _holidays(session: Session) -> list[Msg]:
     days = sorted({start.date() for start, _ in spans(session)})
     rows = (WorkDay.select().where(WorkDay.day.in_(days), WorkDay.is_workday == False)  # noqa: E712
             .order_by(WorkDay.day))
-    return [Msg("%(day)s是法定节假日（%(name)s）", day=row.day.isoformat(), name=row.name)
-            for row in rows]
+    found = [Msg("%(day)s是法定节假日（%(name)s）", day=row.day.isoformat(), name=row.name)
+             for row in rows]
+    # a year nobody entered yet (chinesecalendar stops at 2026): its holidays are unknown,
+    # and a session on 1 January would otherwise pass without a word
+    for year in sorted({day.year for day in days}):
+        if not WorkDay.select().where(WorkDay.day.between(dt.date(year, 1, 1),
+                                                          dt.date(year, 12, 31))).exists():
+            found.append(Msg("%(year)d年的法定节假日尚未录入工作日历，请自行核对日期", year=year))
+    return found
 
 
 def session_warnings(session: Session) -> list[Msg]:

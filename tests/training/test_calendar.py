@@ -54,6 +54,12 @@ def test_session_warnings(make_session, network):
     assert [str(m) for m in session_warnings(holiday)] == ["2026-10-02是法定节假日（国庆节）"]
     cancel_session(first, "改期", actor="t", scope=None)
     assert [str(m) for m in session_warnings(clash)] == ["地点「三楼会议室」同时段已有场次「S002」"]
+    # 2027 has no calendar rows yet: its 1 January is not known as 元旦, so the page says so
+    new_year = make_session(start="2027-01-01 09:00", end="2027-01-01 11:00", venue="线上")
+    assert [str(m) for m in session_warnings(new_year)] == [
+        "2027年的法定节假日尚未录入工作日历，请自行核对日期"]
+    wc.set_day(D(2027, 1, 1), False, "元旦", actor="admin")  # once entered, the holiday itself
+    assert [str(m) for m in session_warnings(new_year)] == ["2027-01-01是法定节假日（元旦）"]
 
 
 def test_multi_day_sessions_clash_only_on_their_dates(make_session, make_mediator, network):
