@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext, lazy_gettext
 
+from org.models import GradeStep
 from promotion.eligibility import Criterion, Eligibility
 
 LABELS = {
@@ -76,6 +77,21 @@ class Line(NamedTuple):
     missing: str
 
 
+def hours_label(grade: str) -> str:
+    """The hours criterion named by its step's rule: "培训学时" alone read as this year's
+    hours of any kind, beside a 本年学时 that did not match it, when only 岗前培训 count, or
+    every session ever (未定级 → 四级 by default)."""
+    step = GradeStep.get_or_none(GradeStep.from_grade == grade)
+    if step is None or not (step.pre_service_only or step.hours_ever):
+        return str(LABELS["training_hours"])
+    if step.pre_service_only:
+        return gettext("岗前培训学时（累计）") if step.hours_ever else gettext("岗前培训学时（统计期内）")
+    return gettext("培训学时（累计）")
+
+
 def lines(result: Eligibility) -> list[Line]:
-    return [Line(c.key, str(LABELS[c.key]), shown(c, c.required), shown(c, c.actual), c.met,
-                 progress(c), missing(c)) for c in result.criteria]
+    hours = hours_label(result.grade) if any(
+        c.key == "training_hours" for c in result.criteria) else ""
+    return [Line(c.key, hours if c.key == "training_hours" else str(LABELS[c.key]),
+                 shown(c, c.required), shown(c, c.actual), c.met, progress(c), missing(c))
+            for c in result.criteria]

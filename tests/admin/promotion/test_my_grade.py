@@ -63,3 +63,18 @@ def test_near_list_scoped_with_xlsx(world, auth):
     assert auth.client.get(url.format(3)).status_code == 403
     switch(auth, "t02")
     assert auth.client.get(url.format(3)).status_code == 403
+
+
+def test_hours_criterion_says_which_hours_count(world, auth, make_mediator, make_user,
+                                                 on_reference_day):
+    """未定级 → 四级 counts 岗前培训 hours of every year (the default ladder): "培训学时" alone
+    read as this year's hours beside a 本年学时 figure that did not match it."""
+    newcomer = make_mediator(world["room1"], staff_no="E009", name="新调解员",
+                             joined=dt.date(2025, 1, 1))
+    make_user("e009", role="mediator", mediator=newcomer)
+    labels = {}
+    for user in ("e009", "e001"):
+        switch(auth, user)
+        page = auth.client.get("/admin/").get_data(as_text=True)
+        labels[user] = re.search(r'data-key="training_hours"[^>]*>\s*<td>([^<]*)<', page).group(1)
+    assert labels == {"e009": "岗前培训学时（累计）", "e001": "培训学时"}
