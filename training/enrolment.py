@@ -30,6 +30,7 @@ from org.grades import UNGRADED_STANDING, standings
 from org.models import EMPLOYMENT, GRADES, Mediator
 from org.services import in_scope
 
+from .calendar import enrolment_warnings
 from .models import (
     ENROLLED,
     OFFERED,
@@ -187,6 +188,12 @@ def sign_up(session: Session, mediator: Mediator, *, actor: str,
     existing = _current(session.id, mediator.id)
     if existing is not None and existing.status in ACTIVE:
         raise DomainError(Msg("您已报名场次「%(code)s」", code=session.code))
+    # one person, one room: a coordinator may confirm a clash (the enrolment page asks),
+    # a mediator's own sign-up is refused
+    clash = enrolment_warnings(session, [mediator.id]).get(mediator.id)
+    if clash:
+        raise DomainError(Msg("不能报名场次「%(code)s」：%(why)s", code=session.code,
+                              why=clash[0]))
     return _enrol_one(session, mediator.id, actor, pending=session.needs_approval)
 
 

@@ -12,6 +12,7 @@ from network.errors import DomainError, OutOfScope
 from org.models import ADMIN, MANAGER, TRAINER
 from training import enrolment
 from training.approvals import pending_in_scope, pending_sign_ups
+from training.calendar import enrolment_warnings
 
 from ..forms import CSRFForm, tr
 from ..views.base import Page, as_pk, current_scope
@@ -24,7 +25,11 @@ class ApprovalView(Page):
     @expose("/")
     def index(self):
         rows = list(pending_sign_ups(current_scope()))
-        return self.render("training/approvals.html", rows=rows, form=CSRFForm())
+        # what the approver should know first: the same person already holds a place then
+        clashes = {row.id: enrolment_warnings(row.session, [row.mediator_id]).get(
+            row.mediator_id, []) for row in rows}
+        return self.render("training/approvals.html", rows=rows, form=CSRFForm(),
+                           clashes=clashes, tr=tr)
 
     @expose("/decide/", methods=("POST",))
     def decide(self):

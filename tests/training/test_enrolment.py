@@ -450,3 +450,19 @@ def test_an_edit_from_before_a_cancel_does_not_reopen_the_session(open_session, 
         update_session(session, {"venue": "二楼会议室"}, actor="a", scope=None)
     stored = Session.get_by_id(session.id)
     assert (stored.status, stored.venue) == ("cancelled", "")
+
+
+def test_sign_up_refuses_a_second_session_at_the_same_time(open_session, make_mediator,
+                                                           network):
+    """One person, one room: a mediator's own sign-up for a session overlapping one they hold
+    or wait for is refused (a coordinator enrolling them is asked to confirm instead)."""
+    person = make_mediator(network["room1"])
+    first = open_session(5, code="T1")
+    enrol.sign_up(first, person, actor="t", at=BEFORE)
+    overlapping = open_session(5, code="T2", start="2026-03-02 11:00", end="2026-03-02 13:00")
+    with pytest.raises(DomainError, match="不能报名场次「T2」：同时段已报名场次「T1」"):
+        enrol.sign_up(overlapping, person, actor="t", at=BEFORE)
+    touching = open_session(5, code="T3", start="2026-03-02 13:00", end="2026-03-02 14:00")
+    assert enrol.sign_up(touching, person, actor="t", at=BEFORE).status == ENROLLED
+    enrol.withdraw(_get(first, person), actor="t", own=True, at=BEFORE)  # the place given up
+    assert enrol.sign_up(overlapping, person, actor="t", at=BEFORE).status == ENROLLED

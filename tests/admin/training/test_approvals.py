@@ -94,3 +94,19 @@ def test_mediator_cannot_open_the_list(asked, auth):
     assert auth.post(f"{URL}decide/", {"enrolment": rows["m1"].id,
                                        "answer": "approve"}).status_code == 403
     assert Enrolment.get_by_id(rows["m1"].id).status == PENDING
+
+
+def test_the_list_names_a_clash_the_approver_should_know(asked, auth, people, network,
+                                                         make_session):
+    """Enrolled meanwhile by a coordinator in a session at the same time (the coordinator's
+    page asked them to confirm it), M001's pending sign-up says so beside its time."""
+    from training.enrolment import enrol_many
+
+    session, _ = asked
+    other = make_session(code="ROOM", host=network["room1"], status="open",
+                         start=future(9, 10), end=future(9, 11))
+    enrol_many(other, [people["m1"]], actor="t", scope=None)
+    auth.login("mgr0201")
+    row = auth.client.get(URL).get_data(as_text=True).split('id="approvals"')[1]
+    assert "同时段已报名场次「ROOM」" in row
+    assert session.code in row
