@@ -261,7 +261,7 @@ class SessionView(ScopedView):
             except DomainError as exc:
                 flash(tr(exc.message), "error")
             else:
-                flash(gettext("已复制为场次「%(code)s」，请核对后保存", code=new.code), "success")
+                flash(gettext("已复制并保存为场次「%(code)s」，如需调整可在此修改", code=new.code), "success")
                 return redirect(self.get_url(".edit_view", id=new.id))
         return self.render("training/session_copy.html", session=session, form=form)
 

@@ -24,7 +24,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_admin import BaseView
+from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.peewee import ModelView
@@ -296,6 +296,22 @@ class ScopedView(RoleAccess, ModelView):
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
         return self._writable() and self.allow_delete
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        """A reading role sent to the form (a bookmark, a typed URL) is told why it is back
+        at the list; Flask-Admin redirected without a word."""
+        if self.allow_create and not self.can_create:
+            flash(gettext("您只能查看，不能新增或修改"), "warning")
+            return redirect(self.get_url(".index_view"))
+        return super().create_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        if self.allow_edit and not self.can_edit:
+            flash(gettext("您只能查看，不能新增或修改"), "warning")
+            return redirect(self.get_url(".index_view"))
+        return super().edit_view()
 
     allow_create = True
     allow_edit = True

@@ -146,6 +146,11 @@ def test_manager_reads_only(people, network, auth, make_session):
     auth.login("mgr02")
     assert "R1" in auth.client.get(BASE).get_data(as_text=True)
     assert auth.client.get(f"{BASE}new/").status_code in (302, 403)
+    for url in (f"{BASE}new/", f"{BASE}edit/?id={session.id}"):  # told, not silently sent back
+        page = auth.client.get(url, follow_redirects=True).get_data(as_text=True)
+        assert "您只能查看，不能新增或修改" in page, url
+    auth.post(f"{BASE}edit/?id={session.id}", form(network, code="R1", venue="别处"))
+    assert Session.get_by_id(session.id).venue != "别处"
     assert auth.client.get(f"{BASE}cancel/?id={session.id}").status_code == 403
     auth.post(f"{BASE}cancel/?id={session.id}", {"reason": "x"})
     assert Session.get_by_id(session.id).status != CANCELLED
