@@ -31,7 +31,7 @@ def history(mediator_id: int) -> list[dict]:
             .where(Attendance.mediator == mediator_id)
             .order_by(Session.start.desc(), Session.id.desc()))
     return [{"session": r.session.code, "course": r.session.course.name,
-             "kind": r.session.kind.name, "start": r.session.start,
+             "kind": r.session.kind.name, "start": r.session.start, "end": r.session.end,
              "start_day": r.session.start_day, "session_id": r.session.id,
              "hours": r.session.hours, "status": ATTENDANCE_STATUSES[r.status],
              "minutes": r.minutes, "credited": Decimal(str(r.credited)),

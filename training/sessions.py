@@ -31,6 +31,8 @@ from . import hours as hours_rule
 from .models import (
     CANCELLED,
     FINISHED,
+    OPEN,
+    PLANNED,
     SESSION_STATUSES,
     Course,
     Session,
@@ -152,6 +154,14 @@ def _parse_orgs(value: Any) -> list[Organization]:
     if missing:
         raise ValueError(Msg("机构「%(code)s」不存在", code="、".join(missing)))
     return list({org.id: org for org in found}.values())
+
+
+def status_now(status: str, end: dt.datetime, at: dt.datetime | None = None) -> str:
+    """The status to show: a planned or open session whose end has passed is 已结束 (nobody
+    sets it by hand after the day, and 报名中 for last week's session misleads)."""
+    if status in (PLANNED, OPEN) and end < (at or dt.datetime.now(SHANGHAI)):
+        return FINISHED
+    return status
 
 
 def parse_time(value: Any) -> dt.datetime:

@@ -15,6 +15,7 @@ from network.errors import DomainError
 from org.models import ADMIN, MANAGER, MEDIATOR, TRAINER
 from training import certificates, records
 from training.models import SESSION_STATUSES, Certificate
+from training.sessions import status_now
 
 from ..forms import tr
 from ..views.base import Page, as_pk, visible_mediator, xlsx_download
@@ -47,7 +48,7 @@ class TrainingRecordView(Page):
         held = [(c, certificates.status(c)) for c in records.certificates_of(mediator.id)]
         return self.render("training/record.html", mediator=mediator, rows=rows, years=years,
                            kinds=kinds, held=held, statuses=certificates.CERTIFICATE_STATUSES,
-                           session_statuses=SESSION_STATUSES,
+                           session_statuses=SESSION_STATUSES, status_now=status_now,
                            own=current_user.role == MEDIATOR)
 
     @expose("/export/")

@@ -108,7 +108,8 @@ class SessionView(ScopedView):
     # the two that are no model fields (a session's days and audience units)
     column_labels = {"dates": lazy_gettext("分日日程"), "audience_orgs": lazy_gettext("面向机构")}
     column_formatters = {
-        "status": choice(SESSION_STATUSES),
+        "status": lambda v, c, m, n: gettext(SESSION_STATUSES[sessions.status_now(m.status,
+                                                                                  m.end)]),
         "mandatory": yes_no("mandatory"),
         "needs_approval": yes_no("needs_approval"),
         "audience_employment": choice(EMPLOYMENT),

@@ -43,6 +43,8 @@ def test_mediator_sees_their_own_record(record, people, auth):
                      f"certificate/?id={record['mine'].id}"):
         assert expected in page, expected
     assert 'data-year="2026"><td>2026</td><td class="record-total">3.0<' in page
+    # S1 and S2 were planned and are over: shown 已结束, not 计划
+    assert page.count("<td>已结束</td>") == 2 and "<td>计划</td>" not in page
     assert 'data-year="2025"><td>2025</td><td class="record-total">1.5<' in page
     assert auth.client.get(f"{URL}?mediator={people['m1'].id}").status_code == 200
     assert "黄三" not in page and record["theirs"].serial not in page

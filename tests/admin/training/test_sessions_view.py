@@ -256,3 +256,20 @@ def test_details_name_every_field_in_words(people, network, auth, make_session):
     header = export.splitlines()[0]
     assert "分日日程" in header and "面向机构" in header and "Dates" not in header
     assert ",是," in export.splitlines()[1]  # 必修
+
+
+def test_a_session_past_its_end_shows_as_finished(people, network, auth, make_session):
+    """Nobody sets 已结束 by hand after the day: a planned or open session whose end has
+    passed is shown so (the stored status stays, the cancelled one stays cancelled)."""
+    past = make_session(code="PAST", host=network["shinan"], status="open")  # 2026-03-02
+    ahead = make_session(code="AHEAD", host=network["shinan"], status="open",
+                         start="2030-03-02 09:00", end="2030-03-02 12:00")
+    auth.login("t02")
+    page = auth.client.get(BASE).get_data(as_text=True)
+
+    def status_of(code):
+        row = page.split(f">{code}</a>")[1].split("</tr>")[0]
+        return re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", row)[-1]
+
+    assert (status_of("PAST"), status_of("AHEAD")) == ("已结束", "报名中")
+    assert Session.get_by_id(past.id).status == "open" and ahead.status == "open"
