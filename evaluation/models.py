@@ -8,11 +8,10 @@ rows. Ratios are never stored: they are derived in evaluation.kpis.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee as pw
 
 from network import audit
+from network.dates import local_now
 from network.db import N_, BaseModel
 from network.models import Organization, now
 from org.models import Mediator
@@ -262,7 +261,7 @@ class WarningAck(BaseModel):
     key = pw.CharField(max_length=120, unique=True)
     acknowledged_by = pw.CharField(max_length=80)
     comment = pw.TextField()
-    at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
+    at = pw.DateTimeField(default=local_now)
 
     class Meta:
         table_name = "warning_ack"

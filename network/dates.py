@@ -20,6 +20,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST, LATEST = dt.date(1901, 1, 1), dt.date(2999, 12, 31)
 
 
+def local_now() -> dt.datetime:
+    """Shanghai's wall-clock time, naive, to the second: what every stored timestamp holds
+    and what people read, whatever the server's time zone (on a UTC server a notice sent at
+    02:33 in Shanghai read 18:33 the day before, and export names were eight hours off)."""
+    return dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+
+
 def local_today(at: dt.datetime | None = None) -> dt.date:
     """Today where the networks are (Asia/Shanghai), whatever the server's time zone: from
     16:00 UTC a UTC server's date is still yesterday's, and coverage judged on the server's

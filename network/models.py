@@ -6,6 +6,7 @@ import json
 
 import peewee as pw
 
+from .dates import local_now
 from .db import N_, BaseModel
 
 PROVINCE, CITY, COUNTY, COMMUNITY = 0, 1, 2, 3
@@ -30,7 +31,7 @@ DEFAULT_KINDS = [
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return local_now()
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 JOB_STATUSES = {PENDING: N_("等待中"), RUNNING: N_("进行中"), DONE: N_("已完成"),
@@ -95,7 +96,7 @@ class Setting(BaseModel):
     key = pw.CharField(max_length=60, unique=True)
     value = pw.CharField(max_length=100)
     updated_by = pw.CharField(max_length=80, default="")
-    updated_at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0))
+    updated_at = pw.DateTimeField(default=local_now)
 
 
 class ImportJob(BaseModel):
@@ -128,7 +129,7 @@ class ImportJob(BaseModel):
 
 
 class AuditLog(BaseModel):
-    created_at = pw.DateTimeField(default=lambda: dt.datetime.now().replace(microsecond=0),
+    created_at = pw.DateTimeField(default=local_now,
                                   index=True, verbose_name=N_("时间"))
     actor = pw.CharField(max_length=80, default="", index=True, verbose_name=N_("操作人"))
     action = pw.CharField(max_length=20, index=True, verbose_name=N_("操作"))

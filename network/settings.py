@@ -7,12 +7,12 @@ a new one appears there without touching the page.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from . import audit
+from .dates import local_now
 from .db import N_, db
 from .errors import Msg, ValidationError
 from .models import Setting
@@ -101,7 +101,7 @@ def update_settings(changes: dict[str, Any], *, actor: str) -> dict[str, Any]:
                 Setting.create(key=key, value=text, updated_by=actor)
             else:
                 row.value, row.updated_by = text, actor
-                row.updated_at = dt.datetime.now().replace(microsecond=0)
+                row.updated_at = local_now()
                 row.save()
         changed = {k: [before[k], v] for k, v in clean.items() if v != before[k]}
         if changed:

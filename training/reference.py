@@ -12,6 +12,8 @@ import datetime as dt
 
 import peewee as pw
 
+from network.dates import local_now
+
 from .models import DEFAULT_KINDS, DEFAULT_REQUIREMENTS
 
 CALENDAR_YEARS = range(2020, 2027)  # chinesecalendar 1.11 knows 2004–2026
@@ -53,7 +55,7 @@ def seed(database: pw.Database, years=CALENDAR_YEARS) -> None:
                 f"VALUES ({mark}, {mark}, {mark}, {mark})", (code, name, order, True))
     have = {kind for (kind,) in database.execute_sql(
         "SELECT kind FROM training_requirement WHERE grade IS NULL").fetchall()}
-    stamp = dt.datetime.now().replace(microsecond=0)
+    stamp = local_now()
     for kind, hours in DEFAULT_REQUIREMENTS.items():
         if kind not in have:
             database.execute_sql(

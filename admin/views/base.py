@@ -33,6 +33,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 
 from network.cells import safe_cell
+from network.dates import local_now
 from network.errors import DomainError, ValidationError
 from network.models import CITY, Organization
 from network.services import CODE_RE
@@ -163,7 +164,7 @@ def export_notes(extra=()) -> list[tuple[str, object]]:
     """What every export records beside its table: when, for whom (the jurisdiction), then
     the page's own conditions (unit, period, filters)."""
     scope = current_scope() if has_request_context() and current_user.is_authenticated else None
-    notes = [(gettext("导出时间"), dt.datetime.now().replace(microsecond=0)),
+    notes = [(gettext("导出时间"), local_now()),
              (gettext("管辖范围"), f"{scope.code} {scope.name}" if scope is not None and scope.id
               else gettext("全部机构"))]
     return notes + list(extra)
@@ -176,7 +177,7 @@ def xlsx_download(title: str, headers: list[str], rows: list[list], notes=(),
     the list's name when the file name says more (unit, period)."""
     book = export_book(sheet or title, headers, rows, notes_title=gettext("筛选条件"),
                        notes=export_notes(notes), formats=formats)
-    name = f"{title}_{dt.datetime.now():%Y%m%d_%H%M%S}.xlsx"
+    name = f"{title}_{local_now():%Y%m%d_%H%M%S}.xlsx"
     response = Response(book, mimetype=XLSX_MIME)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=export.xlsx; filename*=UTF-8''{quote(name)}")
@@ -453,7 +454,7 @@ class ScopedView(RoleAccess, ModelView):
 
     # --- export -----------------------------------------------------------------------------
     def get_export_name(self, export_type="csv"):
-        return f"{self.name}_{dt.datetime.now():%Y%m%d_%H%M%S}.{export_type}"
+        return f"{self.name}_{local_now():%Y%m%d_%H%M%S}.{export_type}"
 
     def _attachment(self, response, export_type):
         name = self.get_export_name(export_type)
