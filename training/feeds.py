@@ -72,3 +72,14 @@ def feed_sessions(feed: CalendarFeed, today: dt.date | None = None) -> list[Sess
 
 
 
+
+
+def tentative_sessions(feed: CalendarFeed) -> set[int]:
+    """Of a mediator's own feed, the sessions where their place is not yet a seat (候补,
+    待审批, an offer to confirm); none for an organisation's feed."""
+    user = feed.user
+    if feed.organization_id is not None or user.role != MEDIATOR or user.mediator_id is None:
+        return set()
+    return {session_id for (session_id,) in Enrolment.select(Enrolment.session).where(
+        Enrolment.mediator == user.mediator_id,
+        Enrolment.status.in_([OFFERED, WAITLISTED, PENDING])).tuples()}

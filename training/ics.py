@@ -75,13 +75,16 @@ def _calendar(method: str, name: str) -> icalendar.Calendar:
     return calendar
 
 
-def feed(sessions: Iterable[Session], name: str, *, stamp: dt.datetime | None = None) -> bytes:
+def feed(sessions: Iterable[Session], name: str, *, stamp: dt.datetime | None = None,
+         tentative: Iterable[int] = ()) -> bytes:
     """A subscribable feed of `sessions` (the caller picks them: a mediator's own, or an
-    organisation's scope)."""
+    organisation's scope); those in `tentative` (ids: a mediator's places not yet a seat)
+    are STATUS:TENTATIVE."""
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    tentative = set(tentative)
     calendar = _calendar("PUBLISH", name)
     for session in sessions:
-        for event in _events(session, stamp):
+        for event in _events(session, stamp, tentative=session.id in tentative):
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

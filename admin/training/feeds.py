@@ -37,7 +37,9 @@ def calendar_feed(token: str):
     if feed is None:
         abort(404)
     name = feed.organization.name if feed.organization_id else feed.user.username
-    response = Response(ics.feed(feeds.feed_sessions(feed), name), mimetype="text/calendar")
+    response = Response(ics.feed(feeds.feed_sessions(feed), name,
+                                 tentative=feeds.tentative_sessions(feed)),
+                        mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -53,10 +53,16 @@ def test_mediator_feed_holds_own_sessions(people, network, auth, app, make_sessi
     mine = make_session(code="MINE", host=network["shinan"], start=future(2), end=future(2, 10))
     make_session(code="NOTMINE", host=network["shinan"], start=future(2), end=future(2, 10))
     enrol_many(mine, [people["m1"]], actor="t", scope=None)
+    # a full session: M001 waits for a place there (tentative in the calendar)
+    full = make_session(code="FULL", host=network["shinan"], start=future(4),
+                        end=future(4, 10), capacity=1)
+    enrol_many(full, [people["m2"], people["m1"]], actor="t", scope=None)
     auth.login("med1")
     auth.post(URL, {})
     found, _ = events(app.test_client(), feed_path(auth.client.get(URL).get_data(as_text=True)))
-    assert list(found) == ["调解技巧（MINE）"]
+    assert sorted(found) == ["调解技巧（FULL）", "调解技巧（MINE）"]
+    assert {name: str(e["status"]) for name, e in found.items()} == {
+        "调解技巧（MINE）": "CONFIRMED", "调解技巧（FULL）": "TENTATIVE"}
     assert auth.post(URL, {"org": "QD-02"}).status_code == 403
 
 
