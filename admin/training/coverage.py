@@ -101,6 +101,9 @@ def build_tables(org: Organization, year: int) -> dict[str, Table]:
     person_headers = [gettext("工号"), gettext("姓名"), gettext("机构编码"), gettext("认定学时"),
                       gettext("要求学时"), gettext("尚缺学时")]
 
+    def record(s):  # each mediator's 培训档案, one click from the figures behind the rate
+        return url_for("training_record.index", mediator=s.mediator_id)
+
     def person(s):
         return [s.staff_no, s.name, s.station_code, hours(s.hours), hours(s.required),
                 hours(s.missing)]
@@ -116,15 +119,15 @@ def build_tables(org: Organization, year: int) -> dict[str, Table]:
         "kinds": Table("kinds", gettext("各类型学时"), [gettext("培训类型"), gettext("学时")],
                        [[name, hours(value)] for name, value in kind_hours(org, year)]),
         "people": Table("people", gettext("调解员学时明细"), person_headers,
-                        [person(s) for s in people]),
+                        [person(s) for s in people], [record(s) for s in people]),
         "risk": Table("risk", gettext("可能不达标的调解员"), person_headers,
-                      [person(s) for s in risky]),
+                      [person(s) for s in risky], [record(s) for s in risky]),
         "preservice": Table("preservice", gettext("未完成岗前培训即办案"), [
             gettext("工号"), gettext("姓名"), gettext("机构编码"), gettext("首次办案日期"),
             gettext("岗前培训完成日期"), gettext("岗前学时")],
             [[g.staff_no, g.name, g.station_code, g.first_case, g.completed_on,
               hours(g.hours_ever)]
-             for g in gaps]),
+             for g in gaps], [record(g) for g in gaps]),
     }
 
 

@@ -45,6 +45,13 @@ def test_drill_down_figures(figures, auth):
     assert [r[:4] for r in rows(page, "preservice")] == [["M002", "王二", "QD-02-02",
                                                           "2026-02-01"]]
     assert [r[0] for r in rows(page, "people")] == ["M001", "M002"]
+    # each 工号 opens that mediator's 培训档案
+    people = page.split('id="table-people"')[1].split("</table>")[0]
+    from org.models import Mediator
+
+    link = f'/admin/training/record/?mediator={Mediator.get(staff_no="M001").id}'
+    assert f'href="{link}"' in people
+    assert "M001" in auth.client.get(link).get_data(as_text=True)  # the coordinator may open it
     assert "50.00%" in page.split('id="coverage-figures"')[1]
     options = json.loads(page.split('id="coverage-data" type="application/json">')[1]
                          .split("</script>")[0])
