@@ -23,7 +23,8 @@ import peewee as pw
 from network import audit
 from network.dates import SHANGHAI
 from network.db import db, is_postgres
-from network.errors import DomainError, Msg, OutOfScope
+from network.errors import DomainError, Msg, OutOfScope, ValidationError
+from network.fields import plain
 from network.models import Organization, now
 from network.tree import in_subtree
 from org.grades import UNGRADED_STANDING, standings
@@ -103,16 +104,20 @@ def _current(session_id: int, mediator_id: int) -> Enrolment | None:
                                  Enrolment.mediator == mediator_id)
 
 
-def _trail(actor: str, before: str | None, after: Enrolment) -> Enrolment:
+def _trail(actor: str, before: str | None, after: Enrolment, reason: str = "") -> Enrolment:
     """A person's place changed hands: recorded in the audit trail (who moved whom from which
-    status to which), under the mediator's station so their manager sees it too."""
+    status to which, and why when a reason was given), under the mediator's station so their
+    manager sees it too."""
     if before != after.status:
         staff_no, path = (Mediator.select(Mediator.staff_no, Organization.path)
                           .join(Organization, on=(Mediator.station == Organization.id))
                           .where(Mediator.id == after.mediator_id).tuples().get())
         code = Session.select(Session.code).where(Session.id == after.session_id).scalar()
+        changes = {"status": [before, after.status]}
+        if reason:
+            changes["reason"] = [None, reason]
         audit.record(actor, "create" if before is None else "update", "enrolment", after.id,
-                     f"{code}/{staff_no}", {"status": [before, after.status]}, org_path=path)
+                     f"{code}/{staff_no}", changes, org_path=path)
     return after
 
 
@@ -288,16 +293,23 @@ def approve(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> 
                                              current))
 
 
-def reject(enrolment: Enrolment, *, actor: str, scope: Organization | None) -> Enrolment:
+def reject(enrolment: Enrolment, *, actor: str, scope: Organization | None,
+           reason: str = "") -> Enrolment:
     """The approver turns a pending sign-up down: no seat was taken, so none is freed; the
-    mediator is told in the portal and may sign up again while the session is open."""
+    mediator is told in the portal (with the reason, when one is given) and may sign up again
+    while the session is open."""
+    reason = plain(reason)
+    if len(reason) > 200:
+        raise ValidationError({"reason": Msg("不能超过%(n)d个字符", n=200)})
     with _pending_locked(enrolment, scope) as current:
         Enrolment.update(status=REJECTED, enrolled_by=actor, updated_at=now()).where(
             Enrolment.id == current.id).execute()
         session = current.session
-        notify(current.mediator_id, Msg("您报名的场次「%(code)s %(course)s」未通过审批",
-                                        code=session.code, course=session.course.name), session)
-        return _trail(actor, PENDING, Enrolment.get_by_id(current.id))
+        names = {"code": session.code, "course": session.course.name}
+        notify(current.mediator_id, Msg("您报名的场次「%(code)s %(course)s」未通过审批：%(reason)s",
+                                        reason=reason, **names) if reason else
+               Msg("您报名的场次「%(code)s %(course)s」未通过审批", **names), session)
+        return _trail(actor, PENDING, Enrolment.get_by_id(current.id), reason)
 
 
 def _offer_next(session_id: int, moment: dt.datetime) -> Enrolment | None:

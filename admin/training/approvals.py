@@ -44,9 +44,12 @@ class ApprovalView(Page):
         if answer not in ("approve", "reject"):
             abort(400)
         approve = answer == "approve"
-        action = enrolment.approve if approve else enrolment.reject
         try:
-            action(row, actor=current_user.username, scope=current_scope())
+            if approve:
+                enrolment.approve(row, actor=current_user.username, scope=current_scope())
+            else:
+                enrolment.reject(row, actor=current_user.username, scope=current_scope(),
+                                 reason=request.form.get("reason", ""))
         except OutOfScope:
             abort(404)
         except DomainError as exc:

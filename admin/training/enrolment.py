@@ -194,7 +194,8 @@ class EnrolmentView(Page):
     @expose("/reject/", methods=("POST",))
     def reject(self):
         return self._act(self.can_approve, lambda row: enrolment.reject(
-            row, actor=current_user.username, scope=current_scope()), gettext("已退回该报名"))
+            row, actor=current_user.username, scope=current_scope(),
+            reason=request.form.get("reason", "")), gettext("已退回该报名"))
 
     @expose("/withdraw/", methods=("POST",))
     def withdraw(self):

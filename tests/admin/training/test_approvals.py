@@ -59,6 +59,25 @@ def test_district_manager_sees_the_district_and_rejects(asked, auth):
                                        "answer": "reject"}).status_code == 302
     assert Enrolment.get_by_id(rows["m2"].id).status == REJECTED
     assert Session.get_by_id(session.id).booked == 0
+    # with a reason: the mediator reads it in their notice, the audit trail keeps it
+    from network.audit import AuditLog
+    from training import notices
+
+    page = auth.client.get(URL).get_data(as_text=True)
+    assert 'name="reason"' in page
+    too_long = auth.post(f"{URL}decide/", {"enrolment": rows["m1"].id, "answer": "reject",
+                                           "reason": "长" * 201}, follow_redirects=True)
+    assert "不能超过200个字符" in too_long.get_data(as_text=True)
+    assert Enrolment.get_by_id(rows["m1"].id).status == PENDING
+    auth.post(f"{URL}decide/", {"enrolment": rows["m1"].id, "answer": "reject",
+                                "reason": "本期名额优先安排新任调解员"})
+    assert Enrolment.get_by_id(rows["m1"].id).status == REJECTED
+    notice = notices.unread(rows["m1"].mediator_id)[0]
+    assert str(notice.msg) == f"您报名的场次「{session.code} 调解技巧」未通过审批：本期名额优先安排新任调解员"
+    entry = AuditLog.select().where(AuditLog.table == "enrolment",
+                                    AuditLog.object_id == str(rows["m1"].id)).order_by(
+        AuditLog.id.desc()).get()
+    assert entry.changes_dict["reason"] == [None, "本期名额优先安排新任调解员"]
 
 
 def test_sign_ups_outside_the_scope_answer_like_missing(asked, auth):
