@@ -18,6 +18,7 @@ from network.db import db
 from network.errors import DomainError, OutOfScope, ValidationError
 from network.models import Organization
 from org.models import ADMIN, MANAGER, TRAINER, Mediator
+from org.services import in_scope
 from training.attendance import check_recordable, record_attendance
 from training.models import ATTENDANCE_STATUSES, ENROLLED, OFFERED, Attendance, Enrolment
 
@@ -36,19 +37,12 @@ def roster(session) -> list[tuple[Mediator, Attendance | None]]:
     records = {a.mediator_id: a for a in Attendance.select().where(Attendance.session == session.id)}
     seated = (Enrolment.select(Enrolment.mediator).where(
         Enrolment.session == session.id, Enrolment.status.in_([ENROLLED, OFFERED])))
-    people = (Mediator.select().where((Mediator.id.in_(seated))
-                                      | (Mediator.id.in_(list(records) or [0])))
+    # with their stations: the scope checks of the page and of each saved row read them
+    people = (Mediator.select(Mediator, Organization)
+              .join(Organization, on=(Mediator.station == Organization.id))
+              .where((Mediator.id.in_(seated)) | (Mediator.id.in_(list(records) or [0])))
               .order_by(Mediator.staff_no))
     return [(m, records.get(m.id)) for m in people]
-
-
-def _outside(rows, scope) -> set[int]:
-    """Ids of the roster's mediators whose station lies outside `scope` (one query)."""
-    if scope is None or not rows:
-        return set()
-    paths = dict(Organization.select(Organization.id, Organization.path).where(
-        Organization.id.in_({m.station_id for m, _ in rows})).tuples())
-    return {m.id for m, _ in rows if not paths[m.station_id].startswith(scope.path)}
 
 
 class AttendanceView(Page):
@@ -83,7 +77,8 @@ class AttendanceView(Page):
         except DomainError as exc:  # not begun, or cancelled: said once, no inputs
             closed = tr(exc.message)
         return self.render("training/attendance.html", session=session, rows=rows,
-                           outside=_outside(rows, current_scope()), closed=closed,
+                           outside={m.id for m, _ in rows if not in_scope(m, current_scope())},
+                           closed=closed,
                            errors=errors, statuses=ATTENDANCE_STATUSES, form=CSRFForm(),
                            typed=request.form if request.method == "POST" else None,
                            can_write=self.can_write())

@@ -274,9 +274,8 @@ class SessionView(ScopedView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        session = Session.get_or_none(Session.id == as_pk(request.args.get("id")))
-        if session is not None and session.status == CANCELLED and self.get_one(
-                session.id) is not None:
+        session = self.get_one(request.args.get("id"))  # scoped; others fall through
+        if session is not None and session.status == CANCELLED:
             return self._cancelled(session)
         return super().edit_view()
 
